@@ -1,0 +1,96 @@
+# callscale: a fast C simulator of LLM test-time-compute strategies.
+#   make            build/callscale and build/libcallscale.a
+#   make check      unit, statistical and command-line tests, under ASan and UBSan
+#   make demo       a real experiment end to end
+#   make install    PREFIX=/usr/local DESTDIR=
+VERSION := 0.1.0
+CC ?= gcc
+PREFIX ?= /usr/local
+BUILD := build
+
+# Debian packages: to build, to test, and to draw figures at run time.
+BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config
+TEST_DEPS := check libpcg-cpp-dev g++
+RUN_DEPS := gnuplot-nox
+
+WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Werror
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCALLSCALE_VERSION='"$(VERSION)"' $(WARN) \
+              -Iinclude $(CFLAGS)
+LDLIBS := -linih -lgsl -lgslcblas -lm -lpthread
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC := $(wildcard src/*.c)
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+SAN_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/san/obj/%.o)
+TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
+TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
+
+.PHONY: all check demo install uninstall clean deps test-deps
+all: $(BUILD)/callscale $(BUILD)/libcallscale.a
+
+deps:
+	@scripts/ensure-deps $(BUILD_DEPS)
+
+test-deps:
+	@scripts/ensure-deps $(BUILD_DEPS) $(TEST_DEPS) $(RUN_DEPS)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/san/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/san/obj
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
+$(BUILD)/obj $(BUILD)/san/obj:
+	mkdir -p $@
+
+$(BUILD)/libcallscale.a: $(LIB_OBJ)
+	ar rcs $@ $^
+$(BUILD)/san/libcallscale.a: $(SAN_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/callscale: src/cli/main.c $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
+$(BUILD)/san/callscale: src/cli/main.c $(BUILD)/san/libcallscale.a
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(BUILD)/san/libcallscale.a $(LDLIBS) -o $@
+
+# The PCG reference: Debian's libpcg-cpp-dev (O'Neill's C++ implementation) prints the outputs our
+# C PCG32 must reproduce word for word.
+$(BUILD)/pcg_reference.txt: tests/pcg_reference.cpp | $(BUILD)/obj
+	g++ -std=c++11 -O1 $< -o $(BUILD)/pcg_reference
+	$(BUILD)/pcg_reference > $@
+
+$(BUILD)/san/test_%: tests/test_%.c tests/main.c tests/testutil.h $(BUILD)/san/libcallscale.a
+	$(CC) $(ALL_CFLAGS) -Wno-conversion -O1 $(SAN) -Itests -DPCG_REFERENCE='"$(BUILD)/pcg_reference.txt"' \
+	    -DCALLSCALE_BIN='"$(BUILD)/san/callscale"' $< tests/main.c \
+	    $(BUILD)/san/libcallscale.a $(CHECK_LIBS) $(LDLIBS) -o $@
+
+check: test-deps
+	@$(MAKE) --no-print-directory all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
+	@echo "== all tests passed"
+
+demo: test-deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/callscale explain experiments/chen2024_two_level.ini
+	$(BUILD)/callscale run experiments/chen2024_two_level.ini -o runs/demo
+	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact
+	@echo; echo "Monte Carlo (runs/demo/results.csv), overall rows:"
+	@grep -E '^(strategy|[a-z_]+,[^,]+,[0-9]+,all,)' runs/demo/results.csv | cut -d, -f1-8 | column -t -s,
+	@echo; echo "Exact (runs/demo-exact/results.csv), overall rows:"
+	@grep -E '^(strategy|[a-z_]+,[^,]+,[0-9]+,all,)' runs/demo-exact/results.csv | cut -d, -f1-6 | column -t -s,
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/callscale \
+	    $(DESTDIR)$(PREFIX)/share/callscale/experiments
+	install -m 755 $(BUILD)/callscale $(DESTDIR)$(PREFIX)/bin/callscale
+	install -m 644 $(BUILD)/libcallscale.a $(DESTDIR)$(PREFIX)/lib/libcallscale.a
+	install -m 644 include/callscale/*.h $(DESTDIR)$(PREFIX)/include/callscale/
+	install -m 644 experiments/*.ini $(DESTDIR)$(PREFIX)/share/callscale/experiments/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/callscale $(DESTDIR)$(PREFIX)/lib/libcallscale.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/callscale $(DESTDIR)$(PREFIX)/share/callscale
+
+clean:
+	rm -rf $(BUILD)

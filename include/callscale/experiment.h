@@ -1,0 +1,102 @@
+/*
+** A validated experiment: population components, model settings, strategies and budgets, built
+** from an experiment file (config.c) and read by everything downstream.
+*/
+#ifndef CALLSCALE_EXPERIMENT_H
+#define CALLSCALE_EXPERIMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "callscale/error.h"
+#include "callscale/param.h"
+
+#define CS_MAX_COMPONENTS 32
+#define CS_MAX_STRATEGIES 48
+#define CS_MAX_PARAMS 8
+#define CS_NAME_MAX 64
+/* Answers are stored as 16-bit indices in the sample buffer. */
+#define CS_MAX_ANSWERS 65535
+
+/* Settings that a population component may override: the generator's, the judge's and the
+** verifier's. Each lives in a table (generator, judge, verifier) of cs_param rows. */
+typedef struct cs_settings {
+    double gen_tokens, gen_params;
+    double tpr, fpr, judge_tokens, judge_params;
+    double separation, answer_noise, sample_noise;
+} cs_settings;
+
+extern const cs_param cs_generator_params[];
+extern const cs_param cs_judge_params[];
+extern const cs_param cs_verifier_params[];
+extern const size_t cs_generator_nparams, cs_judge_nparams, cs_verifier_nparams;
+
+enum cs_p_kind { CS_P_FIXED, CS_P_BETA };
+enum cs_wrong_kind { CS_WRONG_UNIFORM, CS_WRONG_DIRICHLET, CS_WRONG_ZIPF };
+
+typedef struct cs_component {
+    char name[CS_NAME_MAX];
+    double weight;  /* as given; the experiment's weights are normalised in `share` */
+    double share;   /* weight / sum of weights */
+    int p_kind;     /* enum cs_p_kind */
+    double p;       /* CS_P_FIXED */
+    double a, b;    /* CS_P_BETA */
+    int wrong_kind; /* enum cs_wrong_kind */
+    double wrong_param; /* dirichlet concentration c, or zipf exponent s */
+    unsigned overridden; /* bit i set: settings key i of the combined tables was set here */
+    cs_settings set;     /* the global settings with this component's overrides applied */
+    int line;
+} cs_component;
+
+struct cs_strategy_type;
+
+typedef struct cs_strategy {
+    const struct cs_strategy_type *type;
+    char label[CS_NAME_MAX]; /* the setting: text after ':' in the section name, or "default" */
+    double value[CS_MAX_PARAMS]; /* one per row of type->params */
+    int line;
+} cs_strategy;
+
+enum cs_bins_kind { CS_BINS_COMPONENTS, CS_BINS_QUANTILES };
+
+typedef struct cs_experiment {
+    char name[128];
+    char file[512];
+    uint64_t queries;
+    uint64_t seed;
+    size_t *budgets; /* strictly increasing, owned */
+    size_t nbudgets;
+    char budgets_text[256];
+    int answers;     /* M >= 2, or 0 for an open answer space */
+    int bins_kind;   /* enum cs_bins_kind */
+    int nquantiles;
+    cs_settings global;
+    cs_component comp[CS_MAX_COMPONENTS];
+    size_t ncomp;
+    cs_strategy strat[CS_MAX_STRATEGIES];
+    size_t nstrat;
+} cs_experiment;
+
+/* A --set override: "section.key=value"; the section may itself hold dots (population.easy). */
+typedef struct cs_override {
+    const char *text;
+} cs_override;
+
+/* Read and validate an experiment file, applying overrides in order. On error returns non-zero and
+** fills err with the file, line and a message naming the key. */
+int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *overrides,
+                       size_t noverrides, cs_error *err);
+void cs_experiment_free(cs_experiment *ex);
+
+/* Write the effective configuration (every key, defaults included) as an experiment file. */
+int cs_experiment_write(const cs_experiment *ex, FILE *f);
+
+/* Number of bins (not counting "all") and the name of bin i. */
+size_t cs_experiment_nbins(const cs_experiment *ex);
+void cs_experiment_bin_name(const cs_experiment *ex, size_t bin, char *buf, size_t n);
+
+/* Parse a budget list ("1,3,5") or range ("1..1024 x2", "1..31 +2") into a strictly increasing
+** array (malloc'd). Returns 0, or -1 with a reason in why. */
+int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_t nwhy);
+
+#endif

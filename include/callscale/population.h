@@ -1,0 +1,55 @@
+/*
+** Populations: each query gets a component, a per-call accuracy p and an answer distribution pi
+** (index 0 the correct answer), drawn from its own stream.
+*/
+#ifndef CALLSCALE_POPULATION_H
+#define CALLSCALE_POPULATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+#include "callscale/experiment.h"
+#include "callscale/rng.h"
+
+/* In an open answer space, wrong answers beyond this many distinct ones (the tail of a
+** stick-breaking or Zipf law) go to the "novel" slot, where every draw is a new answer. */
+#define CS_OPEN_ATOMS 256
+/* Stick-breaking stops once the unassigned wrong mass is below this share of 1 - p. */
+#define CS_OPEN_TAIL 1e-9
+
+typedef struct cs_query {
+    uint64_t index;
+    size_t comp, bin;
+    double p;
+    size_t nans;   /* categories in pi */
+    long novel;    /* index of the slot whose every draw is a distinct new answer, or -1 */
+    double *pi;    /* nans probabilities */
+    double *cum;   /* cumulative sums of pi, for sampling */
+    const cs_settings *set;
+} cs_query;
+
+typedef struct cs_population cs_population;
+
+/* Precompute what every query shares (Zipf shares, the mixture CDF for quantile bins). */
+cs_population *cs_population_new(const cs_experiment *ex, cs_error *err);
+void cs_population_free(cs_population *pop);
+
+/* Largest number of categories a query can have: the size of q->pi and q->cum. */
+size_t cs_population_max_answers(const cs_experiment *ex);
+
+/* Draw query `index` into q (q->pi and q->cum provided by the caller), using r for randomness. */
+void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, gsl_rng *r);
+
+/* Fill ans[0..n) with n independent answers of q. */
+void cs_population_sample(const cs_query *q, cs_pcg32 *r, uint16_t *ans, size_t n);
+
+/* The fixed wrong-answer shares of a component (summing to 1 over its M-1 wrong answers), or NULL
+** when they are drawn per query (dirichlet) or the answer space is open. */
+const double *cs_population_shares(const cs_population *pop, size_t comp);
+
+/* Mixture CDF of p: lo = P(p < x), hi = P(p <= x). */
+void cs_population_cdf(const cs_experiment *ex, double x, double *lo, double *hi);
+/* Smallest x with P(p <= x) >= u. */
+double cs_population_quantile(const cs_experiment *ex, double u);
+
+#endif

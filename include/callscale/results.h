@@ -1,0 +1,44 @@
+/*
+** Results: per (strategy setting, budget, bin) sums over queries, and results.csv.
+*/
+#ifndef CALLSCALE_RESULTS_H
+#define CALLSCALE_RESULTS_H
+
+#include <stddef.h>
+#include "callscale/experiment.h"
+
+typedef struct cs_cell {
+    double n, sum, sumsq;       /* queries, sum of scores, sum of squared scores */
+    double calls, tokens, flops; /* sums over queries */
+} cs_cell;
+
+typedef struct cs_results {
+    size_t nstrat, nbudgets, nbins; /* nbins counts the real bins; column 0 is "all" */
+    int exact;                      /* ci_low = ci_high = accuracy */
+    cs_cell *cell;
+} cs_results;
+
+int cs_results_init(cs_results *res, const cs_experiment *ex);
+void cs_results_free(cs_results *res);
+void cs_results_clear(cs_results *res);
+
+/* Cell of strategy s, budget index b, bin (0 = all, i + 1 = bin i). */
+static inline cs_cell *cs_results_cell(const cs_results *res, size_t s, size_t b, size_t bin)
+{
+    return &res->cell[(s * res->nbudgets + b) * (res->nbins + 1) + bin];
+}
+
+/* Add every cell of src to dst (same shape). */
+void cs_results_add(cs_results *dst, const cs_results *src);
+
+/* Mean and 95% interval of a cell. */
+void cs_cell_summary(const cs_cell *c, int exact, double *mean, double *lo, double *hi);
+
+/* Write results.csv to path, whole or not at all (a temporary file renamed into place). */
+int cs_results_write_csv(const cs_experiment *ex, const cs_results *res, const char *path,
+                         cs_error *err);
+
+/* Header of results.csv, for readers. */
+extern const char cs_results_header[];
+
+#endif

@@ -1,0 +1,41 @@
+/*
+** Strategy descriptors (like gsl_rng_type): a name, the budget's unit, a parameter table, and the
+** functions that simulate one query or compute the exact curve. One table lists them all.
+*/
+#ifndef CALLSCALE_STRATEGY_H
+#define CALLSCALE_STRATEGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "callscale/experiment.h"
+#include "callscale/population.h"
+#include "callscale/record.h"
+#include "callscale/rng.h"
+
+struct cs_exact_ctx;
+
+typedef struct cs_strategy_type {
+    const char *name;
+    const char *unit;   /* what budget N counts, for `callscale list` */
+    const char *help;   /* one line */
+    const char *source; /* the paper users know it from */
+    const cs_param *params;
+    size_t nparams;
+    /* Simulate one query at every budget. ans holds the query's shared samples (at least
+    ** budgets[nb-1] of them); rng is this strategy's own stream for the query; scratch holds
+    ** 2 * q->nans counters. Writes score[i] in [0,1] and adds the calls to rec[i]. */
+    void (*run)(const cs_strategy *s, const cs_query *q, const uint16_t *ans, cs_pcg32 *rng,
+                uint32_t *scratch, const size_t *budgets, size_t nb, double *score, cs_record *rec);
+    /* Exact mode: the accuracy at budget K of a query with per-call accuracy p, from a context
+    ** built for one component; NULL when the strategy has no exact form. */
+    double (*exact)(const struct cs_exact_ctx *ctx, double p, size_t K);
+    /* Exact mode: the calls of budget K (they do not depend on the query for these strategies). */
+    void (*cost)(const cs_strategy *s, const cs_settings *set, size_t K, cs_record *rec);
+} cs_strategy_type;
+
+extern const cs_strategy_type *const cs_strategy_types[];
+extern const size_t cs_strategy_ntypes;
+
+const cs_strategy_type *cs_strategy_find(const char *name);
+
+#endif

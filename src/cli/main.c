@@ -1,0 +1,410 @@
+/*
+** callscale: the command-line program. Parses arguments, runs the library, reports errors as
+** "callscale: FILE:LINE: message" and decides the exit status.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <gsl/gsl_errno.h>
+#include "callscale/exact.h"
+#include "callscale/experiment.h"
+#include "callscale/explain.h"
+#include "callscale/strategy.h"
+#include "callscale/sweep.h"
+
+#ifndef CALLSCALE_VERSION
+#define CALLSCALE_VERSION "0.1.0"
+#endif
+
+enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+static const char usage[] =
+    "usage: callscale COMMAND [ARGS]\n"
+    "\n"
+    "Simulate LLM test-time-compute strategies (majority vote, filter-vote, ...) on a population of\n"
+    "queries of mixed difficulty, without calling a model.\n"
+    "\n"
+    "commands:\n"
+    "  run EXPERIMENT.ini [-o DIR] [-j THREADS] [--seed N] [--set SECTION.KEY=VALUE]... [-q]\n"
+    "        Monte Carlo: writes DIR/results.csv and DIR/config.ini (default DIR: runs/NAME).\n"
+    "        -j: threads (default: all cores; results are identical for any count).\n"
+    "        --seed: overrides [experiment] seed. --set: overrides any key, e.g.\n"
+    "        --set population.easy.p_correct=0.9 --set experiment.queries=1e5\n"
+    "        -q: no progress line (it is shown only when stderr is a terminal).\n"
+    "  exact EXPERIMENT.ini [-o DIR] [--set ...]\n"
+    "        The same curves without sampling (binomial/multinomial sums, quadrature over\n"
+    "        beta components), where the mathematics allows; a clear error where it does not.\n"
+    "        Default DIR: runs/NAME-exact. ci_low = ci_high = accuracy, queries = 0.\n"
+    "  explain EXPERIMENT.ini [--set ...]\n"
+    "        Per component and overall: the fraction of easy queries (correct answer is the\n"
+    "        unique mode), the K -> infinity limit of vote accuracy, and for a two-level binary\n"
+    "        population the curve's shape and its turning point K* in closed form.\n"
+    "  list  Every strategy with its parameters, defaults and budget unit.\n"
+    "  --help, --version\n"
+    "\n"
+    "results.csv columns: strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,calls,tokens,flops\n"
+    "(one row per strategy setting, budget and bin; bin 'all' first; ci is a 95%% interval;\n"
+    "calls, tokens and flops are means per query). A tie among t answers scores 1/t.\n"
+    "\n"
+    "Experiment file sections: [experiment] (name, queries, seed, budgets, answers, bins),\n"
+    "[population.NAME] (weight, p_correct = P or beta(A,B), wrong = uniform | dirichlet(C) |\n"
+    "zipf(S), and per-component overrides), [generator] (tokens, params), [judge] (tpr, fpr,\n"
+    "tokens, params), [verifier] (separation, answer_noise, sample_noise), [strategy.NAME] or\n"
+    "[strategy.NAME:SETTING]. Budgets: 1,3,5 or 1..1024 x2 or 1..31 +2. See README.md.\n";
+
+static int error_out(const cs_error *e)
+{
+    if (e->line > 0)
+        fprintf(stderr, "callscale: %s:%d: %s\n", e->file, e->line, e->msg);
+    else if (e->file[0])
+        fprintf(stderr, "callscale: %s: %s\n", e->file, e->msg);
+    else
+        fprintf(stderr, "callscale: %s\n", e->msg);
+    return EXIT_INPUT;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "callscale: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(callscale --help tells the commands and their options)\n");
+    return EXIT_USAGE;
+}
+
+typedef struct options {
+    const char *experiment, *outdir;
+    int threads, quiet;
+    const char *seed;
+    const char **sets;
+    size_t nsets;
+} options;
+
+static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
+{
+    memset(o, 0, sizeof *o);
+    o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
+    if (!o->sets)
+        return usage_error("%s", "out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (!val)
+                return usage_error("%s needs a directory", a);
+            o->outdir = val;
+            i++;
+        } else if (strcmp(a, "--set") == 0) {
+            if (!val)
+                return usage_error("%s needs SECTION.KEY=VALUE", a);
+            o->sets[o->nsets++] = val;
+            i++;
+        } else if (strncmp(a, "--set=", 6) == 0) {
+            o->sets[o->nsets++] = a + 6;
+        } else if (allow_run_flags && (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0)) {
+            char *end;
+            long n = val ? strtol(val, &end, 10) : 0;
+            if (!val || *end || n < 1 || n > 1024)
+                return usage_error("-j needs a number of threads in [1, 1024], not '%s'",
+                                   val ? val : "");
+            o->threads = (int)n;
+            i++;
+        } else if (allow_run_flags && strncmp(a, "-j", 2) == 0 && a[2]) {
+            char *end;
+            long n = strtol(a + 2, &end, 10);
+            if (*end || n < 1 || n > 1024)
+                return usage_error("-j needs a number of threads in [1, 1024], not '%s'", a + 2);
+            o->threads = (int)n;
+        } else if (allow_run_flags && strcmp(a, "--seed") == 0) {
+            if (!val)
+                return usage_error("%s needs a number", a);
+            o->seed = val;
+            i++;
+        } else if (allow_run_flags && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+            o->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!o->experiment) {
+            o->experiment = a;
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+    }
+    if (!o->experiment)
+        return usage_error("%s", "an experiment file is needed (e.g. experiments/chen2024_two_level.ini)");
+    return 0;
+}
+
+static int load(const options *o, cs_experiment *ex)
+{
+    cs_error err;
+    size_t n = o->nsets;
+    char seedset[128];
+    if (o->seed) {
+        snprintf(seedset, sizeof seedset, "experiment.seed=%s", o->seed);
+        o->sets[n++] = seedset;
+    }
+    if (cs_experiment_load(ex, o->experiment, o->sets, n, &err))
+        return error_out(&err);
+    return 0;
+}
+
+static int make_dirs(const char *path)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* Write results.csv and config.ini into dir, each whole or not at all. */
+static int write_outputs(const cs_experiment *ex, const cs_results *res, const char *dir)
+{
+    cs_error err;
+    if (make_dirs(dir)) {
+        fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
+        return EXIT_INPUT;
+    }
+    char path[1100], tmp[1200];
+    snprintf(path, sizeof path, "%s/config.ini", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f || cs_experiment_write(ex, f) || fclose(f) || rename(tmp, path)) {
+        fprintf(stderr, "callscale: %s: cannot write: %s\n", path, strerror(errno));
+        remove(tmp);
+        return EXIT_INPUT;
+    }
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    if (cs_results_write_csv(ex, res, path, &err))
+        return error_out(&err);
+    return 0;
+}
+
+static void default_dir(const cs_experiment *ex, const char *suffix, char *buf, size_t n)
+{
+    snprintf(buf, n, "runs/%s%s", ex->name, suffix);
+    for (char *p = buf + 5; *p; p++)
+        if (*p == '/' || *p == ' ')
+            *p = '_';
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct progress_state {
+    double start, last;
+    int shown;
+} progress_state;
+
+static void progress(void *data, uint64_t done, uint64_t total)
+{
+    progress_state *p = data;
+    double t = now();
+    if (done < total && t - p->last < 0.25)
+        return;
+    p->last = t;
+    double el = t - p->start, eta = done ? el * (double)(total - done) / (double)done : 0;
+    fprintf(stderr, "\rcallscale: %llu/%llu queries (%3.0f%%), %.1f s, about %.0f s left   ",
+            (unsigned long long)done, (unsigned long long)total, 100.0 * (double)done / (double)total,
+            el, eta);
+    p->shown = 1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    options o;
+    int rc = parse_options(argc, argv, &o, 1);
+    cs_experiment ex;
+    if (!rc)
+        rc = load(&o, &ex);
+    if (rc) {
+        free(o.sets);
+        return rc;
+    }
+    cs_results res;
+    cs_error err;
+    if (cs_results_init(&res, &ex)) {
+        fprintf(stderr, "callscale: out of memory\n");
+        cs_experiment_free(&ex);
+        free(o.sets);
+        return EXIT_INPUT;
+    }
+    progress_state ps = {now(), 0, 0};
+    int show = !o.quiet && isatty(2);
+    rc = cs_sweep_run(&ex, o.threads, show ? progress : NULL, &ps, &res, &err);
+    if (ps.shown)
+        fprintf(stderr, "\n");
+    if (rc)
+        rc = error_out(&err);
+    char dir[600];
+    if (!rc) {
+        if (o.outdir)
+            snprintf(dir, sizeof dir, "%s", o.outdir);
+        else
+            default_dir(&ex, "", dir, sizeof dir);
+        rc = write_outputs(&ex, &res, dir);
+    }
+    if (!rc && !o.quiet)
+        fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/results.csv\n", ex.name,
+                (unsigned long long)ex.queries, now() - ps.start, dir);
+    cs_results_free(&res);
+    cs_experiment_free(&ex);
+    free(o.sets);
+    return rc;
+}
+
+static int cmd_exact(int argc, char **argv)
+{
+    options o;
+    int rc = parse_options(argc, argv, &o, 0);
+    cs_experiment ex;
+    if (!rc)
+        rc = load(&o, &ex);
+    if (rc) {
+        free(o.sets);
+        return rc;
+    }
+    cs_results res;
+    cs_error err;
+    if (cs_results_init(&res, &ex)) {
+        fprintf(stderr, "callscale: out of memory\n");
+        rc = EXIT_INPUT;
+    } else if (cs_exact_run(&ex, &res, &err)) {
+        rc = error_out(&err);
+    } else {
+        char dir[600];
+        if (o.outdir)
+            snprintf(dir, sizeof dir, "%s", o.outdir);
+        else
+            default_dir(&ex, "-exact", dir, sizeof dir);
+        rc = write_outputs(&ex, &res, dir);
+        if (!rc)
+            fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
+    }
+    cs_results_free(&res);
+    cs_experiment_free(&ex);
+    free(o.sets);
+    return rc;
+}
+
+static void describe_p(const cs_component *c, char *buf, size_t n)
+{
+    if (c->p_kind == CS_P_FIXED)
+        snprintf(buf, n, "p = %g", c->p);
+    else
+        snprintf(buf, n, "p ~ beta(%g,%g), mean %.3f", c->a, c->b, c->a / (c->a + c->b));
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    options o;
+    int rc = parse_options(argc, argv, &o, 0);
+    cs_experiment ex;
+    if (!rc)
+        rc = load(&o, &ex);
+    if (rc) {
+        free(o.sets);
+        return rc;
+    }
+    cs_explain e;
+    cs_error err;
+    if (cs_explain_run(&ex, &e, &err)) {
+        rc = error_out(&err);
+    } else {
+        printf("%s: %zu component%s, answers = ", ex.name, ex.ncomp, ex.ncomp == 1 ? "" : "s");
+        if (ex.answers)
+            printf("%d\n", ex.answers);
+        else
+            printf("open\n");
+        printf("A query is easy when its correct answer is the unique most likely answer: more votes\n"
+               "push easy queries toward 100%% and the others toward 0%%.\n\n");
+        printf("%-16s %7s  %-34s %8s %13s\n", "component", "weight", "p", "easy", "vote K->inf");
+        for (size_t k = 0; k < ex.ncomp; k++) {
+            char p[64];
+            describe_p(&ex.comp[k], p, sizeof p);
+            printf("%-16s %7.4f  %-34s %8.4f %13.4f%s\n", ex.comp[k].name, ex.comp[k].share, p,
+                   e.comp[k].easy, e.comp[k].limit,
+                   e.comp[k].estimated ? "  (estimated from 200000 draws)" : "");
+        }
+        printf("%-16s %7.4f  %-34s %8.4f %13.4f\n", "overall", 1.0, "", e.easy, e.limit);
+        if (e.shape != CS_SHAPE_NONE) {
+            printf("\nTwo-level binary population: alpha = %g easy queries with p1 = %g, the rest with "
+                   "p2 = %g.\n", e.alpha, e.p1, e.p2);
+            printf("t = %.6g, threshold 1 - 1/t = %.6g; p1 + p2 %s 1 and alpha %s threshold:\n", e.t,
+                   e.threshold, e.p1 + e.p2 > 1 ? ">" : e.p1 + e.p2 < 1 ? "<" : "=",
+                   e.alpha > e.threshold ? ">" : "<=");
+            printf("shape: %s", cs_shape_name(e.shape));
+            if (e.shape == CS_SHAPE_RISE_FALL)
+                printf(", K* = %.4f, best odd K = %ld (then falls toward %.4f)\n", e.kstar, e.best_k,
+                       e.limit);
+            else if (e.shape == CS_SHAPE_FALL_RISE)
+                printf(", K* = %.4f, worst odd K = %ld (then rises toward %.4f)\n", e.kstar,
+                       e.best_k, e.limit);
+            else
+                printf(" (toward %.4f)\n", e.limit);
+        }
+    }
+    cs_experiment_free(&ex);
+    free(o.sets);
+    return rc;
+}
+
+static int cmd_list(void)
+{
+    printf("strategies (section [strategy.NAME], or [strategy.NAME:SETTING] for a second setting):\n");
+    for (size_t i = 0; i < cs_strategy_ntypes; i++) {
+        const cs_strategy_type *t = cs_strategy_types[i];
+        printf("\n%s — %s\n  budget N: %s\n  source: %s\n", t->name, t->help, t->unit, t->source);
+        if (!t->nparams)
+            printf("  parameters: none (uses the [generator]%s settings)\n",
+                   t->cost && strcmp(t->name, "filter_vote") == 0 ? " and [judge]" : "");
+        for (size_t j = 0; j < t->nparams; j++) {
+            const cs_param *p = &t->params[j];
+            printf("  %-20s default %-10s range [%g, %g]%s%s  %s\n", p->name, p->def, p->lo, p->hi,
+                   p->word ? " or " : "", p->word ? p->word : "", p->help);
+        }
+        printf("  exact mode: %s\n", t->exact ? "yes" : "no");
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* the library checks GSL's return codes itself */
+    if (argc < 2)
+        return usage_error("%s", "no command given");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("callscale %s\n", CALLSCALE_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "exact") == 0)
+        return cmd_exact(argc - 2, argv + 2);
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(argc - 2, argv + 2);
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list();
+    return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,899 @@
+/*
+** Experiment files: INI (read with inih) plus --set overrides, validated into a cs_experiment.
+** Every error names the file, the line and the key.
+*/
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "callscale/experiment.h"
+#include "callscale/strategy.h"
+
+#define S(field) offsetof(cs_settings, field)
+
+const cs_param cs_generator_params[] = {
+    {"tokens", "300", 1, 1e9, 0, NULL, S(gen_tokens), "output tokens per call (per step in the step model)"},
+    {"params", "7e9", 1, 1e15, 0, NULL, S(gen_params), "model parameters, for FLOPs = 2 * params * tokens"},
+};
+const cs_param cs_judge_params[] = {
+    {"tpr", "0.8", 0, 1, 0, NULL, S(tpr), "P(judge says correct | answer correct)"},
+    {"fpr", "0.3", 0, 1, 0, NULL, S(fpr), "P(judge says correct | answer wrong)"},
+    {"tokens", "generator", 1, 1e9, 0, "generator", S(judge_tokens), "tokens per judge call"},
+    {"params", "generator", 1, 1e15, 0, "generator", S(judge_params), "judge model parameters"},
+};
+const cs_param cs_verifier_params[] = {
+    {"separation", "1", -1e6, 1e6, 0, NULL, S(separation), "mean score gap between correct and wrong samples"},
+    {"answer_noise", "0.5", 0, 1e6, 0, NULL, S(answer_noise), "s.d. of a bias fixed per (query, answer)"},
+    {"sample_noise", "1", 0, 1e6, 0, NULL, S(sample_noise), "s.d. of per-sample score noise"},
+};
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+const size_t cs_generator_nparams = NELEM(cs_generator_params);
+const size_t cs_judge_nparams = NELEM(cs_judge_params);
+const size_t cs_verifier_nparams = NELEM(cs_verifier_params);
+
+/* The settings sections, in the order config.ini writes them. A component may override any of
+** their keys; judge and generator share key names (tokens, params), so inside a component the
+** judge's are spelled judge_tokens and judge_params. */
+static const struct {
+    const char *section;
+    const cs_param *rows;
+    const size_t *n;
+    const char *component_prefix;
+} settings_tables[] = {
+    {"generator", cs_generator_params, &cs_generator_nparams, ""},
+    {"judge", cs_judge_params, &cs_judge_nparams, "judge_"},
+    {"verifier", cs_verifier_params, &cs_verifier_nparams, ""},
+};
+
+/* Only the keys two tables share need the prefix inside a component. */
+static const char *component_prefix(int t, const cs_param *p)
+{
+    return (strcmp(p->name, "tokens") == 0 || strcmp(p->name, "params") == 0)
+               ? settings_tables[t].component_prefix
+               : "";
+}
+
+/* ---- raw entries ------------------------------------------------------------------------- */
+
+typedef struct entry {
+    char *section, *key, *value;
+    const char *file;
+    int line;
+    int used;
+} entry;
+
+typedef struct section {
+    char *name;
+    const char *file;
+    int line;
+} section;
+
+typedef struct raw {
+    entry *e;
+    size_t ne, cape;
+    section *s;
+    size_t ns, caps;
+    /* reader state */
+    FILE *f;
+    const char *file;
+    int line;
+    int too_long;
+    int nomem;
+} raw;
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static section *find_section(raw *r, const char *name)
+{
+    for (size_t i = 0; i < r->ns; i++)
+        if (strcmp(r->s[i].name, name) == 0)
+            return &r->s[i];
+    return NULL;
+}
+
+static int add_section(raw *r, const char *name, const char *file, int line)
+{
+    if (find_section(r, name))
+        return 0;
+    if (r->ns == r->caps) {
+        size_t cap = r->caps ? 2 * r->caps : 16;
+        section *s = realloc(r->s, cap * sizeof *s);
+        if (!s)
+            return -1;
+        r->s = s;
+        r->caps = cap;
+    }
+    r->s[r->ns].name = dupstr(name);
+    if (!r->s[r->ns].name)
+        return -1;
+    r->s[r->ns].file = file;
+    r->s[r->ns].line = line;
+    r->ns++;
+    return 0;
+}
+
+static int add_entry(raw *r, const char *sec, const char *key, const char *value, const char *file,
+                     int line)
+{
+    if (r->ne == r->cape) {
+        size_t cap = r->cape ? 2 * r->cape : 64;
+        entry *e = realloc(r->e, cap * sizeof *e);
+        if (!e)
+            return -1;
+        r->e = e;
+        r->cape = cap;
+    }
+    entry *e = &r->e[r->ne];
+    e->section = dupstr(sec);
+    e->key = dupstr(key);
+    e->value = dupstr(value);
+    e->file = file;
+    e->line = line;
+    e->used = 0;
+    if (!e->section || !e->key || !e->value) {
+        free(e->section);
+        free(e->key);
+        free(e->value);
+        return -1;
+    }
+    r->ne++;
+    return 0;
+}
+
+static void raw_free(raw *r)
+{
+    for (size_t i = 0; i < r->ne; i++) {
+        free(r->e[i].section);
+        free(r->e[i].key);
+        free(r->e[i].value);
+    }
+    for (size_t i = 0; i < r->ns; i++)
+        free(r->s[i].name);
+    free(r->e);
+    free(r->s);
+}
+
+/* inih reads through this, so we know each line's number and see sections with no keys
+** (an empty [strategy.vote] must still run the strategy). */
+static char *reader(char *str, int num, void *stream)
+{
+    raw *r = stream;
+    if (!fgets(str, num, r->f))
+        return NULL;
+    r->line++;
+    size_t len = strlen(str);
+    if (len > 0 && str[len - 1] != '\n' && !feof(r->f)) {
+        int c;
+        while ((c = fgetc(r->f)) != EOF && c != '\n')
+            ;
+        if (!r->too_long)
+            r->too_long = r->line;
+    }
+    const char *p = str;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p == '[') {
+        const char *q = strchr(p, ']');
+        if (q) {
+            char name[256];
+            size_t n = (size_t)(q - p - 1);
+            if (n >= sizeof name)
+                n = sizeof name - 1;
+            memcpy(name, p + 1, n);
+            name[n] = '\0';
+            if (add_section(r, name, r->file, r->line))
+                r->nomem = 1;
+        }
+    }
+    return str;
+}
+
+static int handler(void *user, const char *sec, const char *key, const char *value)
+{
+    raw *r = user;
+    if (add_entry(r, sec, key, value, r->file, r->line))
+        r->nomem = 1;
+    return 1;
+}
+
+/* ---- small parsers ----------------------------------------------------------------------- */
+
+static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    /* accept 2e5 and 1e6 as well as plain integers: experiment sizes are often written so */
+    double d = strtod(s, &end);
+    if (*end != '\0' || errno == ERANGE || d != floor(d) || d < (double)lo || d > (double)hi)
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    *out = (*end == '\0') ? (uint64_t)v : (uint64_t)d;
+    return 0;
+}
+
+/* "name(x)" or "name(x,y)": returns number of arguments read, or -1. */
+static int parse_call(const char *s, const char *name, double *x, double *y)
+{
+    size_t n = strlen(name);
+    if (strncmp(s, name, n) != 0 || s[n] != '(')
+        return -1;
+    char *end;
+    const char *p = s + n + 1;
+    *x = strtod(p, &end);
+    if (end == p)
+        return -1;
+    p = end;
+    while (isspace((unsigned char)*p))
+        p++;
+    int args = 1;
+    if (y && *p == ',') {
+        p++;
+        *y = strtod(p, &end);
+        if (end == p)
+            return -1;
+        p = end;
+        while (isspace((unsigned char)*p))
+            p++;
+        args = 2;
+    }
+    if (*p != ')' || p[1] != '\0')
+        return -1;
+    return args;
+}
+
+/* Largest budget we accept: far beyond what a per-sample run can reach, small enough that
+** counts fit in 32 bits. */
+#define BUDGET_MAX 1073741824u
+
+int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_t nwhy)
+{
+    size_t cap = 16, k = 0;
+    size_t *b = malloc(cap * sizeof *b);
+    if (!b) {
+        snprintf(why, nwhy, "out of memory");
+        return -1;
+    }
+    const char *dots = strstr(text, "..");
+    if (dots) {
+        char *end;
+        errno = 0;
+        unsigned long long lo = strtoull(text, &end, 10);
+        if (end == text || end != dots)
+            goto bad_range;
+        const char *p = dots + 2;
+        unsigned long long hi = strtoull(p, &end, 10);
+        if (end == p)
+            goto bad_range;
+        p = end;
+        while (isspace((unsigned char)*p))
+            p++;
+        char op = '+';
+        unsigned long long step = 1;
+        if (*p == 'x' || *p == '+') {
+            op = *p++;
+            while (isspace((unsigned char)*p))
+                p++;
+            if (!isdigit((unsigned char)*p))
+                goto bad_range;
+            step = strtoull(p, &end, 10);
+            p = end;
+        }
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p != '\0' || lo < 1 || hi < lo || hi > BUDGET_MAX || (op == 'x' && step < 2) ||
+            (op == '+' && step < 1))
+            goto bad_range;
+        for (unsigned long long v = lo; v <= hi; v = (op == 'x') ? v * step : v + step) {
+            if (k == cap) {
+                size_t *nb = realloc(b, 2 * cap * sizeof *b);
+                if (!nb) {
+                    free(b);
+                    snprintf(why, nwhy, "out of memory");
+                    return -1;
+                }
+                b = nb;
+                cap *= 2;
+            }
+            b[k++] = (size_t)v;
+        }
+    } else {
+        const char *p = text;
+        for (;;) {
+            while (isspace((unsigned char)*p))
+                p++;
+            char *end;
+            errno = 0;
+            if (!isdigit((unsigned char)*p)) {
+                snprintf(why, nwhy, "budgets = %s: expected positive whole numbers separated by commas, "
+                         "or a range such as 1..1024 x2 or 1..31 +2", text);
+                free(b);
+                return -1;
+            }
+            unsigned long long v = strtoull(p, &end, 10);
+            if (v < 1 || v > BUDGET_MAX || errno == ERANGE) {
+                snprintf(why, nwhy, "budgets = %s: each budget must be in [1, %u]", text, BUDGET_MAX);
+                free(b);
+                return -1;
+            }
+            if (k > 0 && v <= b[k - 1]) {
+                snprintf(why, nwhy, "budgets = %s: budgets must increase", text);
+                free(b);
+                return -1;
+            }
+            if (k == cap) {
+                size_t *nb = realloc(b, 2 * cap * sizeof *b);
+                if (!nb) {
+                    free(b);
+                    snprintf(why, nwhy, "out of memory");
+                    return -1;
+                }
+                b = nb;
+                cap *= 2;
+            }
+            b[k++] = (size_t)v;
+            p = end;
+            while (isspace((unsigned char)*p))
+                p++;
+            if (*p == '\0')
+                break;
+            if (*p != ',') {
+                snprintf(why, nwhy, "budgets = %s: expected ',' after %llu", text, v);
+                free(b);
+                return -1;
+            }
+            p++;
+        }
+    }
+    *out = b;
+    *n = k;
+    return 0;
+bad_range:
+    snprintf(why, nwhy, "budgets = %s: a range is FIRST..LAST xFACTOR or FIRST..LAST +STEP "
+             "with 1 <= FIRST <= LAST <= %u, FACTOR >= 2, STEP >= 1", text, BUDGET_MAX);
+    free(b);
+    return -1;
+}
+
+/* ---- building the experiment ------------------------------------------------------------- */
+
+typedef struct ctx {
+    raw *r;
+    cs_experiment *ex;
+    cs_error *err;
+} ctx;
+
+static int bad(ctx *c, const entry *e, const char *fmt, const char *a, const char *b)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    return cs_error_set(c->err, CS_ERR_INPUT, e->file, e->line, "[%s] %s: %s", e->section, e->key,
+                        msg);
+}
+
+/* Apply settings-table keys of section `sec` to `set`; with a component, only keys spelled with
+** the component prefix and recorded in its override mask. */
+static int apply_setting(ctx *c, entry *e, cs_settings *set, int in_component, unsigned *mask)
+{
+    unsigned bit = 0;
+    for (int t = 0; t < (int)NELEM(settings_tables); t++) {
+        for (size_t i = 0; i < *settings_tables[t].n; i++, bit++) {
+            const cs_param *p = &settings_tables[t].rows[i];
+            char name[64];
+            if (in_component)
+                snprintf(name, sizeof name, "%s%s", component_prefix(t, p), p->name);
+            else if (strcmp(e->section, settings_tables[t].section) != 0)
+                continue;
+            else
+                snprintf(name, sizeof name, "%s", p->name);
+            if (strcmp(name, e->key) != 0)
+                continue;
+            char why[256];
+            double v;
+            if (cs_param_parse(p, e->value, &v, why, sizeof why))
+                return bad(c, e, "%s", why, NULL);
+            *(double *)((char *)set + p->offset) = v;
+            if (mask)
+                *mask |= 1u << bit;
+            e->used = 1;
+            return 0;
+        }
+    }
+    return 1; /* not a settings key */
+}
+
+static int set_defaults(cs_settings *set)
+{
+    for (size_t t = 0; t < NELEM(settings_tables); t++)
+        for (size_t i = 0; i < *settings_tables[t].n; i++) {
+            const cs_param *p = &settings_tables[t].rows[i];
+            double v;
+            char why[128];
+            if (cs_param_parse(p, p->def, &v, why, sizeof why))
+                return -1;
+            *(double *)((char *)set + p->offset) = v;
+        }
+    return 0;
+}
+
+static void resolve_settings(cs_settings *s)
+{
+    if (isnan(s->judge_tokens))
+        s->judge_tokens = s->gen_tokens;
+    if (isnan(s->judge_params))
+        s->judge_params = s->gen_params;
+}
+
+static int experiment_key(ctx *c, entry *e)
+{
+    cs_experiment *ex = c->ex;
+    const char *v = e->value;
+    e->used = 1;
+    if (strcmp(e->key, "name") == 0) {
+        if (!*v || strlen(v) >= sizeof ex->name)
+            return bad(c, e, "a name of 1 to 127 characters is needed", NULL, NULL);
+        snprintf(ex->name, sizeof ex->name, "%s", v);
+    } else if (strcmp(e->key, "queries") == 0) {
+        if (parse_u64(v, 1, (uint64_t)1 << 50, &ex->queries))
+            return bad(c, e, "'%s' is not a whole number of queries >= 1", v, NULL);
+    } else if (strcmp(e->key, "seed") == 0) {
+        if (parse_u64(v, 0, UINT64_MAX, &ex->seed))
+            return bad(c, e, "'%s' is not a whole number >= 0", v, NULL);
+    } else if (strcmp(e->key, "budgets") == 0) {
+        char why[400];
+        size_t *b, n;
+        if (cs_budgets_parse(v, &b, &n, why, sizeof why))
+            return bad(c, e, "%s", why, NULL);
+        free(ex->budgets);
+        ex->budgets = b;
+        ex->nbudgets = n;
+        snprintf(ex->budgets_text, sizeof ex->budgets_text, "%s", v);
+    } else if (strcmp(e->key, "answers") == 0) {
+        uint64_t m;
+        if (strcmp(v, "open") == 0)
+            ex->answers = 0;
+        else if (parse_u64(v, 2, CS_MAX_ANSWERS, &m) == 0)
+            ex->answers = (int)m;
+        else
+            return bad(c, e, "'%s' is neither a whole number of answers in [2, 65535] nor 'open'", v,
+                       NULL);
+    } else if (strcmp(e->key, "bins") == 0) {
+        uint64_t n;
+        if (strcmp(v, "components") == 0)
+            ex->bins_kind = CS_BINS_COMPONENTS;
+        else if (strncmp(v, "quantiles:", 10) == 0 && parse_u64(v + 10, 1, 100, &n) == 0) {
+            ex->bins_kind = CS_BINS_QUANTILES;
+            ex->nquantiles = (int)n;
+        } else
+            return bad(c, e, "'%s' is neither 'components' nor 'quantiles:N' with N in [1, 100]", v,
+                       NULL);
+    } else {
+        e->used = 0;
+        return bad(c, e, "unknown key; [experiment] takes name, queries, seed, budgets, answers, bins",
+                   NULL, NULL);
+    }
+    return 0;
+}
+
+static int component_key(ctx *c, entry *e, cs_component *k)
+{
+    const char *v = e->value;
+    double x, y;
+    if (strcmp(e->key, "weight") == 0) {
+        char *end;
+        x = strtod(v, &end);
+        if (end == v || *end || !isfinite(x) || x < 0)
+            return bad(c, e, "'%s' is not a weight >= 0", v, NULL);
+        k->weight = x;
+    } else if (strcmp(e->key, "p_correct") == 0) {
+        char *end;
+        x = strtod(v, &end);
+        if (end != v && *end == '\0') {
+            if (!(x >= 0 && x <= 1))
+                return bad(c, e, "p = %s is outside [0, 1]", v, NULL);
+            k->p_kind = CS_P_FIXED;
+            k->p = x;
+        } else if (parse_call(v, "beta", &x, &y) == 2) {
+            if (!(x > 0 && y > 0 && isfinite(x) && isfinite(y)))
+                return bad(c, e, "%s: beta(a,b) needs a > 0 and b > 0", v, NULL);
+            k->p_kind = CS_P_BETA;
+            k->a = x;
+            k->b = y;
+        } else
+            return bad(c, e, "'%s' is neither a probability in [0, 1] nor beta(a,b)", v, NULL);
+    } else if (strcmp(e->key, "wrong") == 0) {
+        if (strcmp(v, "uniform") == 0)
+            k->wrong_kind = CS_WRONG_UNIFORM;
+        else if (parse_call(v, "dirichlet", &x, NULL) == 1) {
+            if (!(x > 0 && isfinite(x)))
+                return bad(c, e, "%s: dirichlet(c) needs c > 0", v, NULL);
+            k->wrong_kind = CS_WRONG_DIRICHLET;
+            k->wrong_param = x;
+        } else if (parse_call(v, "zipf", &x, NULL) == 1) {
+            if (!(x >= 0 && isfinite(x)))
+                return bad(c, e, "%s: zipf(s) needs s >= 0", v, NULL);
+            k->wrong_kind = CS_WRONG_ZIPF;
+            k->wrong_param = x;
+        } else
+            return bad(c, e, "'%s' is not uniform, dirichlet(c) or zipf(s)", v, NULL);
+    } else {
+        int rc = apply_setting(c, e, &k->set, 1, &k->overridden);
+        if (rc == 1)
+            return bad(c, e, "unknown key; a population component takes weight, p_correct, wrong, "
+                       "and overrides of generator (tokens, params), judge (tpr, fpr, judge_tokens, "
+                       "judge_params) or verifier (separation, answer_noise, sample_noise) keys",
+                       NULL, NULL);
+        return rc;
+    }
+    e->used = 1;
+    return 0;
+}
+
+static int strategy_key(ctx *c, entry *e, cs_strategy *s)
+{
+    const cs_strategy_type *t = s->type;
+    for (size_t i = 0; i < t->nparams; i++)
+        if (strcmp(t->params[i].name, e->key) == 0) {
+            char why[256];
+            if (cs_param_parse(&t->params[i], e->value, &s->value[i], why, sizeof why))
+                return bad(c, e, "%s", why, NULL);
+            e->used = 1;
+            return 0;
+        }
+    char known[256] = "";
+    for (size_t i = 0; i < t->nparams; i++) {
+        strncat(known, i ? ", " : "; it takes ", sizeof known - strlen(known) - 1);
+        strncat(known, t->params[i].name, sizeof known - strlen(known) - 1);
+    }
+    return bad(c, e, "unknown key for strategy %s%s", t->name,
+               t->nparams ? known : "; it takes no parameters");
+}
+
+static int is_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+static int build(ctx *c)
+{
+    raw *r = c->r;
+    cs_experiment *ex = c->ex;
+    cs_error *err = c->err;
+
+    /* Sections first: what they are, and the components and strategies they declare. */
+    for (size_t i = 0; i < r->ns; i++) {
+        section *s = &r->s[i];
+        const char *n = s->name;
+        if (strcmp(n, "experiment") == 0 || strcmp(n, "generator") == 0 || strcmp(n, "judge") == 0 ||
+            strcmp(n, "verifier") == 0)
+            continue;
+        if (strncmp(n, "population.", 11) == 0) {
+            if (!is_name(n + 11) || strlen(n + 11) >= CS_NAME_MAX)
+                return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
+                                    "[%s]: a component name is letters, digits, '_' or '-'", n);
+            if (ex->ncomp == CS_MAX_COMPONENTS)
+                return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
+                                    "[%s]: at most %d population components", n, CS_MAX_COMPONENTS);
+            cs_component *k = &ex->comp[ex->ncomp++];
+            memset(k, 0, sizeof *k);
+            snprintf(k->name, sizeof k->name, "%s", n + 11);
+            k->weight = 1;
+            k->p_kind = CS_P_FIXED;
+            k->p = 0.5;
+            k->wrong_kind = CS_WRONG_UNIFORM;
+            k->line = s->line;
+            continue;
+        }
+        if (strncmp(n, "strategy.", 9) == 0) {
+            char tname[CS_NAME_MAX], label[CS_NAME_MAX] = "default";
+            const char *colon = strchr(n + 9, ':');
+            size_t len = colon ? (size_t)(colon - n - 9) : strlen(n + 9);
+            if (len >= sizeof tname)
+                len = sizeof tname - 1;
+            memcpy(tname, n + 9, len);
+            tname[len] = '\0';
+            if (colon) {
+                if (!is_name(colon + 1) || strlen(colon + 1) >= CS_NAME_MAX)
+                    return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
+                                        "[%s]: a setting label is letters, digits, '_' or '-'", n);
+                snprintf(label, sizeof label, "%s", colon + 1);
+            }
+            const cs_strategy_type *t = cs_strategy_find(tname);
+            if (!t) {
+                char known[512] = "";
+                for (size_t j = 0; j < cs_strategy_ntypes; j++) {
+                    strncat(known, j ? ", " : "", sizeof known - strlen(known) - 1);
+                    strncat(known, cs_strategy_types[j]->name, sizeof known - strlen(known) - 1);
+                }
+                return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
+                                    "[%s]: unknown strategy '%s' (known: %s; see callscale list)", n,
+                                    tname, known);
+            }
+            if (ex->nstrat == CS_MAX_STRATEGIES)
+                return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
+                                    "[%s]: at most %d strategies", n, CS_MAX_STRATEGIES);
+            for (size_t j = 0; j < ex->nstrat; j++)
+                if (ex->strat[j].type == t && strcmp(ex->strat[j].label, label) == 0)
+                    return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
+                                        "[%s]: strategy %s with setting '%s' appears twice; give "
+                                        "each setting its own label, as [strategy.%s:NAME]",
+                                        n, tname, label, tname);
+            cs_strategy *st = &ex->strat[ex->nstrat++];
+            memset(st, 0, sizeof *st);
+            st->type = t;
+            snprintf(st->label, sizeof st->label, "%s", label);
+            st->line = s->line;
+            for (size_t j = 0; j < t->nparams; j++) {
+                char why[128];
+                if (cs_param_parse(&t->params[j], t->params[j].def, &st->value[j], why, sizeof why))
+                    return cs_error_set(err, CS_ERR_INPUT, s->file, s->line, "internal: default %s",
+                                        why);
+            }
+            continue;
+        }
+        return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
+                            "unknown section [%s]; sections are [experiment], [generator], [judge], "
+                            "[verifier], [population.NAME] and [strategy.NAME]", n);
+    }
+
+    /* Global keys, then components (which start from the final global settings). */
+    for (size_t i = 0; i < r->ne; i++) {
+        entry *e = &r->e[i];
+        if (strcmp(e->section, "experiment") == 0) {
+            if (experiment_key(c, e))
+                return CS_ERR_INPUT;
+        } else if (strcmp(e->section, "generator") == 0 || strcmp(e->section, "judge") == 0 ||
+                   strcmp(e->section, "verifier") == 0) {
+            int rc = apply_setting(c, e, &ex->global, 0, NULL);
+            if (rc == 1)
+                return bad(c, e, "unknown key (see callscale --help for the keys of each section)",
+                           NULL, NULL);
+            if (rc)
+                return rc;
+        }
+    }
+    for (size_t k = 0; k < ex->ncomp; k++)
+        ex->comp[k].set = ex->global;
+    for (size_t i = 0; i < r->ne; i++) {
+        entry *e = &r->e[i];
+        if (strncmp(e->section, "population.", 11) == 0) {
+            for (size_t k = 0; k < ex->ncomp; k++)
+                if (strcmp(ex->comp[k].name, e->section + 11) == 0 && component_key(c, e, &ex->comp[k]))
+                    return CS_ERR_INPUT;
+        } else if (strncmp(e->section, "strategy.", 9) == 0) {
+            for (size_t k = 0; k < ex->nstrat; k++) {
+                char full[160];
+                cs_strategy *st = &ex->strat[k];
+                if (strcmp(st->label, "default") == 0)
+                    snprintf(full, sizeof full, "strategy.%s", st->type->name);
+                else
+                    snprintf(full, sizeof full, "strategy.%s:%s", st->type->name, st->label);
+                if (strcmp(full, e->section) == 0 && strategy_key(c, e, st))
+                    return CS_ERR_INPUT;
+            }
+        }
+    }
+    resolve_settings(&ex->global);
+    for (size_t k = 0; k < ex->ncomp; k++)
+        resolve_settings(&ex->comp[k].set);
+
+    /* Whole-experiment checks. */
+    if (ex->ncomp == 0) {
+        /* A file with no population is a single fixed-p component: a sensible default. */
+        cs_component *k = &ex->comp[ex->ncomp++];
+        memset(k, 0, sizeof *k);
+        snprintf(k->name, sizeof k->name, "all-queries");
+        k->weight = 1;
+        k->p_kind = CS_P_FIXED;
+        k->p = 0.5;
+        k->set = ex->global;
+    }
+    double total = 0;
+    for (size_t k = 0; k < ex->ncomp; k++)
+        total += ex->comp[k].weight;
+    if (!(total > 0) || !isfinite(total))
+        return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->comp[0].line,
+                            "[population.*] weight: the weights sum to %g; they must sum to a "
+                            "positive number", total);
+    for (size_t k = 0; k < ex->ncomp; k++)
+        ex->comp[k].share = ex->comp[k].weight / total;
+    if (ex->nstrat == 0) {
+        cs_strategy *st = &ex->strat[ex->nstrat++];
+        memset(st, 0, sizeof *st);
+        st->type = cs_strategy_find("vote");
+        snprintf(st->label, sizeof st->label, "default");
+    }
+    for (size_t k = 0; k < ex->ncomp; k++) {
+        cs_component *cp = &ex->comp[k];
+        if (cp->wrong_kind == CS_WRONG_ZIPF && ex->answers == 0 && !(cp->wrong_param > 1))
+            return cs_error_set(err, CS_ERR_INPUT, ex->file, cp->line,
+                                "[population.%s] wrong: zipf(%g) over an open answer space needs "
+                                "s > 1 (otherwise the shares do not sum)",
+                                cp->name, cp->wrong_param);
+    }
+    return 0;
+}
+
+static void experiment_defaults(cs_experiment *ex, const char *path)
+{
+    memset(ex, 0, sizeof *ex);
+    snprintf(ex->file, sizeof ex->file, "%s", path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(ex->name, sizeof ex->name, "%s", base);
+    char *dot = strrchr(ex->name, '.');
+    if (dot && dot != ex->name)
+        *dot = '\0';
+    ex->queries = 10000;
+    ex->seed = 1;
+    ex->answers = 2;
+    ex->bins_kind = CS_BINS_COMPONENTS;
+    char why[64];
+    snprintf(ex->budgets_text, sizeof ex->budgets_text, "1..64 x2");
+    (void)cs_budgets_parse(ex->budgets_text, &ex->budgets, &ex->nbudgets, why, sizeof why);
+    (void)set_defaults(&ex->global);
+}
+
+int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *overrides,
+                       size_t noverrides, cs_error *err)
+{
+    experiment_defaults(ex, path);
+    raw r;
+    memset(&r, 0, sizeof r);
+    r.file = ex->file;
+    r.f = fopen(path, "r");
+    if (!r.f)
+        return cs_error_set(err, CS_ERR_IO, path, 0, "cannot open experiment file: %s",
+                            strerror(errno));
+    int rc = ini_parse_stream(reader, &r, handler, &r);
+    fclose(r.f);
+    if (r.nomem) {
+        raw_free(&r);
+        return cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
+    }
+    if (r.too_long && (rc == 0 || r.too_long <= rc)) {
+        raw_free(&r);
+        return cs_error_set(err, CS_ERR_INPUT, path, r.too_long, "line longer than %d characters",
+                            INI_MAX_LINE - 2);
+    }
+    if (rc != 0) {
+        raw_free(&r);
+        return cs_error_set(err, CS_ERR_INPUT, path, rc,
+                            "not INI syntax: expected [section], key = value, or a ; comment");
+    }
+    for (size_t i = 0; i < noverrides; i++) {
+        const char *t = overrides[i];
+        const char *eq = strchr(t, '=');
+        char sec[256], key[128];
+        const char *dot = NULL;
+        for (const char *p = t; eq && p < eq; p++)
+            if (*p == '.')
+                dot = p;
+        if (!eq || !dot || dot == t || dot + 1 == eq || (size_t)(dot - t) >= sizeof sec ||
+            (size_t)(eq - dot - 1) >= sizeof key) {
+            raw_free(&r);
+            return cs_error_set(err, CS_ERR_INPUT, "--set", (int)i + 1,
+                                "'%s' is not section.key=value (e.g. population.easy.p_correct=0.9)",
+                                t);
+        }
+        memcpy(sec, t, (size_t)(dot - t));
+        sec[dot - t] = '\0';
+        memcpy(key, dot + 1, (size_t)(eq - dot - 1));
+        key[eq - dot - 1] = '\0';
+        if (add_section(&r, sec, "--set", (int)i + 1) ||
+            add_entry(&r, sec, key, eq + 1, "--set", (int)i + 1)) {
+            raw_free(&r);
+            return cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
+        }
+    }
+    ctx c = {&r, ex, err};
+    rc = build(&c);
+    raw_free(&r);
+    if (rc)
+        cs_experiment_free(ex);
+    return rc;
+}
+
+void cs_experiment_free(cs_experiment *ex)
+{
+    free(ex->budgets);
+    ex->budgets = NULL;
+    ex->nbudgets = 0;
+}
+
+size_t cs_experiment_nbins(const cs_experiment *ex)
+{
+    return ex->bins_kind == CS_BINS_COMPONENTS ? ex->ncomp : (size_t)ex->nquantiles;
+}
+
+void cs_experiment_bin_name(const cs_experiment *ex, size_t bin, char *buf, size_t n)
+{
+    if (ex->bins_kind == CS_BINS_COMPONENTS)
+        snprintf(buf, n, "%s", ex->comp[bin].name);
+    else
+        snprintf(buf, n, "q%zu", bin + 1);
+}
+
+/* ---- config.ini -------------------------------------------------------------------------- */
+
+static void write_settings(FILE *f, const cs_settings *set, int t, int in_component, unsigned mask)
+{
+    unsigned bit = 0;
+    for (int u = 0; u < t; u++)
+        bit += (unsigned)*settings_tables[u].n;
+    for (size_t i = 0; i < *settings_tables[t].n; i++, bit++) {
+        const cs_param *p = &settings_tables[t].rows[i];
+        if (in_component && !(mask & (1u << bit)))
+            continue;
+        char v[64];
+        cs_param_format(p, *(const double *)((const char *)set + p->offset), v, sizeof v);
+        fprintf(f, "%s%s = %s\n", in_component ? component_prefix(t, p) : "", p->name, v);
+    }
+}
+
+int cs_experiment_write(const cs_experiment *ex, FILE *f)
+{
+    fprintf(f, "; effective configuration of %s: overrides applied, defaults filled in\n", ex->file);
+    fprintf(f, "[experiment]\nname = %s\nqueries = %llu\nseed = %llu\nbudgets = ", ex->name,
+            (unsigned long long)ex->queries, (unsigned long long)ex->seed);
+    for (size_t i = 0; i < ex->nbudgets; i++)
+        fprintf(f, "%s%zu", i ? "," : "", ex->budgets[i]);
+    fprintf(f, "\n");
+    if (ex->answers)
+        fprintf(f, "answers = %d\n", ex->answers);
+    else
+        fprintf(f, "answers = open\n");
+    if (ex->bins_kind == CS_BINS_COMPONENTS)
+        fprintf(f, "bins = components\n");
+    else
+        fprintf(f, "bins = quantiles:%d\n", ex->nquantiles);
+    for (int t = 0; t < (int)NELEM(settings_tables); t++) {
+        fprintf(f, "\n[%s]\n", settings_tables[t].section);
+        write_settings(f, &ex->global, t, 0, 0);
+    }
+    for (size_t k = 0; k < ex->ncomp; k++) {
+        const cs_component *c = &ex->comp[k];
+        fprintf(f, "\n[population.%s]\nweight = %.15g\n", c->name, c->weight);
+        if (c->p_kind == CS_P_FIXED)
+            fprintf(f, "p_correct = %.15g\n", c->p);
+        else
+            fprintf(f, "p_correct = beta(%.15g,%.15g)\n", c->a, c->b);
+        if (c->wrong_kind == CS_WRONG_UNIFORM)
+            fprintf(f, "wrong = uniform\n");
+        else
+            fprintf(f, "wrong = %s(%.15g)\n", c->wrong_kind == CS_WRONG_ZIPF ? "zipf" : "dirichlet",
+                    c->wrong_param);
+        for (int t = 0; t < (int)NELEM(settings_tables); t++)
+            write_settings(f, &c->set, t, 1, c->overridden);
+    }
+    for (size_t s = 0; s < ex->nstrat; s++) {
+        const cs_strategy *st = &ex->strat[s];
+        if (strcmp(st->label, "default") == 0)
+            fprintf(f, "\n[strategy.%s]\n", st->type->name);
+        else
+            fprintf(f, "\n[strategy.%s:%s]\n", st->type->name, st->label);
+        for (size_t i = 0; i < st->type->nparams; i++) {
+            char v[64];
+            cs_param_format(&st->type->params[i], st->value[i], v, sizeof v);
+            fprintf(f, "%s = %s\n", st->type->params[i].name, v);
+        }
+    }
+    return ferror(f) ? CS_ERR_IO : 0;
+}

@@ -1,0 +1,380 @@
+/*
+** Exact mode: vote win tables by exponential generating functions, and GSL quadrature of a
+** strategy's per-query accuracy over each component's p, per difficulty bin.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_sf_gamma.h>
+#include "callscale/exact.h"
+#include "callscale/population.h"
+#include "callscale/strategy.h"
+#include "exact.h"
+
+/* Quadrature targets: far below the 1e-9 agreement the tests ask of exact mode. */
+#define QUAD_EPSABS 1e-13
+#define QUAD_EPSREL 1e-11
+#define QUAD_LIMIT 2000
+
+/* ---- vote win probabilities -------------------------------------------------------------- */
+
+static size_t row_offset(size_t kmax, size_t c)
+{
+    return c * (kmax + 1) - c * (c - 1) / 2;
+}
+
+double cs_vote_win(const cs_exact_ctx *ctx, size_t c, size_t w)
+{
+    if (c == 0)
+        return 0; /* some wrong answer holds a vote, or nobody voted */
+    if (ctx->all_novel)
+        return c >= 2 ? 1.0 : 1.0 / (double)(1 + w); /* c = 1: a tie with w singletons */
+    if (w < c)
+        return 1.0;
+    if (ctx->r == 1)
+        return w == c ? 0.5 : 0.0;
+    if (2 * c > ctx->kmax)
+        return 1.0; /* unreachable: c + w <= kmax */
+    return ctx->win[row_offset(ctx->kmax, c) + w];
+}
+
+/* For c votes on the correct answer, the w wrong votes fall multinomially on r answers with
+** shares s_j. With y marking a wrong answer tied at c, the exponential generating function is
+** prod_j [ sum_{n<c} (s_j x)^n / n! + y (s_j x)^c / c! ], and
+** W(c, w) = w! sum_T [x^w y^T] / (1 + T). Long double keeps 1/w! in range up to w = 1500. */
+int cs_vote_win_table(cs_exact_ctx *ctx)
+{
+    ctx->win = NULL;
+    if (ctx->all_novel || ctx->r <= 1)
+        return 0;
+    size_t K = ctx->kmax, r = ctx->r;
+    ctx->win = calloc(row_offset(K, K + 1), sizeof *ctx->win);
+    long double *P = malloc((r + 1) * (K + 1) * sizeof *P);
+    long double *Q = malloc((r + 1) * (K + 1) * sizeof *Q);
+    long double *a = malloc((K + 1) * sizeof *a);
+    long double *fact = malloc((K + 1) * sizeof *fact);
+    if (!ctx->win || !P || !Q || !a || !fact) {
+        free(ctx->win);
+        ctx->win = NULL;
+        free(P);
+        free(Q);
+        free(a);
+        free(fact);
+        return CS_ERR_NOMEM;
+    }
+    fact[0] = 1;
+    for (size_t n = 1; n <= K; n++)
+        fact[n] = fact[n - 1] * (long double)n;
+    for (size_t c = 1; 2 * c <= K; c++) {
+        size_t W = K - c, stride = W + 1;
+        memset(P, 0, (r + 1) * stride * sizeof *P);
+        P[0] = 1;
+        for (size_t j = 0; j < r; j++) {
+            long double s = ctx->shares[j];
+            a[0] = 1;
+            for (size_t k = 1; k <= c; k++)
+                a[k] = a[k - 1] * s / (long double)k;
+            memset(Q, 0, (r + 1) * stride * sizeof *Q);
+            for (size_t T = 0; T <= j + 1; T++) {
+                long double *q = Q + T * stride;
+                const long double *p = P + T * stride, *pm = T ? P + (T - 1) * stride : NULL;
+                for (size_t n = 0; n <= W; n++) {
+                    long double acc = 0;
+                    size_t kend = n < c - 1 ? n : c - 1;
+                    if (T <= j)
+                        for (size_t k = 0; k <= kend; k++)
+                            acc += p[n - k] * a[k];
+                    if (pm && n >= c)
+                        acc += pm[n - c] * a[c];
+                    q[n] = acc;
+                }
+            }
+            long double *t = P;
+            P = Q;
+            Q = t;
+        }
+        double *row = ctx->win + row_offset(K, c);
+        for (size_t w = 0; w <= W; w++) {
+            if (w < c) {
+                row[w] = 1.0;
+                continue;
+            }
+            long double acc = 0;
+            for (size_t T = 0; T <= r; T++)
+                acc += P[T * stride + w] / (long double)(T + 1);
+            row[w] = (double)(acc * fact[w]);
+        }
+    }
+    free(P);
+    free(Q);
+    free(a);
+    free(fact);
+    return 0;
+}
+
+double cs_exact_binom(const cs_exact_ctx *ctx, size_t n, size_t k, double x)
+{
+    if (k > n)
+        return 0;
+    if (x <= 0)
+        return k == 0 ? 1 : 0;
+    if (x >= 1)
+        return k == n ? 1 : 0;
+    return exp(ctx->lfact[n] - ctx->lfact[k] - ctx->lfact[n - k] + (double)k * log(x) +
+               (double)(n - k) * log1p(-x));
+}
+
+/* ---- quadrature over p ------------------------------------------------------------------- */
+
+typedef struct integrand {
+    const cs_exact_ctx *ctx;
+    size_t K;
+    double a, b, lnB;
+    int w0, w1; /* the qaws weight carries p^(a-1) (w0) and (1-p)^(b-1) (w1) */
+} integrand;
+
+static double f_beta(double p, void *v)
+{
+    const integrand *in = v;
+    double F = in->ctx->strategy->type->exact(in->ctx, p, in->K);
+    double lw = -in->lnB;
+    if (!in->w0)
+        lw += (in->a - 1) * log(p);
+    if (!in->w1)
+        lw += (in->b - 1) * log1p(-p);
+    return F * exp(lw);
+}
+
+/* Integral of F(K; p) times the Beta(a,b) density over [lo, hi], split at the given points. The
+** pieces that touch 0 or 1 go to QAWS, whose weight takes the density's endpoint singularity. */
+static int integrate_beta(const cs_exact_ctx *ctx, size_t K, double a, double b, double lo,
+                          double hi, const double *breaks, size_t nbreaks, double *out,
+                          gsl_integration_workspace *ws)
+{
+    double pts[16];
+    size_t n = 0;
+    pts[n++] = lo;
+    for (size_t i = 0; i < nbreaks; i++)
+        if (breaks[i] > lo && breaks[i] < hi)
+            pts[n++] = breaks[i];
+    pts[n++] = hi;
+    /* sort the few points */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && pts[j] < pts[j - 1]; j--) {
+            double t = pts[j];
+            pts[j] = pts[j - 1];
+            pts[j - 1] = t;
+        }
+    integrand in = {ctx, K, a, b, gsl_sf_lnbeta(a, b), 0, 0};
+    gsl_function f = {f_beta, &in};
+    double total = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        double u = pts[i], v = pts[i + 1], res, abserr;
+        if (!(v > u))
+            continue;
+        in.w0 = (u == 0.0);
+        in.w1 = (v == 1.0);
+        int rc;
+        if (in.w0 || in.w1) {
+            gsl_integration_qaws_table *t =
+                gsl_integration_qaws_table_alloc(in.w0 ? a - 1 : 0, in.w1 ? b - 1 : 0, 0, 0);
+            if (!t)
+                return CS_ERR_NOMEM;
+            rc = gsl_integration_qaws(&f, u, v, t, QUAD_EPSABS, QUAD_EPSREL, QUAD_LIMIT, ws, &res,
+                                      &abserr);
+            gsl_integration_qaws_table_free(t);
+        } else {
+            rc = gsl_integration_qag(&f, u, v, QUAD_EPSABS, QUAD_EPSREL, QUAD_LIMIT,
+                                     GSL_INTEG_GAUSS61, ws, &res, &abserr);
+        }
+        /* A roundoff report at these tolerances still leaves an error far below 1e-9. */
+        if (rc && rc != GSL_EROUND && !(abserr < 1e-10))
+            return CS_ERR_UNSUPPORTED;
+        total += res;
+    }
+    *out = total;
+    return 0;
+}
+
+/* Where a component's curves change fastest: the p at which the correct answer stops being the
+** mode of the kept answers (vote), of the judged-correct ones, or of the rejected ones. */
+static size_t breakpoints(const cs_exact_ctx *ctx, double *out)
+{
+    size_t n = 0;
+    if (ctx->all_novel)
+        return 0;
+    double smax = 0;
+    for (size_t j = 0; j < ctx->r; j++)
+        smax = ctx->shares[j] > smax ? ctx->shares[j] : smax;
+    double t = ctx->comp->set.tpr, f = ctx->comp->set.fpr;
+    out[n++] = smax / (1 + smax);
+    if (t + f * smax > 0)
+        out[n++] = f * smax / (t + f * smax);
+    if ((1 - t) + (1 - f) * smax > 0)
+        out[n++] = (1 - f) * smax / ((1 - t) + (1 - f) * smax);
+    return n;
+}
+
+/* Expected score of component k's queries whose randomised-PIT u lies in [ulo, uhi] (the whole
+** component when ulo = 0, uhi = 1 and by-component bins), weighted by the component's share. */
+static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size_t K, double ulo,
+                          double uhi, int whole, double *out, double *mass,
+                          gsl_integration_workspace *ws)
+{
+    const cs_component *c = ctx->comp;
+    if (c->p_kind == CS_P_FIXED) {
+        double frac = 1;
+        if (!whole) {
+            double lo, hi;
+            cs_population_cdf(ex, c->p, &lo, &hi);
+            double a = lo > ulo ? lo : ulo, b = hi < uhi ? hi : uhi;
+            frac = b > a ? (b - a) / (hi - lo) : 0;
+        }
+        *mass = c->share * frac;
+        *out = frac > 0 ? c->share * frac * ctx->strategy->type->exact(ctx, c->p, K) : 0;
+        return 0;
+    }
+    double plo = 0, phi = 1;
+    if (!whole) {
+        plo = ulo <= 0 ? 0 : cs_population_quantile(ex, ulo);
+        phi = uhi >= 1 ? 1 : cs_population_quantile(ex, uhi);
+    }
+    double br[4], v = 0;
+    size_t nb = breakpoints(ctx, br);
+    *mass = phi > plo ? c->share * (gsl_cdf_beta_P(phi, c->a, c->b) - gsl_cdf_beta_P(plo, c->a, c->b))
+                      : 0;
+    if (phi > plo) {
+        int rc = integrate_beta(ctx, K, c->a, c->b, plo, phi, br, nb, &v, ws);
+        if (rc)
+            return rc;
+    }
+    *out = c->share * v;
+    return 0;
+}
+
+static void add_cost(cs_cell *cell, const cs_strategy *st, const cs_settings *set, size_t K,
+                     double weight)
+{
+    cs_record r = {0, 0, 0, 0};
+    st->type->cost(st, set, K, &r);
+    cell->calls += weight * r.calls;
+    cell->tokens += weight * r.tokens;
+    cell->flops += weight * r.flops;
+}
+
+static int unsupported(cs_error *err, const cs_experiment *ex, int line, const char *what)
+{
+    return cs_error_set(err, CS_ERR_UNSUPPORTED, ex->file, line, "exact mode: %s; use callscale run",
+                        what);
+}
+
+int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
+{
+    char why[400];
+    size_t kmax = ex->budgets[ex->nbudgets - 1];
+    for (size_t s = 0; s < ex->nstrat; s++)
+        if (!ex->strat[s].type->exact) {
+            snprintf(why, sizeof why, "[strategy.%s] has no closed form here", ex->strat[s].type->name);
+            return unsupported(err, ex, ex->strat[s].line, why);
+        }
+    for (size_t k = 0; k < ex->ncomp; k++) {
+        const cs_component *c = &ex->comp[k];
+        if (c->wrong_kind == CS_WRONG_DIRICHLET) {
+            snprintf(why, sizeof why, "[population.%s] wrong = dirichlet(%g) draws the wrong-answer "
+                     "shares per query, and exact sums need fixed shares (uniform or zipf)",
+                     c->name, c->wrong_param);
+            return unsupported(err, ex, c->line, why);
+        }
+        if (!ex->answers && c->wrong_kind != CS_WRONG_UNIFORM) {
+            snprintf(why, sizeof why, "[population.%s] an open answer space with zipf shares mixes "
+                     "repeated and novel wrong answers, which has no exact sum here; use answers = M "
+                     "or wrong = uniform", c->name);
+            return unsupported(err, ex, c->line, why);
+        }
+    }
+    if (ex->answers > 2) {
+        if (kmax > CS_EXACT_MAX_BUDGET_MULTI) {
+            snprintf(why, sizeof why, "budget %zu: with more than two answers the multinomial sums "
+                     "are exact up to budget %d (long double range)", kmax, CS_EXACT_MAX_BUDGET_MULTI);
+            return unsupported(err, ex, 0, why);
+        }
+        if (ex->answers - 1 > CS_EXACT_MAX_WRONG) {
+            snprintf(why, sizeof why, "answers = %d: the tie-tracking sums handle at most %d wrong "
+                     "answers", ex->answers, CS_EXACT_MAX_WRONG);
+            return unsupported(err, ex, 0, why);
+        }
+    }
+
+    cs_population *pop = cs_population_new(ex, err);
+    if (!pop)
+        return CS_ERR_NOMEM;
+    cs_exact_ctx *ctx = calloc(ex->ncomp, sizeof *ctx);
+    double *lfact = malloc((kmax + 1) * sizeof *lfact);
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(QUAD_LIMIT);
+    int rc = (ctx && lfact && ws) ? 0 : CS_ERR_NOMEM;
+    if (lfact)
+        for (size_t n = 0; n <= kmax; n++)
+            lfact[n] = gsl_sf_lnfact((unsigned)n);
+    for (size_t k = 0; !rc && k < ex->ncomp; k++) {
+        ctx[k].comp = &ex->comp[k];
+        ctx[k].all_novel = ex->answers == 0;
+        ctx[k].r = ex->answers ? (size_t)ex->answers - 1 : 0;
+        ctx[k].shares = cs_population_shares(pop, k);
+        ctx[k].kmax = kmax;
+        ctx[k].lfact = lfact;
+        rc = cs_vote_win_table(&ctx[k]);
+    }
+    cs_results_clear(res);
+    res->exact = 1;
+    size_t nbins = cs_experiment_nbins(ex);
+    for (size_t s = 0; !rc && s < ex->nstrat; s++) {
+        const cs_strategy *st = &ex->strat[s];
+        for (size_t b = 0; !rc && b < ex->nbudgets; b++) {
+            size_t K = ex->budgets[b];
+            double part, mass;
+            cs_cell *all = cs_results_cell(res, s, b, 0);
+            for (size_t k = 0; !rc && k < ex->ncomp; k++) {
+                ctx[k].strategy = st;
+                add_cost(all, st, &ex->comp[k].set, K, ex->comp[k].share);
+                if (ex->bins_kind == CS_BINS_COMPONENTS) {
+                    rc = component_part(ex, &ctx[k], K, 0, 1, 1, &part, &mass, ws);
+                    cs_cell *cell = cs_results_cell(res, s, b, k + 1);
+                    all->sum += part;
+                    cell->sum = mass > 0 ? part / mass : 0;
+                    add_cost(cell, st, &ex->comp[k].set, K, 1);
+                } else {
+                    /* quantile bin i holds u in [1 - (i+1)/N, 1 - i/N]: q1 the highest p */
+                    for (size_t i = 0; !rc && i < nbins; i++) {
+                        double ulo = 1 - (double)(i + 1) / (double)nbins;
+                        double uhi = 1 - (double)i / (double)nbins;
+                        rc = component_part(ex, &ctx[k], K, ulo, uhi, 0, &part, &mass, ws);
+                        cs_cell *cell = cs_results_cell(res, s, b, i + 1);
+                        all->sum += part;
+                        cell->sum += part * (double)nbins;
+                        add_cost(cell, st, &ex->comp[k].set, K, mass * (double)nbins);
+                    }
+                }
+            }
+            for (size_t bin = 0; bin <= nbins; bin++) {
+                cs_cell *cell = cs_results_cell(res, s, b, bin);
+                cell->n = 1;
+                cell->sumsq = cell->sum * cell->sum;
+            }
+        }
+    }
+    if (rc == CS_ERR_UNSUPPORTED)
+        cs_error_set(err, rc, ex->file, 0, "exact mode: quadrature did not reach its tolerance");
+    else if (rc)
+        cs_error_set(err, rc, ex->file, 0, "out of memory");
+    for (size_t k = 0; ctx && k < ex->ncomp; k++)
+        free(ctx[k].win);
+    free(ctx);
+    free(lfact);
+    if (ws)
+        gsl_integration_workspace_free(ws);
+    cs_population_free(pop);
+    return rc;
+}

@@ -1,0 +1,219 @@
+/*
+** Populations: components, per-query p and answer distributions, samples, and difficulty bins.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_zeta.h>
+#include "callscale/population.h"
+
+struct cs_population {
+    const cs_experiment *ex;
+    double *shares[CS_MAX_COMPONENTS]; /* fixed wrong shares (finite M, uniform or zipf), or NULL */
+    double open_zipf[CS_MAX_COMPONENTS][CS_OPEN_ATOMS]; /* open + zipf: atom shares of 1 - p */
+};
+
+size_t cs_population_max_answers(const cs_experiment *ex)
+{
+    return ex->answers ? (size_t)ex->answers : CS_OPEN_ATOMS + 2;
+}
+
+cs_population *cs_population_new(const cs_experiment *ex, cs_error *err)
+{
+    cs_population *pop = calloc(1, sizeof *pop);
+    if (!pop) {
+        cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
+        return NULL;
+    }
+    pop->ex = ex;
+    for (size_t k = 0; k < ex->ncomp; k++) {
+        const cs_component *c = &ex->comp[k];
+        if (ex->answers && c->wrong_kind != CS_WRONG_DIRICHLET) {
+            size_t r = (size_t)ex->answers - 1;
+            double *s = malloc(r * sizeof *s), sum = 0;
+            if (!s) {
+                cs_population_free(pop);
+                cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
+                return NULL;
+            }
+            for (size_t j = 0; j < r; j++) {
+                s[j] = c->wrong_kind == CS_WRONG_ZIPF ? pow((double)(j + 1), -c->wrong_param) : 1.0;
+                sum += s[j];
+            }
+            for (size_t j = 0; j < r; j++)
+                s[j] /= sum;
+            pop->shares[k] = s;
+        } else if (!ex->answers && c->wrong_kind == CS_WRONG_ZIPF) {
+            /* Zipf over infinitely many wrong answers: the first CS_OPEN_ATOMS explicitly, the tail
+            ** (each of whose answers is rare) as novel answers. */
+            double z = gsl_sf_zeta(c->wrong_param);
+            for (size_t j = 0; j < CS_OPEN_ATOMS; j++)
+                pop->open_zipf[k][j] = pow((double)(j + 1), -c->wrong_param) / z;
+        }
+    }
+    return pop;
+}
+
+void cs_population_free(cs_population *pop)
+{
+    if (!pop)
+        return;
+    for (size_t k = 0; k < CS_MAX_COMPONENTS; k++)
+        free(pop->shares[k]);
+    free(pop);
+}
+
+const double *cs_population_shares(const cs_population *pop, size_t comp)
+{
+    return pop->shares[comp];
+}
+
+void cs_population_cdf(const cs_experiment *ex, double x, double *lo, double *hi)
+{
+    double a = 0, b = 0;
+    for (size_t k = 0; k < ex->ncomp; k++) {
+        const cs_component *c = &ex->comp[k];
+        if (c->p_kind == CS_P_BETA) {
+            double F = x <= 0 ? 0 : x >= 1 ? 1 : gsl_cdf_beta_P(x, c->a, c->b);
+            a += c->share * F;
+            b += c->share * F;
+        } else {
+            a += c->p < x ? c->share : 0;
+            b += c->p <= x ? c->share : 0;
+        }
+    }
+    *lo = a;
+    *hi = b;
+}
+
+/* Bisection to 1e-15: the mixture CDF has atoms and flat stretches, so no derivative is safe. */
+double cs_population_quantile(const cs_experiment *ex, double u)
+{
+    double lo = 0, hi = 1;
+    for (int i = 0; i < 60 && hi - lo > 1e-15; i++) {
+        double mid = 0.5 * (lo + hi), a, b;
+        cs_population_cdf(ex, mid, &a, &b);
+        if (b >= u)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    double a, b;
+    cs_population_cdf(ex, lo, &a, &b);
+    return b >= u ? lo : hi;
+}
+
+static size_t pick_component(const cs_experiment *ex, double u)
+{
+    double acc = 0;
+    for (size_t k = 0; k + 1 < ex->ncomp; k++) {
+        acc += ex->comp[k].share;
+        if (u < acc)
+            return k;
+    }
+    return ex->ncomp - 1;
+}
+
+void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, gsl_rng *r)
+{
+    const cs_experiment *ex = pop->ex;
+    cs_rng_stream(cs_rng_pcg32_state(r), ex->seed, index, CS_STREAM_QUERY);
+    size_t k = pick_component(ex, gsl_rng_uniform(r));
+    const cs_component *c = &ex->comp[k];
+    double p = c->p_kind == CS_P_FIXED ? c->p : gsl_ran_beta(r, c->a, c->b);
+    q->index = index;
+    q->comp = k;
+    q->p = p;
+    q->set = &c->set;
+    q->novel = -1;
+    double *pi = q->pi;
+    pi[0] = p;
+    double w = 1 - p;
+    if (ex->answers) {
+        size_t r1 = (size_t)ex->answers - 1;
+        q->nans = r1 + 1;
+        if (pop->shares[k]) {
+            for (size_t j = 0; j < r1; j++)
+                pi[j + 1] = w * pop->shares[k][j];
+        } else {
+            /* Dirichlet(c, ..., c) shares, drawn per query as independent gammas normalised. */
+            double sum = 0;
+            for (size_t j = 0; j < r1; j++) {
+                pi[j + 1] = gsl_ran_gamma(r, c->wrong_param, 1.0);
+                sum += pi[j + 1];
+            }
+            for (size_t j = 0; j < r1; j++)
+                pi[j + 1] = sum > 0 ? w * pi[j + 1] / sum : w / (double)r1;
+        }
+    } else if (c->wrong_kind == CS_WRONG_UNIFORM) {
+        /* Open space, no preferred wrong answer: every wrong draw is new. */
+        pi[1] = w;
+        q->nans = 2;
+        q->novel = 1;
+    } else {
+        size_t n = 1;
+        double left = 1;
+        for (size_t j = 0; j < CS_OPEN_ATOMS && left > CS_OPEN_TAIL; j++) {
+            double s;
+            if (c->wrong_kind == CS_WRONG_ZIPF)
+                s = pop->open_zipf[k][j];
+            else /* stick-breaking: the Dirichlet process with concentration c */
+                s = left * gsl_ran_beta(r, 1.0, c->wrong_param);
+            if (s > left)
+                s = left;
+            pi[n++] = w * s;
+            left -= s;
+        }
+        pi[n] = w * (left > 0 ? left : 0);
+        q->novel = (long)n;
+        q->nans = n + 1;
+    }
+    double acc = 0;
+    for (size_t j = 0; j < q->nans; j++) {
+        acc += pi[j];
+        q->cum[j] = acc;
+    }
+    q->cum[q->nans - 1] = INFINITY; /* rounding can never push a draw past the last answer */
+
+    if (ex->bins_kind == CS_BINS_COMPONENTS)
+        q->bin = k;
+    else {
+        /* Randomised probability integral transform: u is uniform on (0,1) even where p has
+        ** atoms, so the N quantile bins hold equal shares of queries; q1 holds the highest p. */
+        double lo, hi;
+        cs_population_cdf(ex, p, &lo, &hi);
+        double u = lo + gsl_rng_uniform(r) * (hi - lo);
+        double b = floor((double)ex->nquantiles * (1 - u));
+        q->bin = b < 0 ? 0 : b >= ex->nquantiles ? (size_t)ex->nquantiles - 1 : (size_t)b;
+    }
+}
+
+void cs_population_sample(const cs_query *q, cs_pcg32 *r, uint16_t *ans, size_t n)
+{
+    const double *cum = q->cum;
+    size_t m = q->nans;
+    if (m <= 8) {
+        for (size_t i = 0; i < n; i++) {
+            double u = cs_pcg32_uniform(r);
+            size_t j = 0;
+            while (u >= cum[j])
+                j++;
+            ans[i] = (uint16_t)j;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            double u = cs_pcg32_uniform(r);
+            size_t lo = 0, hi = m - 1;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (u < cum[mid])
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            ans[i] = (uint16_t)lo;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+/*
+** Results: cells of sums per (strategy setting, budget, bin), summaries and results.csv.
+*/
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "callscale/results.h"
+#include "callscale/strategy.h"
+
+const char cs_results_header[] =
+    "strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,calls,tokens,flops";
+
+/* Two-sided 95% normal quantile. */
+#define Z95 1.959963984540054
+
+int cs_results_init(cs_results *res, const cs_experiment *ex)
+{
+    res->nstrat = ex->nstrat;
+    res->nbudgets = ex->nbudgets;
+    res->nbins = cs_experiment_nbins(ex);
+    res->exact = 0;
+    res->cell = calloc(res->nstrat * res->nbudgets * (res->nbins + 1), sizeof *res->cell);
+    return res->cell ? 0 : CS_ERR_NOMEM;
+}
+
+void cs_results_free(cs_results *res)
+{
+    free(res->cell);
+    res->cell = NULL;
+}
+
+void cs_results_clear(cs_results *res)
+{
+    memset(res->cell, 0, res->nstrat * res->nbudgets * (res->nbins + 1) * sizeof *res->cell);
+}
+
+void cs_results_add(cs_results *dst, const cs_results *src)
+{
+    size_t n = dst->nstrat * dst->nbudgets * (dst->nbins + 1);
+    for (size_t i = 0; i < n; i++) {
+        cs_cell *d = &dst->cell[i];
+        const cs_cell *s = &src->cell[i];
+        d->n += s->n;
+        d->sum += s->sum;
+        d->sumsq += s->sumsq;
+        d->calls += s->calls;
+        d->tokens += s->tokens;
+        d->flops += s->flops;
+    }
+}
+
+/* Normal interval from the sample variance, clipped to [0, 1]: scores are bounded and, with
+** tie credit, not Bernoulli, so a binomial interval would not apply. */
+void cs_cell_summary(const cs_cell *c, int exact, double *mean, double *lo, double *hi)
+{
+    if (c->n <= 0) {
+        *mean = *lo = *hi = NAN;
+        return;
+    }
+    double m = c->sum / c->n;
+    *mean = m;
+    if (exact || c->n < 2) {
+        *lo = *hi = m;
+        return;
+    }
+    double var = (c->sumsq - c->sum * m) / (c->n - 1);
+    double h = Z95 * sqrt(var > 0 ? var : 0) / sqrt(c->n);
+    *lo = m - h < 0 ? 0 : m - h;
+    *hi = m + h > 1 ? 1 : m + h;
+}
+
+int cs_results_write_csv(const cs_experiment *ex, const cs_results *res, const char *path,
+                         cs_error *err)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return cs_error_set(err, CS_ERR_IO, path, 0, "cannot write: %s", strerror(errno));
+    fprintf(f, "%s\n", cs_results_header);
+    for (size_t s = 0; s < res->nstrat; s++)
+        for (size_t b = 0; b < res->nbudgets; b++)
+            for (size_t bin = 0; bin <= res->nbins; bin++) {
+                const cs_cell *c = cs_results_cell(res, s, b, bin);
+                char name[CS_NAME_MAX];
+                if (bin == 0)
+                    snprintf(name, sizeof name, "all");
+                else
+                    cs_experiment_bin_name(ex, bin - 1, name, sizeof name);
+                double m, lo, hi;
+                cs_cell_summary(c, res->exact, &m, &lo, &hi);
+                double n = c->n > 0 ? c->n : 1;
+                unsigned long long queries = res->exact ? 0 : (unsigned long long)c->n;
+                fprintf(f, "%s,%s,%zu,%s,%llu,%.10f,%.10f,%.10f,%.10g,%.10g,%.10g\n",
+                        ex->strat[s].type->name, ex->strat[s].label, ex->budgets[b], name, queries,
+                        m, lo, hi, c->calls / n, c->tokens / n, c->flops / n);
+            }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        remove(tmp);
+        return cs_error_set(err, CS_ERR_IO, path, 0, "write failed: %s", strerror(errno));
+    }
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        return cs_error_set(err, CS_ERR_IO, path, 0, "cannot rename into place: %s", strerror(e));
+    }
+    return 0;
+}

@@ -1,0 +1,21 @@
+/*
+** The strategy table: every strategy callscale knows, one row each.
+*/
+#include <string.h>
+#include "callscale/strategy.h"
+
+extern const cs_strategy_type cs_strategy_vote, cs_strategy_filter_vote;
+
+const cs_strategy_type *const cs_strategy_types[] = {
+    &cs_strategy_vote,
+    &cs_strategy_filter_vote,
+};
+const size_t cs_strategy_ntypes = sizeof cs_strategy_types / sizeof cs_strategy_types[0];
+
+const cs_strategy_type *cs_strategy_find(const char *name)
+{
+    for (size_t i = 0; i < cs_strategy_ntypes; i++)
+        if (strcmp(cs_strategy_types[i]->name, name) == 0)
+            return cs_strategy_types[i];
+    return NULL;
+}

@@ -1,0 +1,97 @@
+/*
+** filter_vote: a judge call on each of N answers; vote among those judged correct, or among all
+** when the judge rejects every one (Chen et al. 2024).
+*/
+#include <math.h>
+#include "callscale/strategy.h"
+#include "exact.h"
+#include "tally.h"
+
+static void filter_vote_run(const cs_strategy *s, const cs_query *q, const uint16_t *ans,
+                            cs_pcg32 *rng, uint32_t *scratch, const size_t *budgets, size_t nb,
+                            double *score, cs_record *rec)
+{
+    (void)s;
+    tally kept, all;
+    tally_reset(&kept, scratch, q->nans);
+    tally_reset(&all, scratch + q->nans, q->nans);
+    double tpr = q->set->tpr, fpr = q->set->fpr;
+    size_t k = 0;
+    for (size_t i = 0; i < nb; i++) {
+        for (; k < budgets[i]; k++) {
+            uint16_t a = ans[k];
+            double u = cs_pcg32_uniform(rng);
+            if (u < (a == 0 ? tpr : fpr))
+                tally_add(&kept, a, q->novel);
+            tally_add(&all, a, q->novel);
+        }
+        score[i] = kept.votes ? tally_score(&kept) : tally_score(&all);
+        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->set->gen_tokens,
+                        q->set->gen_params);
+        cs_record_round(&rec[i], CS_CALL_JUDGE, (double)budgets[i], q->set->judge_tokens,
+                        q->set->judge_params);
+    }
+}
+
+/* Bands of a binomial outside which the mass is below 1e-25 (Chernoff: 12 s.d. plus 40 covers
+** both the central and the Poisson-like regime). */
+static void band(size_t n, double x, size_t *lo, size_t *hi)
+{
+    double m = (double)n * x, w = 12.0 * sqrt(m * (1 - x)) + 40.0;
+    *lo = m - w > 0 ? (size_t)(m - w) : 0;
+    *hi = m + w < (double)n ? (size_t)(m + w) + 1 : n;
+    if (*hi > n)
+        *hi = n;
+}
+
+/* Each answer is kept and correct (a = p tpr), kept and wrong (b = (1-p) fpr) or dropped.
+** With c kept correct and w kept wrong, the kept vote is won with cs_vote_win(c, w) (the kept wrong
+** answers keep their shares, as fpr is the same for all); when all K are dropped, the fallback
+** vote is over answers that are correct with probability p (1-tpr) / d. */
+static double filter_vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
+{
+    double t = ctx->comp->set.tpr, f = ctx->comp->set.fpr;
+    double a = p * t, b = (1 - p) * f, d = 1 - a - b;
+    if (d < 0)
+        d = 0;
+    double acc = 0;
+    size_t clo, chi;
+    band(K, a, &clo, &chi);
+    if (clo < 1)
+        clo = 1;
+    for (size_t c = clo; c <= chi; c++) {
+        double pc = cs_exact_binom(ctx, K, c, a);
+        if (pc == 0)
+            continue;
+        double bw = a < 1 ? b / (1 - a) : 0;
+        size_t wlo, whi;
+        band(K - c, bw, &wlo, &whi);
+        double inner = 0;
+        for (size_t w = wlo; w <= whi; w++)
+            inner += cs_exact_binom(ctx, K - c, w, bw) * cs_vote_win(ctx, c, w);
+        acc += pc * inner;
+    }
+    if (d > 0) {
+        double pd = pow(d, (double)K);
+        if (pd > 0) {
+            double x = p * (1 - t) / d, fb = 0;
+            for (size_t c = 0; c <= K; c++)
+                fb += cs_exact_binom(ctx, K, c, x) * cs_vote_win(ctx, c, K - c);
+            acc += pd * fb;
+        }
+    }
+    return acc;
+}
+
+static void filter_vote_cost(const cs_strategy *s, const cs_settings *set, size_t K, cs_record *rec)
+{
+    (void)s;
+    cs_record_round(rec, CS_CALL_GENERATE, (double)K, set->gen_tokens, set->gen_params);
+    cs_record_round(rec, CS_CALL_JUDGE, (double)K, set->judge_tokens, set->judge_params);
+}
+
+const cs_strategy_type cs_strategy_filter_vote = {
+    "filter_vote", "generations (2 calls each)",
+    "a judge call per answer; vote among the answers judged correct, or all if none is",
+    "Chen et al. 2024", NULL, 0, filter_vote_run, filter_vote_exact, filter_vote_cost,
+};

@@ -1,0 +1,45 @@
+/*
+** vote: majority (plurality) vote over N generator calls (Wang et al.; Chen et al.).
+*/
+#include "callscale/strategy.h"
+#include "exact.h"
+#include "tally.h"
+
+static void vote_run(const cs_strategy *s, const cs_query *q, const uint16_t *ans, cs_pcg32 *rng,
+                     uint32_t *scratch, const size_t *budgets, size_t nb, double *score,
+                     cs_record *rec)
+{
+    (void)s;
+    (void)rng;
+    tally t;
+    tally_reset(&t, scratch, q->nans);
+    size_t k = 0;
+    for (size_t i = 0; i < nb; i++) {
+        for (; k < budgets[i]; k++)
+            tally_add(&t, ans[k], q->novel);
+        score[i] = tally_score(&t);
+        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->set->gen_tokens,
+                        q->set->gen_params);
+    }
+}
+
+/* Condition on the correct answer's count c ~ Bin(K, p); the other K - c votes split by the
+** fixed shares, whatever p is. */
+static double vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
+{
+    double acc = 0;
+    for (size_t c = 0; c <= K; c++)
+        acc += cs_exact_binom(ctx, K, c, p) * cs_vote_win(ctx, c, K - c);
+    return acc;
+}
+
+static void vote_cost(const cs_strategy *s, const cs_settings *set, size_t K, cs_record *rec)
+{
+    (void)s;
+    cs_record_round(rec, CS_CALL_GENERATE, (double)K, set->gen_tokens, set->gen_params);
+}
+
+const cs_strategy_type cs_strategy_vote = {
+    "vote", "generator calls", "plurality vote over N answers; a tie among t answers scores 1/t",
+    "Wang et al. 2022; Chen et al. 2024", NULL, 0, vote_run, vote_exact, vote_cost,
+};

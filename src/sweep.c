@@ -1,0 +1,226 @@
+/*
+** The sweep: queries in blocks over threads, strategies over shared samples, ordered reduction.
+*/
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "callscale/population.h"
+#include "callscale/strategy.h"
+#include "callscale/sweep.h"
+
+/* Completed blocks may wait this many blocks per thread for an earlier one to be added. */
+#define WINDOW_PER_THREAD 4
+
+typedef struct shared {
+    const cs_experiment *ex;
+    const cs_population *pop;
+    uint64_t nblocks, next, merged;
+    size_t window;
+    cs_results *slot;
+    unsigned char *ready;
+    cs_results *total;
+    uint64_t purpose[CS_MAX_STRATEGIES];
+    cs_progress_fn progress;
+    void *pdata;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int failed;
+} shared;
+
+typedef struct worker {
+    shared *sh;
+    gsl_rng *rng;
+    double *pi, *cum, *score;
+    uint16_t *ans;
+    uint32_t *scratch;
+    cs_record *rec;
+    int nomem;
+} worker;
+
+static void run_block(worker *w, uint64_t block, cs_results *out)
+{
+    const shared *sh = w->sh;
+    const cs_experiment *ex = sh->ex;
+    size_t nb = ex->nbudgets, kmax = ex->budgets[nb - 1];
+    uint64_t first = block * CS_SWEEP_BLOCK, last = first + CS_SWEEP_BLOCK;
+    if (last > ex->queries)
+        last = ex->queries;
+    cs_query q;
+    q.pi = w->pi;
+    q.cum = w->cum;
+    for (uint64_t i = first; i < last; i++) {
+        cs_population_query(sh->pop, i, &q, w->rng);
+        cs_pcg32 r;
+        cs_rng_stream(&r, ex->seed, i, CS_STREAM_SAMPLES);
+        cs_population_sample(&q, &r, w->ans, kmax);
+        for (size_t s = 0; s < ex->nstrat; s++) {
+            const cs_strategy *st = &ex->strat[s];
+            memset(w->rec, 0, nb * sizeof *w->rec);
+            cs_rng_stream(&r, ex->seed, i, sh->purpose[s]);
+            st->type->run(st, &q, w->ans, &r, w->scratch, ex->budgets, nb, w->score, w->rec);
+            for (size_t b = 0; b < nb; b++) {
+                double x = w->score[b];
+                cs_cell *cells[2] = {cs_results_cell(out, s, b, 0), cs_results_cell(out, s, b, q.bin + 1)};
+                for (int j = 0; j < 2; j++) {
+                    cs_cell *c = cells[j];
+                    c->n += 1;
+                    c->sum += x;
+                    c->sumsq += x * x;
+                    c->calls += w->rec[b].calls;
+                    c->tokens += w->rec[b].tokens;
+                    c->flops += w->rec[b].flops;
+                }
+            }
+        }
+    }
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    shared *sh = w->sh;
+    for (;;) {
+        pthread_mutex_lock(&sh->lock);
+        while (!sh->failed && sh->next < sh->nblocks && sh->next - sh->merged >= sh->window)
+            pthread_cond_wait(&sh->cond, &sh->lock);
+        if (sh->failed || sh->next >= sh->nblocks) {
+            pthread_mutex_unlock(&sh->lock);
+            return NULL;
+        }
+        uint64_t b = sh->next++;
+        pthread_mutex_unlock(&sh->lock);
+
+        cs_results *slot = &sh->slot[b % sh->window];
+        run_block(w, b, slot);
+
+        pthread_mutex_lock(&sh->lock);
+        sh->ready[b % sh->window] = 1;
+        /* Add finished blocks strictly in block order: the floating-point sums, and so the output
+        ** bytes, are the same whatever thread ran which block. */
+        while (sh->merged < sh->nblocks && sh->ready[sh->merged % sh->window]) {
+            size_t k = sh->merged % sh->window;
+            cs_results_add(sh->total, &sh->slot[k]);
+            cs_results_clear(&sh->slot[k]);
+            sh->ready[k] = 0;
+            sh->merged++;
+            if (sh->progress) {
+                uint64_t done = sh->merged * CS_SWEEP_BLOCK;
+                sh->progress(sh->pdata, done > sh->ex->queries ? sh->ex->queries : done,
+                             sh->ex->queries);
+            }
+        }
+        pthread_cond_broadcast(&sh->cond);
+        pthread_mutex_unlock(&sh->lock);
+    }
+}
+
+static void worker_free(worker *w)
+{
+    if (w->rng)
+        gsl_rng_free(w->rng);
+    free(w->pi);
+    free(w->cum);
+    free(w->score);
+    free(w->ans);
+    free(w->scratch);
+    free(w->rec);
+}
+
+static int worker_init(worker *w, shared *sh)
+{
+    const cs_experiment *ex = sh->ex;
+    size_t m = cs_population_max_answers(ex), nb = ex->nbudgets;
+    memset(w, 0, sizeof *w);
+    w->sh = sh;
+    w->rng = gsl_rng_alloc(cs_rng_pcg32);
+    w->pi = malloc(m * sizeof *w->pi);
+    w->cum = malloc(m * sizeof *w->cum);
+    w->score = malloc(nb * sizeof *w->score);
+    w->ans = malloc(ex->budgets[nb - 1] * sizeof *w->ans);
+    w->scratch = malloc(2 * m * sizeof *w->scratch);
+    w->rec = malloc(nb * sizeof *w->rec);
+    if (!w->rng || !w->pi || !w->cum || !w->score || !w->ans || !w->scratch || !w->rec) {
+        worker_free(w);
+        return CS_ERR_NOMEM;
+    }
+    return 0;
+}
+
+int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, void *pdata,
+                 cs_results *res, cs_error *err)
+{
+    if (threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (int)n : 1;
+    }
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.ex = ex;
+    sh.nblocks = (ex->queries + CS_SWEEP_BLOCK - 1) / CS_SWEEP_BLOCK;
+    if ((uint64_t)threads > sh.nblocks)
+        threads = (int)sh.nblocks;
+    sh.window = (size_t)threads * WINDOW_PER_THREAD;
+    sh.total = res;
+    sh.progress = progress;
+    sh.pdata = pdata;
+    for (size_t s = 0; s < ex->nstrat; s++) {
+        char name[2 * CS_NAME_MAX + 2];
+        snprintf(name, sizeof name, "%s:%s", ex->strat[s].type->name, ex->strat[s].label);
+        sh.purpose[s] = cs_rng_hash(name);
+    }
+    cs_results_clear(res);
+    res->exact = 0;
+    int rc = 0;
+    cs_population *pop = cs_population_new(ex, err);
+    if (!pop)
+        return CS_ERR_NOMEM;
+    sh.pop = pop;
+    sh.slot = calloc(sh.window, sizeof *sh.slot);
+    sh.ready = calloc(sh.window, 1);
+    worker *w = calloc((size_t)threads, sizeof *w);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    if (!sh.slot || !sh.ready || !w || !tid)
+        rc = CS_ERR_NOMEM;
+    for (size_t i = 0; !rc && i < sh.window; i++)
+        rc = cs_results_init(&sh.slot[i], ex);
+    int started = 0;
+    if (!rc) {
+        pthread_mutex_init(&sh.lock, NULL);
+        pthread_cond_init(&sh.cond, NULL);
+        for (int t = 0; t < threads; t++) {
+            if (worker_init(&w[t], &sh)) {
+                rc = CS_ERR_NOMEM;
+                break;
+            }
+            if (pthread_create(&tid[t], NULL, work, &w[t])) {
+                worker_free(&w[t]);
+                rc = CS_ERR_NOMEM;
+                break;
+            }
+            started++;
+        }
+        if (rc) {
+            pthread_mutex_lock(&sh.lock);
+            sh.failed = 1;
+            pthread_cond_broadcast(&sh.cond);
+            pthread_mutex_unlock(&sh.lock);
+        }
+        for (int t = 0; t < started; t++) {
+            pthread_join(tid[t], NULL);
+            worker_free(&w[t]);
+        }
+        pthread_mutex_destroy(&sh.lock);
+        pthread_cond_destroy(&sh.cond);
+    }
+    for (size_t i = 0; sh.slot && i < sh.window; i++)
+        cs_results_free(&sh.slot[i]);
+    free(sh.slot);
+    free(sh.ready);
+    free(w);
+    free(tid);
+    cs_population_free(pop);
+    if (rc)
+        cs_error_set(err, rc, ex->file, 0, "out of memory (or cannot start threads)");
+    return rc;
+}
