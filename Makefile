@@ -60,7 +60,7 @@ $(BUILD)/pcg_reference.txt: tests/pcg_reference.cpp | $(BUILD)/obj
 	$(BUILD)/pcg_reference > $@
 
 $(BUILD)/san/test_%: tests/test_%.c tests/main.c tests/testutil.h $(BUILD)/san/libcallscale.a
-	$(CC) $(ALL_CFLAGS) -Wno-conversion -O1 $(SAN) -Itests -DPCG_REFERENCE='"$(BUILD)/pcg_reference.txt"' \
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Wno-conversion -O1 $(SAN) -Itests -DPCG_REFERENCE='"$(BUILD)/pcg_reference.txt"' \
 	    -DCALLSCALE_BIN='"$(BUILD)/san/callscale"' $< tests/main.c \
 	    $(BUILD)/san/libcallscale.a $(CHECK_LIBS) $(LDLIBS) -o $@
 
