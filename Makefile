@@ -75,10 +75,8 @@ demo: test-deps
 	$(BUILD)/callscale explain experiments/chen2024_two_level.ini
 	$(BUILD)/callscale run experiments/chen2024_two_level.ini -o runs/demo
 	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact
-	@echo; echo "Monte Carlo (runs/demo/results.csv), overall rows:"
-	@grep -E '^(strategy|[a-z_]+,[^,]+,[0-9]+,all,)' runs/demo/results.csv | cut -d, -f1-8 | column -t -s,
-	@echo; echo "Exact (runs/demo-exact/results.csv), overall rows:"
-	@grep -E '^(strategy|[a-z_]+,[^,]+,[0-9]+,all,)' runs/demo-exact/results.csv | cut -d, -f1-6 | column -t -s,
+	@echo; echo "Vote peaks near K* and falls toward the share of easy queries; filter-vote keeps rising:"
+	@scripts/compare-table runs/demo/results.csv runs/demo-exact/results.csv 1 3 5 7 9 17 33 65
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/callscale \

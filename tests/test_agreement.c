@@ -67,12 +67,30 @@ START_TEST(shipped_experiments)
 }
 END_TEST
 
+/* Not shipped, but the hardest case for the bin bookkeeping: quantile bins over a Beta component
+** with a singular density at 0, mixed with an atom whose queries straddle two bins, M = 4 with
+** Zipf shares and a per-component judge. */
+START_TEST(quantile_bins_with_an_atom)
+{
+    gsl_set_error_handler_off();
+    const char *path = write_temp_ini("[experiment]\nqueries = 100000\nbudgets = 1,2,3,8,31\n"
+                                    "answers = 4\nbins = quantiles:5\n"
+                                    "[population.a]\nweight = 0.7\np_correct = beta(0.6,1.2)\n"
+                                    "[population.b]\nweight = 0.3\np_correct = 0.4\n"
+                                    "wrong = zipf(1)\ntpr = 0.9\n"
+                                    "[strategy.vote]\n[strategy.filter_vote]\n");
+    check_experiment(path);
+    remove(path);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("agreement");
     TCase *tc = tcase_create("monte-carlo-vs-exact");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, shipped_experiments);
+    tcase_add_test(tc, quantile_bins_with_an_atom);
     suite_add_tcase(s, tc);
     return s;
 }
