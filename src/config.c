@@ -751,8 +751,8 @@ static void experiment_defaults(cs_experiment *ex, const char *path)
     (void)set_defaults(&ex->global);
 }
 
-int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *overrides,
-                       size_t noverrides, cs_error *err)
+static int load_experiment(cs_experiment *ex, const char *path, const char *const *overrides,
+                           size_t noverrides, cs_error *err)
 {
     experiment_defaults(ex, path);
     raw r;
@@ -806,8 +806,15 @@ int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *o
     ctx c = {&r, ex, err};
     rc = build(&c);
     raw_free(&r);
+    return rc;
+}
+
+int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *overrides,
+                       size_t noverrides, cs_error *err)
+{
+    int rc = load_experiment(ex, path, overrides, noverrides, err);
     if (rc)
-        cs_experiment_free(ex);
+        cs_experiment_free(ex); /* the defaults own a budget list even when the file is bad */
     return rc;
 }
 

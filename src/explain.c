@@ -56,7 +56,7 @@ static void fixed_shares(const cs_component *c, double smax, int nmax, cs_explai
     double pstar = smax / (1 + smax);
     if (c->p_kind == CS_P_FIXED) {
         o->easy = c->p > pstar ? 1 : 0;
-        o->limit = c->p > pstar ? 1 : c->p == pstar ? 1.0 / (1 + nmax) : 0;
+        o->limit = c->p > pstar ? 1 : c->p == pstar && c->p > 0 ? 1.0 / (1 + nmax) : 0;
     } else {
         o->easy = pstar <= 0 ? 1 : gsl_cdf_beta_Q(pstar, c->a, c->b);
         o->limit = o->easy;
@@ -108,8 +108,13 @@ int cs_explain_run(const cs_experiment *ex, cs_explain *out, cs_error *err)
             one.comp[0].share = 1;
             one.bins_kind = CS_BINS_COMPONENTS;
             cs_population *p1 = cs_population_new(&one, err);
-            if (!p1)
-                break;
+            if (!p1) {
+                cs_population_free(pop);
+                gsl_rng_free(r);
+                free(pi);
+                free(cum);
+                return CS_ERR_NOMEM;
+            }
             cs_query q;
             q.pi = pi;
             q.cum = cum;
