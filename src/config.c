@@ -180,9 +180,13 @@ static char *reader(char *str, int num, void *stream)
         if (!r->too_long)
             r->too_long = r->line;
     }
-    const char *p = str;
+    char *p = str;
     while (isspace((unsigned char)*p))
         p++;
+    /* inih would take an indented line for a continuation of the previous value */
+    if (p != str)
+        memmove(str, p, strlen(p) + 1);
+    p = str;
     if (*p == '[') {
         const char *q = strchr(p, ']');
         if (q) {
@@ -257,6 +261,8 @@ static int parse_call(const char *s, const char *name, double *x, double *y)
 /* Largest budget we accept: far beyond what a per-sample run can reach, small enough that
 ** counts fit in 32 bits. */
 #define BUDGET_MAX 1073741824u
+/* More budgets than this is a mistake (a +1 range to 10^9), not a curve anyone can plot. */
+#define BUDGETS_MAX 100000
 
 int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_t nwhy)
 {
@@ -296,7 +302,10 @@ int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_
         if (*p != '\0' || lo < 1 || hi < lo || hi > BUDGET_MAX || (op == 'x' && step < 2) ||
             (op == '+' && step < 1))
             goto bad_range;
-        for (unsigned long long v = lo; v <= hi; v = (op == 'x') ? v * step : v + step) {
+        if (errno == ERANGE)
+            goto bad_range;
+        /* the step is tested before it is applied, so a huge one cannot wrap around past hi */
+        for (unsigned long long v = lo;; v = (op == 'x') ? v * step : v + step) {
             if (k == cap) {
                 size_t *nb = realloc(b, 2 * cap * sizeof *b);
                 if (!nb) {
@@ -308,6 +317,13 @@ int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_
                 cap *= 2;
             }
             b[k++] = (size_t)v;
+            if ((op == 'x') ? v > hi / step : step > hi - v)
+                break;
+            if (k == BUDGETS_MAX) {
+                snprintf(why, nwhy, "budgets = %s: more than %d budgets", text, BUDGETS_MAX);
+                free(b);
+                return -1;
+            }
         }
     } else {
         const char *p = text;
@@ -411,7 +427,7 @@ static int apply_setting(ctx *c, entry *e, cs_settings *set, int in_component, u
             return 0;
         }
     }
-    return 1; /* not a settings key */
+    return -1; /* not a settings key */
 }
 
 static int set_defaults(cs_settings *set)
@@ -530,7 +546,7 @@ static int component_key(ctx *c, entry *e, cs_component *k)
             return bad(c, e, "'%s' is not uniform, dirichlet(c) or zipf(s)", v, NULL);
     } else {
         int rc = apply_setting(c, e, &k->set, 1, &k->overridden);
-        if (rc == 1)
+        if (rc < 0)
             return bad(c, e, "unknown key; a population component takes weight, p_correct, wrong, "
                        "and overrides of generator (tokens, params), judge (tpr, fpr, judge_tokens, "
                        "judge_params) or verifier (separation, answer_noise, sample_noise) keys",
@@ -656,13 +672,16 @@ static int build(ctx *c)
     /* Global keys, then components (which start from the final global settings). */
     for (size_t i = 0; i < r->ne; i++) {
         entry *e = &r->e[i];
+        if (e->section[0] == '\0')
+            return cs_error_set(err, CS_ERR_INPUT, e->file, e->line,
+                                "%s: key before any [section]", e->key);
         if (strcmp(e->section, "experiment") == 0) {
             if (experiment_key(c, e))
                 return CS_ERR_INPUT;
         } else if (strcmp(e->section, "generator") == 0 || strcmp(e->section, "judge") == 0 ||
                    strcmp(e->section, "verifier") == 0) {
             int rc = apply_setting(c, e, &ex->global, 0, NULL);
-            if (rc == 1)
+            if (rc < 0)
                 return bad(c, e, "unknown key (see callscale --help for the keys of each section)",
                            NULL, NULL);
             if (rc)
@@ -678,14 +697,13 @@ static int build(ctx *c)
                 if (strcmp(ex->comp[k].name, e->section + 11) == 0 && component_key(c, e, &ex->comp[k]))
                     return CS_ERR_INPUT;
         } else if (strncmp(e->section, "strategy.", 9) == 0) {
+            const char *tn = e->section + 9, *colon = strchr(tn, ':');
+            size_t len = colon ? (size_t)(colon - tn) : strlen(tn);
+            const char *label = colon ? colon + 1 : "default";
             for (size_t k = 0; k < ex->nstrat; k++) {
-                char full[160];
                 cs_strategy *st = &ex->strat[k];
-                if (strcmp(st->label, "default") == 0)
-                    snprintf(full, sizeof full, "strategy.%s", st->type->name);
-                else
-                    snprintf(full, sizeof full, "strategy.%s:%s", st->type->name, st->label);
-                if (strcmp(full, e->section) == 0 && strategy_key(c, e, st))
+                if (strlen(st->type->name) == len && strncmp(st->type->name, tn, len) == 0 &&
+                    strcmp(st->label, label) == 0 && strategy_key(c, e, st))
                     return CS_ERR_INPUT;
             }
         }
@@ -797,6 +815,14 @@ static int load_experiment(cs_experiment *ex, const char *path, const char *cons
         sec[dot - t] = '\0';
         memcpy(key, dot + 1, (size_t)(eq - dot - 1));
         key[eq - dot - 1] = '\0';
+        /* --set changes an experiment; it does not add components or strategies, so a misspelt
+        ** name is an error rather than a new component of weight 1 */
+        if ((strncmp(sec, "population.", 11) == 0 || strncmp(sec, "strategy.", 9) == 0) &&
+            !find_section(&r, sec)) {
+            raw_free(&r);
+            return cs_error_set(err, CS_ERR_INPUT, "--set", (int)i + 1,
+                                "%s: %s has no section [%s]", t, path, sec);
+        }
         if (add_section(&r, sec, "--set", (int)i + 1) ||
             add_entry(&r, sec, key, eq + 1, "--set", (int)i + 1)) {
             raw_free(&r);
@@ -840,17 +866,22 @@ void cs_experiment_bin_name(const cs_experiment *ex, size_t bin, char *buf, size
 
 /* ---- config.ini -------------------------------------------------------------------------- */
 
-static void write_settings(FILE *f, const cs_settings *set, int t, int in_component, unsigned mask)
+static void write_settings(FILE *f, const cs_settings *set, const cs_settings *global, int t,
+                           int in_component, unsigned mask)
 {
     unsigned bit = 0;
     for (int u = 0; u < t; u++)
         bit += (unsigned)*settings_tables[u].n;
     for (size_t i = 0; i < *settings_tables[t].n; i++, bit++) {
         const cs_param *p = &settings_tables[t].rows[i];
-        if (in_component && !(mask & (1u << bit)))
+        double value = *(const double *)((const char *)set + p->offset);
+        /* also write what differs without being set here: judge tokens that follow the
+        ** component's own generator */
+        if (in_component && !(mask & (1u << bit)) &&
+            value == *(const double *)((const char *)global + p->offset))
             continue;
         char v[64];
-        cs_param_format(p, *(const double *)((const char *)set + p->offset), v, sizeof v);
+        cs_param_format(p, value, v, sizeof v);
         fprintf(f, "%s%s = %s\n", in_component ? component_prefix(t, p) : "", p->name, v);
     }
 }
@@ -873,7 +904,7 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
         fprintf(f, "bins = quantiles:%d\n", ex->nquantiles);
     for (int t = 0; t < (int)NELEM(settings_tables); t++) {
         fprintf(f, "\n[%s]\n", settings_tables[t].section);
-        write_settings(f, &ex->global, t, 0, 0);
+        write_settings(f, &ex->global, &ex->global, t, 0, 0);
     }
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
@@ -888,7 +919,7 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
             fprintf(f, "wrong = %s(%.15g)\n", c->wrong_kind == CS_WRONG_ZIPF ? "zipf" : "dirichlet",
                     c->wrong_param);
         for (int t = 0; t < (int)NELEM(settings_tables); t++)
-            write_settings(f, &c->set, t, 1, c->overridden);
+            write_settings(f, &c->set, &ex->global, t, 1, c->overridden);
     }
     for (size_t s = 0; s < ex->nstrat; s++) {
         const cs_strategy *st = &ex->strat[s];
