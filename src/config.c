@@ -473,11 +473,13 @@ static int experiment_key(ctx *c, entry *e)
         if (cs_budgets_parse(v, &b, &n, why, sizeof why))
             return bad(c, e, "%s", why, NULL);
         free(ex->budgets);
+        ex->budgets_line = strcmp(e->file, "--set") ? e->line : 0;
         ex->budgets = b;
         ex->nbudgets = n;
         snprintf(ex->budgets_text, sizeof ex->budgets_text, "%s", v);
     } else if (strcmp(e->key, "answers") == 0) {
         uint64_t m;
+        ex->answers_line = strcmp(e->file, "--set") ? e->line : 0;
         if (strcmp(v, "open") == 0)
             ex->answers = 0;
         else if (parse_u64(v, 2, CS_MAX_ANSWERS, &m) == 0)
@@ -597,6 +599,8 @@ static int build(ctx *c)
     for (size_t i = 0; i < r->ns; i++) {
         section *s = &r->s[i];
         const char *n = s->name;
+        if (strcmp(n, "experiment") == 0 && strcmp(s->file, "--set") != 0)
+            ex->line = s->line;
         if (strcmp(n, "experiment") == 0 || strcmp(n, "generator") == 0 || strcmp(n, "judge") == 0 ||
             strcmp(n, "verifier") == 0)
             continue;

@@ -299,12 +299,12 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
         if (kmax > CS_EXACT_MAX_BUDGET_MULTI) {
             snprintf(why, sizeof why, "budget %zu: with more than two answers the multinomial sums "
                      "are exact up to budget %d (long double range)", kmax, CS_EXACT_MAX_BUDGET_MULTI);
-            return unsupported(err, ex, 0, why);
+            return unsupported(err, ex, ex->budgets_line ? ex->budgets_line : ex->line, why);
         }
         if (ex->answers - 1 > CS_EXACT_MAX_WRONG) {
             snprintf(why, sizeof why, "answers = %d: the tie-tracking sums handle at most %d wrong "
                      "answers", ex->answers, CS_EXACT_MAX_WRONG);
-            return unsupported(err, ex, 0, why);
+            return unsupported(err, ex, ex->answers_line ? ex->answers_line : ex->line, why);
         }
     }
 

@@ -64,6 +64,7 @@ typedef struct cs_experiment {
     char file[512];
     uint64_t queries;
     uint64_t seed;
+    int line, budgets_line, answers_line; /* where [experiment], budgets and answers are, or 0 */
     size_t *budgets; /* strictly increasing, owned */
     size_t nbudgets;
     char budgets_text[256];
