@@ -29,6 +29,7 @@ const cs_param cs_verifier_params[] = {
     {"separation", "1", -1e6, 1e6, 0, NULL, S(separation), "mean score gap between correct and wrong samples"},
     {"answer_noise", "0.5", 0, 1e6, 0, NULL, S(answer_noise), "s.d. of a bias fixed per (query, answer)"},
     {"sample_noise", "1", 0, 1e6, 0, NULL, S(sample_noise), "s.d. of per-sample score noise"},
+    {"params", "generator", 1, 1e15, 0, "generator", S(verifier_params), "reward model parameters (a score call reads the answer: FLOPs = 2 * params * tokens)"},
 };
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 const size_t cs_generator_nparams = NELEM(cs_generator_params);
@@ -46,10 +47,10 @@ static const struct {
 } settings_tables[] = {
     {"generator", cs_generator_params, &cs_generator_nparams, ""},
     {"judge", cs_judge_params, &cs_judge_nparams, "judge_"},
-    {"verifier", cs_verifier_params, &cs_verifier_nparams, ""},
+    {"verifier", cs_verifier_params, &cs_verifier_nparams, "verifier_"},
 };
 
-/* Only the keys two tables share need the prefix inside a component. */
+/* Only the keys two tables share (tokens, params) need the prefix inside a component. */
 static const char *component_prefix(int t, const cs_param *p)
 {
     return (strcmp(p->name, "tokens") == 0 || strcmp(p->name, "params") == 0)
@@ -450,6 +451,8 @@ static void resolve_settings(cs_settings *s)
         s->judge_tokens = s->gen_tokens;
     if (isnan(s->judge_params))
         s->judge_params = s->gen_params;
+    if (isnan(s->verifier_params))
+        s->verifier_params = s->gen_params;
 }
 
 static int experiment_key(ctx *c, entry *e)
@@ -551,7 +554,7 @@ static int component_key(ctx *c, entry *e, cs_component *k)
         if (rc < 0)
             return bad(c, e, "unknown key; a population component takes weight, p_correct, wrong, "
                        "and overrides of generator (tokens, params), judge (tpr, fpr, judge_tokens, "
-                       "judge_params) or verifier (separation, answer_noise, sample_noise) keys",
+                       "judge_params) or verifier (separation, answer_noise, sample_noise, verifier_params) keys",
                        NULL, NULL);
         return rc;
     }

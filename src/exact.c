@@ -129,9 +129,22 @@ double cs_exact_binom(const cs_exact_ctx *ctx, size_t n, size_t k, double x)
 
 /* ---- quadrature over p ------------------------------------------------------------------- */
 
+/* What a quadrature integrates: the accuracy, or one field of the expected call record. */
+enum { Q_ACCURACY, Q_CALLS, Q_TOKENS, Q_FLOPS, Q_N };
+
+static double value_at(const cs_exact_ctx *ctx, double p, size_t K, int what)
+{
+    if (what == Q_ACCURACY)
+        return ctx->strategy->type->exact(ctx, p, K);
+    cs_record r = {0, 0, 0, 0};
+    ctx->strategy->type->cost(ctx, p, K, &r);
+    return what == Q_CALLS ? r.calls : what == Q_TOKENS ? r.tokens : r.flops;
+}
+
 typedef struct integrand {
     const cs_exact_ctx *ctx;
     size_t K;
+    int what;
     double a, b, lnB;
     int w0, w1; /* the qaws weight carries p^(a-1) (w0) and (1-p)^(b-1) (w1) */
 } integrand;
@@ -139,7 +152,7 @@ typedef struct integrand {
 static double f_beta(double p, void *v)
 {
     const integrand *in = v;
-    double F = in->ctx->strategy->type->exact(in->ctx, p, in->K);
+    double F = value_at(in->ctx, p, in->K, in->what);
     double lw = -in->lnB;
     if (!in->w0)
         lw += (in->a - 1) * log(p);
@@ -150,8 +163,8 @@ static double f_beta(double p, void *v)
 
 /* Integral of F(K; p) times the Beta(a,b) density over [lo, hi], split at the given points. The
 ** pieces that touch 0 or 1 go to QAWS, whose weight takes the density's endpoint singularity. */
-static int integrate_beta(const cs_exact_ctx *ctx, size_t K, double a, double b, double lo,
-                          double hi, const double *breaks, size_t nbreaks, double *out,
+static int integrate_beta(const cs_exact_ctx *ctx, size_t K, int what, double a, double b,
+                          double lo, double hi, const double *breaks, size_t nbreaks, double *out,
                           gsl_integration_workspace *ws)
 {
     double pts[16];
@@ -168,7 +181,7 @@ static int integrate_beta(const cs_exact_ctx *ctx, size_t K, double a, double b,
             pts[j] = pts[j - 1];
             pts[j - 1] = t;
         }
-    integrand in = {ctx, K, a, b, gsl_sf_lnbeta(a, b), 0, 0};
+    integrand in = {ctx, K, what, a, b, gsl_sf_lnbeta(a, b), 0, 0};
     gsl_function f = {f_beta, &in};
     double total = 0;
     for (size_t i = 0; i + 1 < n; i++) {
@@ -218,13 +231,14 @@ static size_t breakpoints(const cs_exact_ctx *ctx, double *out)
     return n;
 }
 
-/* Expected score of component k's queries whose randomised-PIT u lies in [ulo, uhi] (the whole
-** component when ulo = 0, uhi = 1 and by-component bins), weighted by the component's share. */
+/* Expected score and calls of component k's queries whose randomised-PIT u lies in [ulo, uhi]
+** (the whole component when `whole`), weighted by the component's share: out[Q_*] and the mass. */
 static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size_t K, double ulo,
-                          double uhi, int whole, double *out, double *mass,
+                          double uhi, int whole, double out[Q_N], double *mass,
                           gsl_integration_workspace *ws)
 {
     const cs_component *c = ctx->comp;
+    int fixed_cost = ctx->strategy->type->cost_fixed;
     if (c->p_kind == CS_P_FIXED) {
         double frac = 1;
         if (!whole) {
@@ -234,7 +248,8 @@ static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size
             frac = b > a ? (b - a) / (hi - lo) : 0;
         }
         *mass = c->share * frac;
-        *out = frac > 0 ? c->share * frac * ctx->strategy->type->exact(ctx, c->p, K) : 0;
+        for (int w = 0; w < Q_N; w++)
+            out[w] = frac > 0 ? *mass * value_at(ctx, c->p, K, w) : 0;
         return 0;
     }
     double plo = 0, phi = 1;
@@ -242,27 +257,30 @@ static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size
         plo = ulo <= 0 ? 0 : cs_population_quantile(ex, ulo);
         phi = uhi >= 1 ? 1 : cs_population_quantile(ex, uhi);
     }
-    double br[4], v = 0;
+    double br[4];
     size_t nb = breakpoints(ctx, br);
     *mass = phi > plo ? c->share * (gsl_cdf_beta_P(phi, c->a, c->b) - gsl_cdf_beta_P(plo, c->a, c->b))
                       : 0;
-    if (phi > plo) {
-        int rc = integrate_beta(ctx, K, c->a, c->b, plo, phi, br, nb, &v, ws);
-        if (rc)
-            return rc;
+    for (int w = 0; w < Q_N; w++) {
+        double v = 0;
+        if (phi > plo && w != Q_ACCURACY && fixed_cost)
+            v = *mass / c->share * value_at(ctx, 0.5, K, w);
+        else if (phi > plo) {
+            int rc = integrate_beta(ctx, K, w, c->a, c->b, plo, phi, br, nb, &v, ws);
+            if (rc)
+                return rc;
+        }
+        out[w] = c->share * v;
     }
-    *out = c->share * v;
     return 0;
 }
 
-static void add_cost(cs_cell *cell, const cs_strategy *st, const cs_settings *set, size_t K,
-                     double weight)
+static void add_part(cs_cell *cell, const double part[Q_N], double scale)
 {
-    cs_record r = {0, 0, 0, 0};
-    st->type->cost(st, set, K, &r);
-    cell->calls += weight * r.calls;
-    cell->tokens += weight * r.tokens;
-    cell->flops += weight * r.flops;
+    cell->sum += scale * part[Q_ACCURACY];
+    cell->calls += scale * part[Q_CALLS];
+    cell->tokens += scale * part[Q_TOKENS];
+    cell->flops += scale * part[Q_FLOPS];
 }
 
 static int unsupported(cs_error *err, const cs_experiment *ex, int line, const char *what)
@@ -279,6 +297,16 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
         if (!ex->strat[s].type->exact) {
             snprintf(why, sizeof why, "[strategy.%s] has no closed form here", ex->strat[s].type->name);
             return unsupported(err, ex, ex->strat[s].line, why);
+        }
+    for (size_t s = 0; s < ex->nstrat; s++)
+        for (size_t k = 0; k < ex->ncomp; k++) {
+            const cs_strategy *st = &ex->strat[s];
+            char w2[300];
+            if (st->type->exact_check && st->type->exact_check(st, &ex->comp[k], w2, sizeof w2)) {
+                snprintf(why, sizeof why, "[strategy.%s] on [population.%s]: %s", st->type->name,
+                         ex->comp[k].name, w2);
+                return unsupported(err, ex, ex->comp[k].line, why);
+            }
         }
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
@@ -334,27 +362,21 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
         const cs_strategy *st = &ex->strat[s];
         for (size_t b = 0; !rc && b < ex->nbudgets; b++) {
             size_t K = ex->budgets[b];
-            double part, mass;
-            cs_cell *all = cs_results_cell(res, s, b, 0);
+            double part[Q_N], mass;
             for (size_t k = 0; !rc && k < ex->ncomp; k++) {
                 ctx[k].strategy = st;
-                add_cost(all, st, &ex->comp[k].set, K, ex->comp[k].share);
                 if (ex->bins_kind == CS_BINS_COMPONENTS) {
-                    rc = component_part(ex, &ctx[k], K, 0, 1, 1, &part, &mass, ws);
-                    cs_cell *cell = cs_results_cell(res, s, b, k + 1);
-                    all->sum += part;
-                    cell->sum = mass > 0 ? part / mass : 0;
-                    add_cost(cell, st, &ex->comp[k].set, K, 1);
+                    rc = component_part(ex, &ctx[k], K, 0, 1, 1, part, &mass, ws);
+                    add_part(cs_results_cell(res, s, b, 0), part, 1);
+                    add_part(cs_results_cell(res, s, b, k + 1), part, mass > 0 ? 1 / mass : 0);
                 } else {
                     /* quantile bin i holds u in [1 - (i+1)/N, 1 - i/N]: q1 the highest p */
                     for (size_t i = 0; !rc && i < nbins; i++) {
                         double ulo = 1 - (double)(i + 1) / (double)nbins;
                         double uhi = 1 - (double)i / (double)nbins;
-                        rc = component_part(ex, &ctx[k], K, ulo, uhi, 0, &part, &mass, ws);
-                        cs_cell *cell = cs_results_cell(res, s, b, i + 1);
-                        all->sum += part;
-                        cell->sum += part * (double)nbins;
-                        add_cost(cell, st, &ex->comp[k].set, K, mass * (double)nbins);
+                        rc = component_part(ex, &ctx[k], K, ulo, uhi, 0, part, &mass, ws);
+                        add_part(cs_results_cell(res, s, b, 0), part, 1);
+                        add_part(cs_results_cell(res, s, b, i + 1), part, (double)nbins);
                     }
                 }
             }

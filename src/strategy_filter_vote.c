@@ -7,14 +7,15 @@
 #include "exact.h"
 #include "tally.h"
 
-static void filter_vote_run(const cs_strategy *s, const cs_query *q, const uint16_t *ans,
-                            cs_pcg32 *rng, uint32_t *scratch, const size_t *budgets, size_t nb,
+static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
+                            cs_pcg32 *rng, cs_scratch *scratch, const size_t *budgets, size_t nb,
                             double *score, cs_record *rec)
 {
     (void)s;
+    const uint16_t *ans = cs_samples_answers(smp, budgets[nb - 1]);
     tally kept, all;
-    tally_reset(&kept, scratch, q->nans);
-    tally_reset(&all, scratch + q->nans, q->nans);
+    tally_reset(&kept, scratch->count, q->nans);
+    tally_reset(&all, scratch->count + q->nans, q->nans);
     double tpr = q->set->tpr, fpr = q->set->fpr;
     size_t k = 0;
     for (size_t i = 0; i < nb; i++) {
@@ -83,9 +84,10 @@ static double filter_vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
     return acc;
 }
 
-static void filter_vote_cost(const cs_strategy *s, const cs_settings *set, size_t K, cs_record *rec)
+static void filter_vote_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record *rec)
 {
-    (void)s;
+    (void)p;
+    const cs_settings *set = &ctx->comp->set;
     cs_record_round(rec, CS_CALL_GENERATE, (double)K, set->gen_tokens, set->gen_params);
     cs_record_round(rec, CS_CALL_JUDGE, (double)K, set->judge_tokens, set->judge_params);
 }
@@ -93,5 +95,5 @@ static void filter_vote_cost(const cs_strategy *s, const cs_settings *set, size_
 const cs_strategy_type cs_strategy_filter_vote = {
     "filter_vote", "generations (2 calls each)",
     "a judge call per answer; vote among the answers judged correct, or all if none is",
-    "Chen et al. 2024", NULL, 0, filter_vote_run, filter_vote_exact, filter_vote_cost,
+    "Chen et al. 2024", NULL, 0, filter_vote_run, filter_vote_exact, NULL, filter_vote_cost, 1,
 };

@@ -5,14 +5,15 @@
 #include "exact.h"
 #include "tally.h"
 
-static void vote_run(const cs_strategy *s, const cs_query *q, const uint16_t *ans, cs_pcg32 *rng,
-                     uint32_t *scratch, const size_t *budgets, size_t nb, double *score,
+static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
+                     cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
                      cs_record *rec)
 {
     (void)s;
     (void)rng;
+    const uint16_t *ans = cs_samples_answers(smp, budgets[nb - 1]);
     tally t;
-    tally_reset(&t, scratch, q->nans);
+    tally_reset(&t, scratch->count, q->nans);
     size_t k = 0;
     for (size_t i = 0; i < nb; i++) {
         for (; k < budgets[i]; k++)
@@ -33,13 +34,14 @@ static double vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
     return acc;
 }
 
-static void vote_cost(const cs_strategy *s, const cs_settings *set, size_t K, cs_record *rec)
+static void vote_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record *rec)
 {
-    (void)s;
+    (void)p;
+    const cs_settings *set = &ctx->comp->set;
     cs_record_round(rec, CS_CALL_GENERATE, (double)K, set->gen_tokens, set->gen_params);
 }
 
 const cs_strategy_type cs_strategy_vote = {
     "vote", "generator calls", "plurality vote over N answers; a tie among t answers scores 1/t",
-    "Wang et al. 2022; Chen et al. 2024", NULL, 0, vote_run, vote_exact, vote_cost,
+    "Wang et al. 2022; Chen et al. 2024", NULL, 0, vote_run, vote_exact, NULL, vote_cost, 1,
 };

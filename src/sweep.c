@@ -32,8 +32,8 @@ typedef struct worker {
     shared *sh;
     gsl_rng *rng;
     double *pi, *cum, *score;
-    uint16_t *ans;
-    uint32_t *scratch;
+    cs_samples smp;
+    cs_scratch scratch;
     cs_record *rec;
     int nomem;
 } worker;
@@ -42,7 +42,7 @@ static void run_block(worker *w, uint64_t block, cs_results *out)
 {
     const shared *sh = w->sh;
     const cs_experiment *ex = sh->ex;
-    size_t nb = ex->nbudgets, kmax = ex->budgets[nb - 1];
+    size_t nb = ex->nbudgets;
     uint64_t first = block * CS_SWEEP_BLOCK, last = first + CS_SWEEP_BLOCK;
     if (last > ex->queries)
         last = ex->queries;
@@ -51,14 +51,13 @@ static void run_block(worker *w, uint64_t block, cs_results *out)
     q.cum = w->cum;
     for (uint64_t i = first; i < last; i++) {
         cs_population_query(sh->pop, i, &q, w->rng);
-        cs_pcg32 r;
-        cs_rng_stream(&r, ex->seed, i, CS_STREAM_SAMPLES);
-        cs_population_sample(&q, &r, w->ans, kmax);
+        cs_samples_reset(&w->smp, &q, ex->seed);
         for (size_t s = 0; s < ex->nstrat; s++) {
             const cs_strategy *st = &ex->strat[s];
+            cs_pcg32 r;
             memset(w->rec, 0, nb * sizeof *w->rec);
             cs_rng_stream(&r, ex->seed, i, sh->purpose[s]);
-            st->type->run(st, &q, w->ans, &r, w->scratch, ex->budgets, nb, w->score, w->rec);
+            st->type->run(st, &q, &w->smp, &r, &w->scratch, ex->budgets, nb, w->score, w->rec);
             for (size_t b = 0; b < nb; b++) {
                 double x = w->score[b];
                 cs_cell *cells[2] = {cs_results_cell(out, s, b, 0), cs_results_cell(out, s, b, q.bin + 1)};
@@ -122,8 +121,9 @@ static void worker_free(worker *w)
     free(w->pi);
     free(w->cum);
     free(w->score);
-    free(w->ans);
-    free(w->scratch);
+    cs_samples_free(&w->smp);
+    free(w->scratch.count);
+    free(w->scratch.sum);
     free(w->rec);
 }
 
@@ -137,10 +137,12 @@ static int worker_init(worker *w, shared *sh)
     w->pi = malloc(m * sizeof *w->pi);
     w->cum = malloc(m * sizeof *w->cum);
     w->score = malloc(nb * sizeof *w->score);
-    w->ans = malloc(ex->budgets[nb - 1] * sizeof *w->ans);
-    w->scratch = malloc(2 * m * sizeof *w->scratch);
+    w->scratch.count = malloc(2 * m * sizeof *w->scratch.count);
+    w->scratch.sum = malloc(2 * m * sizeof *w->scratch.sum);
     w->rec = malloc(nb * sizeof *w->rec);
-    if (!w->rng || !w->pi || !w->cum || !w->score || !w->ans || !w->scratch || !w->rec) {
+    int smp = cs_samples_init(&w->smp, ex->budgets[nb - 1], m);
+    if (!w->rng || !w->pi || !w->cum || !w->score || smp || !w->scratch.count || !w->scratch.sum ||
+        !w->rec) {
         worker_free(w);
         return CS_ERR_NOMEM;
     }

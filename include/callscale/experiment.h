@@ -23,7 +23,7 @@
 typedef struct cs_settings {
     double gen_tokens, gen_params;
     double tpr, fpr, judge_tokens, judge_params;
-    double separation, answer_noise, sample_noise;
+    double separation, answer_noise, sample_noise, verifier_params;
 } cs_settings;
 
 extern const cs_param cs_generator_params[];

@@ -25,4 +25,23 @@ static inline void cs_record_round(cs_record *r, enum cs_call_kind kind, double 
     r->rounds += 1u;
 }
 
+/* nrounds rounds one after another, each of ncalls calls (a sequential strategy's draws). */
+static inline void cs_record_rounds(cs_record *r, enum cs_call_kind kind, double nrounds,
+                                    double ncalls, double tokens, double params)
+{
+    cs_record_round(r, kind, nrounds * ncalls, tokens, params);
+    r->rounds += (unsigned)nrounds - 1u;
+}
+
+/* One round of ncalls calls that read `tokens` tokens each and write none (a reward model scoring
+** an answer): the FLOPs of the forward pass, no generated tokens. */
+static inline void cs_record_read(cs_record *r, enum cs_call_kind kind, double ncalls, double tokens,
+                                  double params)
+{
+    (void)kind;
+    r->calls += ncalls;
+    r->flops += 2.0 * params * ncalls * tokens;
+    r->rounds += 1u;
+}
+
 #endif

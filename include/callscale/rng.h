@@ -53,7 +53,8 @@ static inline double cs_pcg32_uniform53(cs_pcg32 *r)
 ** one purpose never shifts the draws of another (common random numbers across strategies). */
 enum cs_stream_purpose {
     CS_STREAM_QUERY = 0,   /* p, wrong-answer shares, bin tie-break */
-    CS_STREAM_SAMPLES = 1  /* the generator's answers, shared by every strategy */
+    CS_STREAM_SAMPLES = 1, /* the generator's answers, shared by every strategy */
+    CS_STREAM_SCORES = 2   /* the verifier's scores of those answers, shared likewise */
     /* a strategy's own randomness (judge, tree) uses cs_rng_hash("name:setting") */
 };
 

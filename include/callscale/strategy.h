@@ -11,8 +11,15 @@
 #include "callscale/population.h"
 #include "callscale/record.h"
 #include "callscale/rng.h"
+#include "callscale/samples.h"
 
 struct cs_exact_ctx;
+
+/* Working memory a strategy may use for one query: per answer counters and sums. */
+typedef struct cs_scratch {
+    uint32_t *count; /* 2 * max answers */
+    double *sum;     /* 2 * max answers */
+} cs_scratch;
 
 typedef struct cs_strategy_type {
     const char *name;
@@ -21,16 +28,22 @@ typedef struct cs_strategy_type {
     const char *source; /* the paper users know it from */
     const cs_param *params;
     size_t nparams;
-    /* Simulate one query at every budget. ans holds the query's shared samples (at least
-    ** budgets[nb-1] of them); rng is this strategy's own stream for the query; scratch holds
-    ** 2 * q->nans counters. Writes score[i] in [0,1] and adds the calls to rec[i]. */
-    void (*run)(const cs_strategy *s, const cs_query *q, const uint16_t *ans, cs_pcg32 *rng,
-                uint32_t *scratch, const size_t *budgets, size_t nb, double *score, cs_record *rec);
+    /* Simulate one query at every budget. smp gives the query's shared answers and scores (up to
+    ** budgets[nb-1] of them); rng is this strategy's own stream for the query. Writes score[i] in
+    ** [0,1] and adds the calls to rec[i]. */
+    void (*run)(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
+                cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
+                cs_record *rec);
     /* Exact mode: the accuracy at budget K of a query with per-call accuracy p, from a context
     ** built for one component; NULL when the strategy has no exact form. */
     double (*exact)(const struct cs_exact_ctx *ctx, double p, size_t K);
-    /* Exact mode: the calls of budget K (they do not depend on the query for these strategies). */
-    void (*cost)(const cs_strategy *s, const cs_settings *set, size_t K, cs_record *rec);
+    /* Exact mode: why this component's settings have no exact form (written into why), or 0 when
+    ** they do. NULL: every component the exact sums accept is fine. */
+    int (*exact_check)(const cs_strategy *s, const cs_component *c, char *why, size_t n);
+    /* Exact mode: the calls of budget K at per-call accuracy p. They are integrated over p like the
+    ** accuracy, unless cost_fixed says they do not depend on p. */
+    void (*cost)(const struct cs_exact_ctx *ctx, double p, size_t K, cs_record *rec);
+    int cost_fixed;
 } cs_strategy_type;
 
 extern const cs_strategy_type *const cs_strategy_types[];

@@ -1,0 +1,54 @@
+/*
+** weighted_vote: N samples scored by the reward model; each answer's scores, mapped into (0,1),
+** are summed and the answer with the largest sum wins (Snell's "best-of-N weighted"; Wu et al.).
+*/
+#include <math.h>
+#include <string.h>
+#include "callscale/strategy.h"
+
+/* The logistic map: a reward model's logit to a probability-like weight in (0,1). */
+static double weight(double score)
+{
+    return 1 / (1 + exp(-score));
+}
+
+static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
+                              cs_pcg32 *rng, cs_scratch *scratch, const size_t *budgets, size_t nb,
+                              double *score, cs_record *rec)
+{
+    (void)s;
+    (void)rng;
+    size_t kmax = budgets[nb - 1];
+    const double *sc = cs_samples_scores(smp, kmax);
+    const uint16_t *ans = cs_samples_answers(smp, kmax);
+    double *sum = scratch->sum;
+    memset(sum, 0, q->nans * sizeof *sum);
+    /* Sums only grow, so the leader changes only to the answer just added. Scores are continuous:
+    ** ties have probability zero. A novel answer is its own answer with a single weight. */
+    double lead = -1;
+    int right = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < nb; i++) {
+        for (; k < budgets[i]; k++) {
+            long a = ans[k];
+            double v = weight(sc[k]);
+            if (a != q->novel)
+                v = sum[a] += v;
+            if (v > lead) {
+                lead = v;
+                right = a == 0;
+            }
+        }
+        score[i] = right ? 1.0 : 0.0;
+        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->set->gen_tokens,
+                        q->set->gen_params);
+        cs_record_read(&rec[i], CS_CALL_SCORE, (double)budgets[i], q->set->gen_tokens,
+                       q->set->verifier_params);
+    }
+}
+
+const cs_strategy_type cs_strategy_weighted_vote = {
+    "weighted_vote", "samples (N generations + N reward-model scores)",
+    "sum each answer's reward-model weights (logistic of the score); the largest sum wins",
+    "Snell et al. 2024; Wu et al. 2024", NULL, 0, weighted_vote_run, NULL, NULL, NULL, 1,
+};
