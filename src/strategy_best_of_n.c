@@ -134,7 +134,15 @@ static void best_of_n_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_recor
 }
 
 const cs_strategy_type cs_strategy_best_of_n = {
-    "best_of_n", "samples (N generations + N reward-model scores)",
-    "the sample the reward model scores highest ([verifier] settings)", "Cobbe et al. 2021; Snell et al. 2024",
-    NULL, 0, best_of_n_run, best_of_n_exact, best_of_n_check, best_of_n_cost, 1,
+    .name = "best_of_n",
+    .unit = "samples (N generations + N reward-model scores)",
+    .help = "the sample the reward model scores highest ([verifier] settings)",
+    .source = "Cobbe et al. 2021; Snell et al. 2024",
+    .uses = "[generator], [verifier]",
+    .run = best_of_n_run,
+    .exact = best_of_n_exact,
+    .exact_check = best_of_n_check,
+    .cost = best_of_n_cost,
+    .cost_fixed = 1,
+    .exact_when = "answer_noise = 0 and sample_noise > 0",
 };

@@ -46,7 +46,13 @@ static void coverage_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record
 }
 
 const cs_strategy_type cs_strategy_coverage = {
-    "coverage", "samples", "oracle pass@N: right when any of the N samples is right",
-    "Brown et al. 2024 (Large Language Monkeys)", NULL, 0, coverage_run, coverage_exact, NULL,
-    coverage_cost, 1,
+    .name = "coverage",
+    .unit = "samples",
+    .help = "oracle pass@N: right when any of the N samples is right",
+    .source = "Brown et al. 2024 (Large Language Monkeys)",
+    .uses = "[generator]",
+    .run = coverage_run,
+    .exact = coverage_exact,
+    .cost = coverage_cost,
+    .cost_fixed = 1,
 };

@@ -93,7 +93,13 @@ static void filter_vote_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_rec
 }
 
 const cs_strategy_type cs_strategy_filter_vote = {
-    "filter_vote", "generations (2 calls each)",
-    "a judge call per answer; vote among the answers judged correct, or all if none is",
-    "Chen et al. 2024", NULL, 0, filter_vote_run, filter_vote_exact, NULL, filter_vote_cost, 1,
+    .name = "filter_vote",
+    .unit = "generations (2 calls each)",
+    .help = "a judge call per answer; vote among the answers judged correct, or all if none is",
+    .source = "Chen et al. 2024",
+    .uses = "[generator], [judge]",
+    .run = filter_vote_run,
+    .exact = filter_vote_exact,
+    .cost = filter_vote_cost,
+    .cost_fixed = 1,
 };

@@ -59,7 +59,13 @@ static void resample_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record
 }
 
 const cs_strategy_type cs_strategy_resample = {
-    "resample", "samples (at most N draws)",
-    "draw until the judge accepts, at most N draws; if none is accepted, the last draw",
-    "Stroebl et al. 2024", NULL, 0, resample_run, resample_exact, NULL, resample_cost, 0,
+    .name = "resample",
+    .unit = "samples (at most N draws)",
+    .help = "draw until the judge accepts, at most N draws; if none is accepted, the last draw",
+    .source = "Stroebl et al. 2024",
+    .uses = "[generator], [judge]",
+    .run = resample_run,
+    .exact = resample_exact,
+    .cost = resample_cost,
+    .cost_fixed = 0,
 };

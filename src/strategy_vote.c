@@ -42,6 +42,13 @@ static void vote_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record *re
 }
 
 const cs_strategy_type cs_strategy_vote = {
-    "vote", "generator calls", "plurality vote over N answers; a tie among t answers scores 1/t",
-    "Wang et al. 2022; Chen et al. 2024", NULL, 0, vote_run, vote_exact, NULL, vote_cost, 1,
+    .name = "vote",
+    .unit = "generator calls",
+    .help = "plurality vote over N answers; a tie among t answers scores 1/t",
+    .source = "Wang et al. 2022; Chen et al. 2024",
+    .uses = "[generator]",
+    .run = vote_run,
+    .exact = vote_exact,
+    .cost = vote_cost,
+    .cost_fixed = 1,
 };

@@ -48,7 +48,11 @@ static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_sample
 }
 
 const cs_strategy_type cs_strategy_weighted_vote = {
-    "weighted_vote", "samples (N generations + N reward-model scores)",
-    "sum each answer's reward-model weights (logistic of the score); the largest sum wins",
-    "Snell et al. 2024; Wu et al. 2024", NULL, 0, weighted_vote_run, NULL, NULL, NULL, 1,
+    .name = "weighted_vote",
+    .unit = "samples (N generations + N reward-model scores)",
+    .help = "sum each answer's reward-model weights (logistic of the score); the largest sum wins",
+    .source = "Snell et al. 2024; Wu et al. 2024",
+    .uses = "[generator], [verifier]",
+    .run = weighted_vote_run,
+    .cost_fixed = 1,
 };

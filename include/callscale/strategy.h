@@ -26,6 +26,7 @@ typedef struct cs_strategy_type {
     const char *unit;   /* what budget N counts, for `callscale list` */
     const char *help;   /* one line */
     const char *source; /* the paper users know it from */
+    const char *uses;   /* the settings sections it reads, for `callscale list` */
     const cs_param *params;
     size_t nparams;
     /* Simulate one query at every budget. smp gives the query's shared answers and scores (up to
@@ -44,6 +45,7 @@ typedef struct cs_strategy_type {
     ** accuracy, unless cost_fixed says they do not depend on p. */
     void (*cost)(const struct cs_exact_ctx *ctx, double p, size_t K, cs_record *rec);
     int cost_fixed;
+    const char *exact_when; /* for `callscale list`: the condition exact_check enforces */
 } cs_strategy_type;
 
 extern const cs_strategy_type *const cs_strategy_types[];

@@ -371,15 +371,16 @@ static int cmd_list(void)
     for (size_t i = 0; i < cs_strategy_ntypes; i++) {
         const cs_strategy_type *t = cs_strategy_types[i];
         printf("\n%s — %s\n  budget N: %s\n  source: %s\n", t->name, t->help, t->unit, t->source);
+        printf("  settings: %s\n", t->uses);
         if (!t->nparams)
-            printf("  parameters: none (uses the [generator]%s settings)\n",
-                   t->cost && strcmp(t->name, "filter_vote") == 0 ? " and [judge]" : "");
+            printf("  parameters: none\n");
         for (size_t j = 0; j < t->nparams; j++) {
             const cs_param *p = &t->params[j];
             printf("  %-20s default %-10s range [%g, %g]%s%s  %s\n", p->name, p->def, p->lo, p->hi,
                    p->word ? " or " : "", p->word ? p->word : "", p->help);
         }
-        printf("  exact mode: %s\n", t->exact ? "yes" : "no");
+        printf("  exact mode: %s%s%s\n", t->exact ? "yes" : "no", t->exact_when ? ", when " : "",
+               t->exact_when ? t->exact_when : "");
     }
     return 0;
 }
