@@ -447,11 +447,12 @@ static int set_defaults(cs_settings *set)
 
 static void resolve_settings(cs_settings *s)
 {
-    if (isnan(s->judge_tokens))
+    /* "generator": the same as the generator's */
+    if (s->judge_tokens < 0)
         s->judge_tokens = s->gen_tokens;
-    if (isnan(s->judge_params))
+    if (s->judge_params < 0)
         s->judge_params = s->gen_params;
-    if (isnan(s->verifier_params))
+    if (s->verifier_params < 0)
         s->verifier_params = s->gen_params;
 }
 

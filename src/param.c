@@ -10,16 +10,29 @@
 
 int cs_param_parse(const cs_param *param, const char *text, double *out, char *why, size_t n)
 {
-    if (param->word && strcmp(text, param->word) == 0) {
-        *out = NAN;
-        return 0;
+    int numbers = param->lo <= param->hi;
+    if (param->word) {
+        size_t len = strlen(text);
+        int i = 0;
+        for (const char *w = param->word; *w; i++) {
+            const char *bar = strchr(w, '|');
+            size_t wl = bar ? (size_t)(bar - w) : strlen(w);
+            if (wl == len && strncmp(w, text, len) == 0) {
+                *out = -(double)(i + 1);
+                return 0;
+            }
+            w += wl + (bar ? 1 : 0);
+        }
     }
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        snprintf(why, n, "'%s' is not a number%s%s", text, param->word ? " or " : "",
-                 param->word ? param->word : "");
+    if (!numbers || end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        if (numbers)
+            snprintf(why, n, "'%s' is not a number%s%s", text, param->word ? " or " : "",
+                     param->word ? param->word : "");
+        else
+            snprintf(why, n, "'%s' is not one of %s", text, param->word);
         return -1;
     }
     if (param->integer && v != floor(v)) {
@@ -36,8 +49,15 @@ int cs_param_parse(const cs_param *param, const char *text, double *out, char *w
 
 void cs_param_format(const cs_param *param, double value, char *buf, size_t n)
 {
-    if (isnan(value) && param->word)
-        snprintf(buf, n, "%s", param->word);
-    else
+    int i = param->word ? cs_param_word(value) : -1;
+    if (i >= 0) {
+        const char *w = param->word;
+        for (int k = 0; k < i && w; k++) {
+            w = strchr(w, '|');
+            w = w ? w + 1 : NULL;
+        }
+        size_t wl = w ? strcspn(w, "|") : 0;
+        snprintf(buf, n, "%.*s", (int)wl, w ? w : "");
+    } else
         snprintf(buf, n, "%.15g", value);
 }

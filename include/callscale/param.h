@@ -12,7 +12,9 @@ typedef struct cs_param {
     const char *def;  /* default, as written in an experiment file */
     double lo, hi;    /* accepted closed range */
     int integer;      /* nonzero: value must be a whole number */
-    const char *word; /* a word accepted instead of a number (e.g. "sqrt"), stored as NAN; or NULL */
+    const char *word; /* words accepted instead of a number, '|'-separated ("sqrt", or
+                      ** "last|min|prod|mean"); word i is stored as -(i + 1). NULL: none. A row
+                      ** with words takes numbers only if lo >= 0, so the two cannot collide. */
     size_t offset;    /* where the value lives (a double) in the settings struct it belongs to */
     const char *help;
 } cs_param;
@@ -23,5 +25,14 @@ int cs_param_parse(const cs_param *param, const char *text, double *out, char *w
 
 /* Write a value as an experiment file would hold it. */
 void cs_param_format(const cs_param *param, double value, char *buf, size_t n);
+
+/* Index of the word a value stands for, or -1 when it is a number. */
+static inline int cs_param_word(double value)
+{
+    return value < 0 ? (int)(-value) - 1 : -1;
+}
+
+/* A row that takes only words has lo > hi (no number is in range). */
+#define CS_WORDS_ONLY 1, 0
 
 #endif

@@ -376,8 +376,11 @@ static int cmd_list(void)
             printf("  parameters: none\n");
         for (size_t j = 0; j < t->nparams; j++) {
             const cs_param *p = &t->params[j];
-            printf("  %-20s default %-10s range [%g, %g]%s%s  %s\n", p->name, p->def, p->lo, p->hi,
-                   p->word ? " or " : "", p->word ? p->word : "", p->help);
+            if (p->lo <= p->hi)
+                printf("  %-20s default %-10s [%g, %g]%s%s  %s\n", p->name, p->def, p->lo, p->hi,
+                       p->word ? " or " : "", p->word ? p->word : "", p->help);
+            else
+                printf("  %-20s default %-10s %s  %s\n", p->name, p->def, p->word, p->help);
         }
         printf("  exact mode: %s%s%s\n", t->exact ? "yes" : "no", t->exact_when ? ", when " : "",
                t->exact_when ? t->exact_when : "");
