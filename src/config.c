@@ -31,10 +31,25 @@ const cs_param cs_verifier_params[] = {
     {"sample_noise", "1", 0, 1e6, 0, NULL, S(sample_noise), "s.d. of per-sample score noise"},
     {"params", "generator", 1, 1e15, 0, "generator", S(verifier_params), "reward model parameters (a score call reads the answer: FLOPs = 2 * params * tokens)"},
 };
+const cs_param cs_steps_params[] = {
+    {"steps", "8", 1, 64, 1, NULL, S(steps), "steps per solution, L (per query: uniform in [steps, steps_max])"},
+    {"steps_max", "steps", 1, 64, 1, "steps", S(steps_max), "largest L; 'steps' for a fixed L"},
+    {"recover", "0", 0, 1, 0, NULL, S(recover), "chance per step that a derailed prefix gets back on track"},
+};
+const cs_param cs_prm_params[] = {
+    {"noise", "0.5", 0, 1e3, 0, NULL, S(prm_noise), "s.d. of the PRM's error on a prefix's value"},
+    {"trap", "0", 0, 1, 0, NULL, S(trap), "chance per step of a degenerate step the PRM over-rates"},
+    {"trap_score", "0.3", -1e3, 1e3, 0, NULL, S(trap_score), "how far above an honest on-track step the PRM puts a trap"},
+    {"rho", "0", 0, 0.999, 0, NULL, S(rho), "correlation of a step's PRM error with its parent's (inherited bias)"},
+    {"agg", "last", CS_WORDS_ONLY, 0, "last|min|prod|mean", S(agg), "how a chain's step scores aggregate"},
+    {"params", "generator", 1, 1e15, 0, "generator", S(prm_params), "PRM parameters (a score call reads the prefix)"},
+};
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 const size_t cs_generator_nparams = NELEM(cs_generator_params);
 const size_t cs_judge_nparams = NELEM(cs_judge_params);
 const size_t cs_verifier_nparams = NELEM(cs_verifier_params);
+const size_t cs_steps_nparams = NELEM(cs_steps_params);
+const size_t cs_prm_nparams = NELEM(cs_prm_params);
 
 /* The settings sections, in the order config.ini writes them. A component may override any of
 ** their keys; judge and generator share key names (tokens, params), so inside a component the
@@ -48,12 +63,27 @@ static const struct {
     {"generator", cs_generator_params, &cs_generator_nparams, ""},
     {"judge", cs_judge_params, &cs_judge_nparams, "judge_"},
     {"verifier", cs_verifier_params, &cs_verifier_nparams, "verifier_"},
+    {"steps", cs_steps_params, &cs_steps_nparams, ""},
+    {"prm", cs_prm_params, &cs_prm_nparams, "prm_"},
 };
 
-/* Only the keys two tables share (tokens, params) need the prefix inside a component. */
+/* The tables from here on ([steps], [prm]) belong to stepped experiments only. */
+#define STEP_TABLES 3
+
+/* Index of the settings table a section holds, or -1. */
+static int settings_table(const char *section)
+{
+    for (int t = 0; t < (int)NELEM(settings_tables); t++)
+        if (strcmp(section, settings_tables[t].section) == 0)
+            return t;
+    return -1;
+}
+
+/* Only keys that would be ambiguous inside a component (tokens, params, noise) need the prefix. */
 static const char *component_prefix(int t, const cs_param *p)
 {
-    return (strcmp(p->name, "tokens") == 0 || strcmp(p->name, "params") == 0)
+    return (strcmp(p->name, "tokens") == 0 || strcmp(p->name, "params") == 0 ||
+            strcmp(p->name, "noise") == 0)
                ? settings_tables[t].component_prefix
                : "";
 }
@@ -454,6 +484,10 @@ static void resolve_settings(cs_settings *s)
         s->judge_params = s->gen_params;
     if (s->verifier_params < 0)
         s->verifier_params = s->gen_params;
+    if (s->prm_params < 0)
+        s->prm_params = s->gen_params;
+    if (s->steps_max < 0)
+        s->steps_max = s->steps;
 }
 
 static int experiment_key(ctx *c, entry *e)
@@ -555,7 +589,9 @@ static int component_key(ctx *c, entry *e, cs_component *k)
         if (rc < 0)
             return bad(c, e, "unknown key; a population component takes weight, p_correct, wrong, "
                        "and overrides of generator (tokens, params), judge (tpr, fpr, judge_tokens, "
-                       "judge_params) or verifier (separation, answer_noise, sample_noise, verifier_params) keys",
+                       "judge_params), verifier (separation, answer_noise, sample_noise, verifier_params), "
+                       "steps (steps, steps_max, recover) or prm (prm_noise, trap, trap_score, rho, agg, "
+                       "prm_params) keys",
                        NULL, NULL);
         return rc;
     }
@@ -605,8 +641,11 @@ static int build(ctx *c)
         const char *n = s->name;
         if (strcmp(n, "experiment") == 0 && strcmp(s->file, "--set") != 0)
             ex->line = s->line;
-        if (strcmp(n, "experiment") == 0 || strcmp(n, "generator") == 0 || strcmp(n, "judge") == 0 ||
-            strcmp(n, "verifier") == 0)
+        if (strcmp(n, "steps") == 0) {
+            ex->stepped = 1;
+            ex->steps_line = strcmp(s->file, "--set") ? s->line : 0;
+        }
+        if (strcmp(n, "experiment") == 0 || settings_table(n) >= 0)
             continue;
         if (strncmp(n, "population.", 11) == 0) {
             if (!is_name(n + 11) || strlen(n + 11) >= CS_NAME_MAX)
@@ -674,7 +713,7 @@ static int build(ctx *c)
         }
         return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
                             "unknown section [%s]; sections are [experiment], [generator], [judge], "
-                            "[verifier], [population.NAME] and [strategy.NAME]", n);
+                            "[verifier], [steps], [prm], [population.NAME] and [strategy.NAME]", n);
     }
 
     /* Global keys, then components (which start from the final global settings). */
@@ -686,8 +725,7 @@ static int build(ctx *c)
         if (strcmp(e->section, "experiment") == 0) {
             if (experiment_key(c, e))
                 return CS_ERR_INPUT;
-        } else if (strcmp(e->section, "generator") == 0 || strcmp(e->section, "judge") == 0 ||
-                   strcmp(e->section, "verifier") == 0) {
+        } else if (settings_table(e->section) >= 0) {
             int rc = apply_setting(c, e, &ex->global, 0, NULL);
             if (rc < 0)
                 return bad(c, e, "unknown key (see callscale --help for the keys of each section)",
@@ -746,6 +784,12 @@ static int build(ctx *c)
         st->type = cs_strategy_find("vote");
         snprintf(st->label, sizeof st->label, "default");
     }
+    for (size_t k = 0; k < ex->ncomp; k++)
+        if (ex->comp[k].set.steps_max < ex->comp[k].set.steps)
+            return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->comp[k].line,
+                                "[steps] steps_max = %g is below steps = %g%s%s", ex->comp[k].set.steps_max,
+                                ex->comp[k].set.steps, ex->ncomp > 1 ? " for component " : "",
+                                ex->ncomp > 1 ? ex->comp[k].name : "");
     for (size_t k = 0; k < ex->ncomp; k++) {
         cs_component *cp = &ex->comp[k];
         if (cp->wrong_kind == CS_WRONG_ZIPF && ex->answers == 0 && !(cp->wrong_param > 1))
@@ -911,6 +955,8 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
     else
         fprintf(f, "bins = quantiles:%d\n", ex->nquantiles);
     for (int t = 0; t < (int)NELEM(settings_tables); t++) {
+        if (!ex->stepped && t >= STEP_TABLES)
+            continue; /* [steps] makes an experiment stepped: write it only for one that is */
         fprintf(f, "\n[%s]\n", settings_tables[t].section);
         write_settings(f, &ex->global, &ex->global, t, 0, 0);
     }
@@ -927,7 +973,8 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
             fprintf(f, "wrong = %s(%.15g)\n", c->wrong_kind == CS_WRONG_ZIPF ? "zipf" : "dirichlet",
                     c->wrong_param);
         for (int t = 0; t < (int)NELEM(settings_tables); t++)
-            write_settings(f, &c->set, &ex->global, t, 1, c->overridden);
+            if (ex->stepped || t < STEP_TABLES)
+                write_settings(f, &c->set, &ex->global, t, 1, c->overridden);
     }
     for (size_t s = 0; s < ex->nstrat; s++) {
         const cs_strategy *st = &ex->strat[s];

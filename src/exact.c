@@ -293,6 +293,9 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
 {
     char why[400];
     size_t kmax = ex->budgets[ex->nbudgets - 1];
+    if (ex->stepped)
+        return unsupported(err, ex, ex->steps_line, "[steps]: the step model (traps, PRM-scored "
+                           "chains, tree search) has no exact form here");
     for (size_t s = 0; s < ex->nstrat; s++)
         if (!ex->strat[s].type->exact) {
             snprintf(why, sizeof why, "[strategy.%s] has no closed form here", ex->strat[s].type->name);

@@ -4,13 +4,15 @@
 #include <stdlib.h>
 #include <gsl/gsl_randist.h>
 #include "callscale/samples.h"
+#include "callscale/steps.h"
 
 /* Drawing in chunks keeps the inner sampling loop long without drawing far past what is asked. */
 #define CHUNK 256
 
-int cs_samples_init(cs_samples *s, size_t cap, size_t max_answers)
+int cs_samples_init(cs_samples *s, size_t cap, size_t max_answers, int stepped)
 {
     s->cap = cap;
+    s->stepped = stepped;
     s->ans = malloc(cap * sizeof *s->ans);
     s->score = malloc(cap * sizeof *s->score);
     s->bias = malloc(max_answers * sizeof *s->bias);
@@ -44,9 +46,28 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
     cs_rng_stream(cs_rng_pcg32_state(s->score_rng), seed, q->index, CS_STREAM_SCORES);
 }
 
+/* Independent chains from the sample stream. A novel answer (open space) is a new answer per
+** chain, which the novel slot of the answer buffer already means. */
+static void draw_chains(cs_samples *s, size_t want)
+{
+    const cs_query *q = s->q;
+    cs_stepper st;
+    cs_stepper_init(&st, q, &s->ans_rng);
+    for (size_t i = s->nans; i < want; i++) {
+        cs_node a, b;
+        cs_step_root(&st, &a);
+        cs_step_rollout(&st, &a, q->L, &b);
+        s->ans[i] = (uint16_t)(b.answer >= CS_NOVEL_BASE ? (uint32_t)q->novel : b.answer);
+        s->score[i] = b.agg;
+    }
+    s->nans = s->nscore = want;
+}
+
 const uint16_t *cs_samples_answers(cs_samples *s, size_t n)
 {
-    if (n > s->nans) {
+    if (n > s->nans && s->stepped) {
+        draw_chains(s, n + CHUNK < s->cap ? n + CHUNK : s->cap);
+    } else if (n > s->nans) {
         size_t want = n + CHUNK < s->cap ? n + CHUNK : s->cap;
         cs_population_sample(s->q, &s->ans_rng, s->ans + s->nans, want - s->nans);
         s->nans = want;
@@ -58,6 +79,10 @@ const double *cs_samples_scores(cs_samples *s, size_t n)
 {
     if (n <= s->nscore)
         return s->score;
+    if (s->stepped) {
+        cs_samples_answers(s, n);
+        return s->score;
+    }
     const cs_query *q = s->q;
     const cs_settings *set = q->set;
     gsl_rng *r = s->score_rng;

@@ -29,10 +29,10 @@ static void best_of_n_run(const cs_strategy *s, const cs_query *q, cs_samples *s
                 right = ans[k] == 0;
             }
         score[i] = right ? 1.0 : 0.0;
-        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->set->gen_tokens,
+        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
                         q->set->gen_params);
-        cs_record_read(&rec[i], CS_CALL_SCORE, (double)budgets[i], q->set->gen_tokens,
-                       q->set->verifier_params);
+        cs_record_read(&rec[i], CS_CALL_SCORE, (double)budgets[i], q->sample_tokens,
+                       q->score_params);
     }
 }
 

@@ -27,7 +27,7 @@ static void coverage_run(const cs_strategy *s, const cs_query *q, cs_samples *sm
     }
     for (size_t i = 0; i < nb; i++) {
         score[i] = first < budgets[i] ? 1.0 : 0.0;
-        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->set->gen_tokens,
+        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
                         q->set->gen_params);
     }
 }

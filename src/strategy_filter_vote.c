@@ -27,7 +27,7 @@ static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples 
             tally_add(&all, a, q->novel);
         }
         score[i] = kept.votes ? tally_score(&kept) : tally_score(&all);
-        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->set->gen_tokens,
+        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
                         q->set->gen_params);
         cs_record_round(&rec[i], CS_CALL_JUDGE, (double)budgets[i], q->set->judge_tokens,
                         q->set->judge_params);

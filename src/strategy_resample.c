@@ -28,7 +28,7 @@ static void resample_run(const cs_strategy *s, const cs_query *q, cs_samples *sm
         size_t n = budgets[i], pick = accepted < n ? accepted : n - 1;
         score[i] = ans[pick] == 0 ? 1.0 : 0.0;
         /* each draw is a generation and then a judge call, one after the other */
-        cs_record_rounds(&rec[i], CS_CALL_GENERATE, (double)(pick + 1), 1, q->set->gen_tokens,
+        cs_record_rounds(&rec[i], CS_CALL_GENERATE, (double)(pick + 1), 1, q->sample_tokens,
                          q->set->gen_params);
         cs_record_rounds(&rec[i], CS_CALL_JUDGE, (double)(pick + 1), 1, q->set->judge_tokens,
                          q->set->judge_params);

@@ -19,7 +19,7 @@ static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
         for (; k < budgets[i]; k++)
             tally_add(&t, ans[k], q->novel);
         score[i] = tally_score(&t);
-        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->set->gen_tokens,
+        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
                         q->set->gen_params);
     }
 }

@@ -140,7 +140,7 @@ static int worker_init(worker *w, shared *sh)
     w->scratch.count = malloc(2 * m * sizeof *w->scratch.count);
     w->scratch.sum = malloc(2 * m * sizeof *w->scratch.sum);
     w->rec = malloc(nb * sizeof *w->rec);
-    int smp = cs_samples_init(&w->smp, ex->budgets[nb - 1], m);
+    int smp = cs_samples_init(&w->smp, ex->budgets[nb - 1], m, ex->stepped);
     if (!w->rng || !w->pi || !w->cum || !w->score || smp || !w->scratch.count || !w->scratch.sum ||
         !w->rec) {
         worker_free(w);

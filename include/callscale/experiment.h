@@ -24,12 +24,20 @@ typedef struct cs_settings {
     double gen_tokens, gen_params;
     double tpr, fpr, judge_tokens, judge_params;
     double separation, answer_noise, sample_noise, verifier_params;
+    double steps, steps_max, recover;                     /* the step model */
+    double prm_noise, trap, trap_score, rho, agg, prm_params; /* the process reward model */
 } cs_settings;
+
+/* How a chain's step scores aggregate (the [prm] agg key). */
+enum cs_agg { CS_AGG_LAST, CS_AGG_MIN, CS_AGG_PROD, CS_AGG_MEAN };
 
 extern const cs_param cs_generator_params[];
 extern const cs_param cs_judge_params[];
 extern const cs_param cs_verifier_params[];
-extern const size_t cs_generator_nparams, cs_judge_nparams, cs_verifier_nparams;
+extern const cs_param cs_steps_params[];
+extern const cs_param cs_prm_params[];
+extern const size_t cs_generator_nparams, cs_judge_nparams, cs_verifier_nparams, cs_steps_nparams,
+    cs_prm_nparams;
 
 enum cs_p_kind { CS_P_FIXED, CS_P_BETA };
 enum cs_wrong_kind { CS_WRONG_UNIFORM, CS_WRONG_DIRICHLET, CS_WRONG_ZIPF };
@@ -65,11 +73,13 @@ typedef struct cs_experiment {
     uint64_t queries;
     uint64_t seed;
     int line, budgets_line, answers_line; /* where [experiment], budgets and answers are, or 0 */
+    int steps_line;                       /* where [steps] is, or 0 */
     size_t *budgets; /* strictly increasing, owned */
     size_t nbudgets;
     char budgets_text[256];
     int answers;     /* M >= 2, or 0 for an open answer space */
     int bins_kind;   /* enum cs_bins_kind */
+    int stepped;     /* a [steps] section: solutions are chains of steps scored by a PRM */
     int nquantiles;
     cs_settings global;
     cs_component comp[CS_MAX_COMPONENTS];

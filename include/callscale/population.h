@@ -26,6 +26,11 @@ typedef struct cs_query {
     double *pi;    /* nans probabilities */
     double *cum;   /* cumulative sums of pi, for sampling */
     const cs_settings *set;
+    /* the step model (stepped experiments; otherwise L = 1) */
+    unsigned L;          /* steps in a solution */
+    double s;            /* chance a step keeps an on-track prefix on track: p^(1/L) */
+    double sample_tokens; /* tokens of one full sample: L * tokens per step */
+    double score_params;  /* the model that scores a sample: the PRM when stepped, else the verifier */
 } cs_query;
 
 typedef struct cs_population cs_population;

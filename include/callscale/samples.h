@@ -21,9 +21,12 @@ typedef struct cs_samples {
     double *bias;       /* answer-level verifier bias per answer of q (not the novel slot) */
     cs_pcg32 ans_rng;
     gsl_rng *score_rng; /* PCG32 behind GSL's Gaussian sampler */
+    int stepped;        /* samples are independent chains of steps, scored by the PRM */
 } cs_samples;
 
-int cs_samples_init(cs_samples *s, size_t cap, size_t max_answers);
+/* stepped: each sample is a chain of the step model, its answer where the chain ends and its
+** score the PRM's aggregate over its steps (so best_of_n, weighted_vote and vote run over chains). */
+int cs_samples_init(cs_samples *s, size_t cap, size_t max_answers, int stepped);
 void cs_samples_free(cs_samples *s);
 
 /* Start query q (whose streams derive from seed and q->index). */

@@ -1,0 +1,68 @@
+/*
+** The step-level model: prefixes that stay on track, derail or fall into a trap, a process reward
+** model (PRM) that scores them, and the selection of one answer among finished chains.
+*/
+#ifndef CALLSCALE_STEPS_H
+#define CALLSCALE_STEPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "callscale/population.h"
+#include "callscale/record.h"
+#include "callscale/rng.h"
+
+enum cs_step_state { CS_ON_TRACK, CS_DERAILED, CS_TRAP };
+
+/* Answers of derailed chains in an open answer space are new answers: ids from here up are each
+** one distinct answer, shared only by the descendants of the step that produced it. */
+#define CS_NOVEL_BASE 65536u
+
+typedef struct cs_node {
+    uint32_t answer; /* 0 correct; 1..M-1 a wrong answer; >= CS_NOVEL_BASE a novel one */
+    uint8_t depth;
+    uint8_t state;   /* enum cs_step_state */
+    float err;       /* the PRM's error at this prefix (children inherit rho of it) */
+    double score;    /* the PRM's score of this prefix */
+    double agg;      /* the chain's aggregated score so far ([prm] agg) */
+} cs_node;
+
+/* Randomness of one tree: PCG32 for the step outcomes and Gaussian noise through GSL's sampler,
+** plus a counter for novel answers. */
+typedef struct cs_stepper {
+    const cs_query *q;
+    cs_pcg32 *rng;
+    uint32_t next_novel;
+} cs_stepper;
+
+void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng);
+
+/* The empty prefix. */
+void cs_step_root(const cs_stepper *st, cs_node *root);
+
+/* One generated step after parent (parent->depth < L), scored by the PRM. */
+void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child);
+
+/* Continue from node to depth L without keeping the steps (a rollout); returns the final node.
+** *steps counts the steps generated. */
+void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
+
+/* Final selection among n finished chains (enum cs_select), with the tie rule of results.csv
+** (a plurality tie among t answers including the correct one scores 1/t). work holds 2 n
+** doubles. */
+enum cs_select { CS_SELECT_WEIGHTED, CS_SELECT_BEST, CS_SELECT_MAJORITY };
+#define CS_SELECT_WORDS "weighted|best|majority"
+double cs_select_score(const cs_node *finals, size_t n, int rule, double *work);
+
+/* A chain score mapped to a voting weight in (0,1): the logistic, as weighted_vote does. */
+double cs_step_weight(double score);
+
+/* Cost of a round of n generated steps and of n PRM calls reading prefixes of `depth` steps. */
+void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nscores, double depth);
+
+/* REBASE's allocation: children for nodes with these scores so that the total is exactly
+** `budget`: in descending order of score, node i gets ceil(B_i * w_i / sum_{j>=i} w_j) children
+** (never more than B_i), where w = exp(score / T) and B_i is what the nodes before it left. */
+void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
+                        size_t *children, size_t *order);
+
+#endif

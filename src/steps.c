@@ -1,0 +1,195 @@
+/*
+** The step model: step outcomes, PRM scores and traps, rollouts, final selection, REBASE's
+** allocation.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_randist.h>
+#include "callscale/steps.h"
+
+void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng)
+{
+    st->q = q;
+    st->rng = rng;
+    st->next_novel = CS_NOVEL_BASE;
+}
+
+static double gaussian(cs_stepper *st, double sd)
+{
+    if (sd <= 0)
+        return 0;
+    gsl_rng g = {cs_rng_pcg32, st->rng}; /* GSL's ziggurat drawing straight from our stream */
+    return gsl_ran_gaussian_ziggurat(&g, sd);
+}
+
+/* A wrong answer from pi's wrong part, as a derailed chain or a trap ends in one. */
+static uint32_t wrong_answer(cs_stepper *st)
+{
+    const cs_query *q = st->q;
+    if (q->nans < 2)
+        return 1;
+    double u = q->p + (1 - q->p) * cs_pcg32_uniform(st->rng);
+    size_t j = 1;
+    while (j + 1 < q->nans && u >= q->cum[j])
+        j++;
+    return (long)j == q->novel ? st->next_novel++ : (uint32_t)j;
+}
+
+static double aggregate(int agg, double so_far, double score, unsigned depth)
+{
+    switch (agg) {
+    case CS_AGG_MIN: return depth == 1 || score < so_far ? score : so_far;
+    case CS_AGG_PROD: return (depth == 1 ? 1 : so_far) * (score > 0 ? (score < 1 ? score : 1) : 0);
+    case CS_AGG_MEAN: return depth == 1 ? score : so_far + (score - so_far) / depth;
+    default: return score;
+    }
+}
+
+void cs_step_root(const cs_stepper *st, cs_node *root)
+{
+    (void)st;
+    root->answer = 0;
+    root->depth = 0;
+    root->state = CS_ON_TRACK;
+    root->err = 0;
+    root->score = 0;
+    root->agg = 0;
+}
+
+void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
+{
+    const cs_query *q = st->q;
+    const cs_settings *set = q->set;
+    unsigned d = parent->depth + 1u;
+    child->depth = (uint8_t)d;
+    child->answer = parent->answer;
+    child->state = parent->state;
+    if (parent->state != CS_TRAP) {
+        double u = cs_pcg32_uniform(st->rng);
+        if (u < set->trap) {
+            child->state = CS_TRAP; /* a trap's children stay traps and share its answer */
+            child->answer = wrong_answer(st);
+        } else if (parent->state == CS_ON_TRACK) {
+            if (cs_pcg32_uniform(st->rng) >= q->s) {
+                child->state = CS_DERAILED;
+                child->answer = wrong_answer(st);
+            }
+        } else if (set->recover > 0 && cs_pcg32_uniform(st->rng) < set->recover) {
+            child->state = CS_ON_TRACK;
+            child->answer = 0;
+        }
+    }
+    /* The PRM: the prefix's value (Math-Shepherd's chance of ending right: s^(L-d) on track, 0
+    ** derailed), above the best honest value for a trap, plus an error that children inherit with
+    ** correlation rho. */
+    double best = pow(q->s, (double)(q->L - d));
+    double value = child->state == CS_ON_TRACK ? best
+                   : child->state == CS_TRAP   ? best + set->trap_score
+                                               : 0;
+    double rho = set->rho;
+    child->err = (float)(rho * parent->err + sqrt(1 - rho * rho) * gaussian(st, set->prm_noise));
+    child->score = value + child->err;
+    child->agg = aggregate((int)-set->agg - 1, parent->agg, child->score, d);
+}
+
+void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out)
+{
+    cs_node a = *from, b;
+    while (a.depth < depth) {
+        cs_step_child(st, &a, &b);
+        a = b;
+    }
+    *out = a;
+}
+
+double cs_step_weight(double score)
+{
+    return 1 / (1 + exp(-score));
+}
+
+typedef struct pair {
+    double answer, weight;
+} pair;
+
+static int by_answer(const void *a, const void *b)
+{
+    double x = ((const pair *)a)->answer, y = ((const pair *)b)->answer;
+    return (x > y) - (x < y);
+}
+
+double cs_select_score(const cs_node *finals, size_t n, int rule, double *work)
+{
+    if (n == 0)
+        return 0;
+    if (rule == CS_SELECT_BEST) {
+        size_t best = 0;
+        for (size_t i = 1; i < n; i++)
+            if (finals[i].agg > finals[best].agg)
+                best = i;
+        return finals[best].answer == 0 ? 1.0 : 0.0;
+    }
+    /* weighted and majority: group the finals by answer, sum weights (or count), and credit the
+    ** correct answer 1/t when it is among the t answers with the largest total */
+    pair *pr = (pair *)work;
+    for (size_t i = 0; i < n; i++) {
+        pr[i].answer = finals[i].answer;
+        pr[i].weight = rule == CS_SELECT_MAJORITY ? 1.0 : cs_step_weight(finals[i].agg);
+    }
+    qsort(pr, n, sizeof *pr, by_answer);
+    double top = -1, correct = 0;
+    size_t ntop = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        double sum = 0;
+        for (; j < n && pr[j].answer == pr[i].answer; j++)
+            sum += pr[j].weight;
+        if (pr[i].answer == 0)
+            correct = sum;
+        if (sum > top) {
+            top = sum;
+            ntop = 1;
+        } else if (sum == top) {
+            ntop++;
+        }
+        i = j;
+    }
+    return correct == top ? 1.0 / (double)ntop : 0.0;
+}
+
+void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nscores, double depth)
+{
+    const cs_settings *set = q->set;
+    if (nsteps > 0)
+        cs_record_round(rec, CS_CALL_GENERATE, nsteps, set->gen_tokens, set->gen_params);
+    if (nscores > 0)
+        cs_record_read(rec, CS_CALL_SCORE, nscores, depth * set->gen_tokens, set->prm_params);
+}
+
+void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
+                        size_t *children, size_t *order)
+{
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    /* insertion sort, stable, descending: n is a beam (at most the budget) and qsort would need a
+    ** global for its comparison, which threads cannot share */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && score[order[j]] > score[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    double top = score[order[0]], rest = 0;
+    for (size_t i = 0; i < n; i++)
+        rest += exp((score[order[i]] - top) / temperature);
+    size_t left = budget;
+    for (size_t i = 0; i < n; i++) {
+        double w = exp((score[order[i]] - top) / temperature);
+        double want = rest > 0 ? ceil((double)left * w / rest - 1e-12) : (double)left;
+        size_t c = (i + 1 == n || want >= (double)left) ? left : (size_t)want; /* all is spent */
+        children[order[i]] = c;
+        left -= c;
+        rest -= w;
+    }
+}
