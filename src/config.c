@@ -651,6 +651,10 @@ static int build(ctx *c)
             if (!is_name(n + 11) || strlen(n + 11) >= CS_NAME_MAX)
                 return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
                                     "[%s]: a component name is letters, digits, '_' or '-'", n);
+            if (strcmp(n + 11, "all") == 0)
+                return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
+                                    "[%s]: 'all' names the whole population in results.csv; "
+                                    "choose another component name", n);
             if (ex->ncomp == CS_MAX_COMPONENTS)
                 return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
                                     "[%s]: at most %d population components", n, CS_MAX_COMPONENTS);
@@ -784,6 +788,11 @@ static int build(ctx *c)
         st->type = cs_strategy_find("vote");
         snprintf(st->label, sizeof st->label, "default");
     }
+    for (size_t s = 0; s < ex->nstrat; s++)
+        if (ex->strat[s].type->needs_steps && !ex->stepped)
+            return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->strat[s].line,
+                                "[strategy.%s] searches over steps: the experiment needs a [steps] "
+                                "section (e.g. steps = 8) and usually a [prm]", ex->strat[s].type->name);
     for (size_t k = 0; k < ex->ncomp; k++)
         if (ex->comp[k].set.steps_max < ex->comp[k].set.steps)
             return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->comp[k].line,

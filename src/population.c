@@ -137,6 +137,7 @@ void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, 
     q->s = pow(p, 1.0 / q->L);
     q->sample_tokens = q->L * c->set.gen_tokens;
     q->score_params = ex->stepped ? c->set.prm_params : c->set.verifier_params;
+    q->prm = ex->stepped;
     double *pi = q->pi;
     pi[0] = p;
     double w = 1 - p;

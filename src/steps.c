@@ -102,11 +102,6 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
     *out = a;
 }
 
-double cs_step_weight(double score)
-{
-    return 1 / (1 + exp(-score));
-}
-
 typedef struct pair {
     double answer, weight;
 } pair;
@@ -117,7 +112,7 @@ static int by_answer(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double cs_select_score(const cs_node *finals, size_t n, int rule, double *work)
+double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work)
 {
     if (n == 0)
         return 0;
@@ -133,7 +128,7 @@ double cs_select_score(const cs_node *finals, size_t n, int rule, double *work)
     pair *pr = (pair *)work;
     for (size_t i = 0; i < n; i++) {
         pr[i].answer = finals[i].answer;
-        pr[i].weight = rule == CS_SELECT_MAJORITY ? 1.0 : cs_step_weight(finals[i].agg);
+        pr[i].weight = rule == CS_SELECT_MAJORITY ? 1.0 : cs_query_weight(q, finals[i].agg);
     }
     qsort(pr, n, sizeof *pr, by_answer);
     double top = -1, correct = 0;
@@ -165,21 +160,39 @@ void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nsc
         cs_record_read(rec, CS_CALL_SCORE, nscores, depth * set->gen_tokens, set->prm_params);
 }
 
+/* Bottom-up merge sort of indices: stable, O(n log n), and no global comparison state (qsort
+** would need one to see the keys, which threads cannot share). */
+void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp)
+{
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    size_t *a = idx, *b = tmp;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                b[k++] = key[a[j]] > key[a[i]] ? a[j++] : a[i++];
+            while (i < mid)
+                b[k++] = a[i++];
+            while (j < hi)
+                b[k++] = a[j++];
+        }
+        size_t *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != idx)
+        for (size_t i = 0; i < n; i++)
+            idx[i] = a[i];
+}
+
 void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
-                        size_t *children, size_t *order)
+                        size_t *children, size_t *order, size_t *tmp)
 {
     if (n == 0)
         return;
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    /* insertion sort, stable, descending: n is a beam (at most the budget) and qsort would need a
-    ** global for its comparison, which threads cannot share */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && score[order[j]] > score[order[j - 1]]; j--) {
-            size_t t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
+    cs_rank_desc(score, n, order, tmp);
     double top = score[order[0]], rest = 0;
     for (size_t i = 0; i < n; i++)
         rest += exp((score[order[i]] - top) / temperature);

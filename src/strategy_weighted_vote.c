@@ -6,12 +6,6 @@
 #include <string.h>
 #include "callscale/strategy.h"
 
-/* The logistic map: a reward model's logit to a probability-like weight in (0,1). */
-static double weight(double score)
-{
-    return 1 / (1 + exp(-score));
-}
-
 static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
                               cs_pcg32 *rng, cs_scratch *scratch, const size_t *budgets, size_t nb,
                               double *score, cs_record *rec)
@@ -31,7 +25,7 @@ static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_sample
     for (size_t i = 0; i < nb; i++) {
         for (; k < budgets[i]; k++) {
             long a = ans[k];
-            double v = weight(sc[k]);
+            double v = cs_query_weight(q, sc[k]);
             if (a != q->novel)
                 v = sum[a] += v;
             if (v > lead) {
@@ -50,7 +44,7 @@ static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_sample
 const cs_strategy_type cs_strategy_weighted_vote = {
     .name = "weighted_vote",
     .unit = "samples (N generations + N reward-model scores)",
-    .help = "sum each answer's reward-model weights (logistic of the score); the largest sum wins",
+    .help = "sum each answer's reward-model weights (scores mapped into [0,1]); the largest sum wins",
     .source = "Snell et al. 2024; Wu et al. 2024",
     .uses = "[generator], [verifier]",
     .run = weighted_vote_run,

@@ -124,6 +124,7 @@ static void worker_free(worker *w)
     cs_samples_free(&w->smp);
     free(w->scratch.count);
     free(w->scratch.sum);
+    free(w->scratch.work);
     free(w->rec);
 }
 
@@ -140,9 +141,16 @@ static int worker_init(worker *w, shared *sh)
     w->scratch.count = malloc(2 * m * sizeof *w->scratch.count);
     w->scratch.sum = malloc(2 * m * sizeof *w->scratch.sum);
     w->rec = malloc(nb * sizeof *w->rec);
+    size_t work = 16;
+    for (size_t s = 0; s < ex->nstrat; s++)
+        if (ex->strat[s].type->work_size) {
+            size_t need = ex->strat[s].type->work_size(&ex->strat[s], ex->budgets[nb - 1]);
+            work = need > work ? need : work;
+        }
+    w->scratch.work = aligned_alloc(16, (work + 15) / 16 * 16);
     int smp = cs_samples_init(&w->smp, ex->budgets[nb - 1], m, ex->stepped);
     if (!w->rng || !w->pi || !w->cum || !w->score || smp || !w->scratch.count || !w->scratch.sum ||
-        !w->rec) {
+        !w->scratch.work || !w->rec) {
         worker_free(w);
         return CS_ERR_NOMEM;
     }

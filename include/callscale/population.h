@@ -6,6 +6,7 @@
 #define CALLSCALE_POPULATION_H
 
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include "callscale/experiment.h"
@@ -31,7 +32,18 @@ typedef struct cs_query {
     double s;            /* chance a step keeps an on-track prefix on track: p^(1/L) */
     double sample_tokens; /* tokens of one full sample: L * tokens per step */
     double score_params;  /* the model that scores a sample: the PRM when stepped, else the verifier */
+    int prm;              /* samples are scored by the PRM (value scale) rather than the verifier */
 } cs_query;
+
+/* A sample's voting weight in weighted voting, in [0,1]: a PRM scores on the value scale (the
+** chance of ending right), so its score clipped to [0,1] is the weight, as Snell et al. sum PRM
+** probabilities; the answer-level verifier scores on a logit scale, mapped by the logistic. */
+static inline double cs_query_weight(const cs_query *q, double score)
+{
+    if (q->prm)
+        return score < 0 ? 0 : score > 1 ? 1 : score;
+    return 1 / (1 + exp(-score));
+}
 
 typedef struct cs_population cs_population;
 

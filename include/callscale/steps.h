@@ -51,18 +51,19 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
 ** doubles. */
 enum cs_select { CS_SELECT_WEIGHTED, CS_SELECT_BEST, CS_SELECT_MAJORITY };
 #define CS_SELECT_WORDS "weighted|best|majority"
-double cs_select_score(const cs_node *finals, size_t n, int rule, double *work);
-
-/* A chain score mapped to a voting weight in (0,1): the logistic, as weighted_vote does. */
-double cs_step_weight(double score);
+double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work);
 
 /* Cost of a round of n generated steps and of n PRM calls reading prefixes of `depth` steps. */
 void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nscores, double depth);
+
+/* idx[0..n) = 0..n-1 ordered by key, largest first, ties by index (stable); tmp holds n. */
+void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp);
 
 /* REBASE's allocation: children for nodes with these scores so that the total is exactly
 ** `budget`: in descending order of score, node i gets ceil(B_i * w_i / sum_{j>=i} w_j) children
 ** (never more than B_i), where w = exp(score / T) and B_i is what the nodes before it left. */
 void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
-                        size_t *children, size_t *order);
+                        size_t *children, size_t *order, size_t *tmp);
+
 
 #endif

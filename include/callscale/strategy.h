@@ -19,6 +19,7 @@ struct cs_exact_ctx;
 typedef struct cs_scratch {
     uint32_t *count; /* 2 * max answers */
     double *sum;     /* 2 * max answers */
+    void *work;      /* the largest work_size of the experiment's strategies, 16-byte aligned */
 } cs_scratch;
 
 typedef struct cs_strategy_type {
@@ -46,6 +47,9 @@ typedef struct cs_strategy_type {
     void (*cost)(const struct cs_exact_ctx *ctx, double p, size_t K, cs_record *rec);
     int cost_fixed;
     const char *exact_when; /* for `callscale list`: the condition exact_check enforces */
+    int needs_steps;        /* runs only in stepped experiments (tree search) */
+    /* bytes of scratch->work one query needs at budgets up to kmax; NULL: none */
+    size_t (*work_size)(const cs_strategy *s, size_t kmax);
 } cs_strategy_type;
 
 extern const cs_strategy_type *const cs_strategy_types[];

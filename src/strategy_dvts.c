@@ -1,0 +1,68 @@
+/*
+** dvts: diverse verifier tree search (HF search-and-learn): N/M independent subtrees, each keeping
+** the single best of M proposals at every depth; the last proposals are the N finished chains.
+*/
+#include "tree.h"
+
+static const cs_param dvts_params[] = {
+    {"beam_width", "4", 1, 4096, 1, "sqrt", 0, "M: proposals per subtree and depth; 'sqrt' for sqrt(N)"},
+    SELECT_PARAM,
+};
+
+static size_t dvts_work(const cs_strategy *s, size_t kmax)
+{
+    (void)s;
+    return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(2 * kmax, sizeof(double));
+}
+
+static void dvts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
+                     cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
+                     cs_record *rec)
+{
+    (void)smp;
+    size_t kmax = budgets[nb - 1];
+    char *cur = scratch->work;
+    cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
+    cs_node *prop = tree_take(&cur, kmax, sizeof *prop);
+    double *work = tree_take(&cur, 2 * kmax, sizeof *work);
+    unsigned L = q->L;
+    cs_stepper st;
+    cs_stepper_init(&st, q, rng);
+    for (size_t i = 0; i < nb; i++) {
+        size_t N = budgets[i], M = tree_width(s->value[0], N), T = N / M, n = 0;
+        for (size_t t = 0; t < T; t++) {
+            size_t w = N / T + (t < N % T ? 1 : 0); /* widths sum to N */
+            cs_node kept;
+            cs_step_root(&st, &kept);
+            for (unsigned d = 1; d <= L; d++) {
+                size_t best = 0;
+                for (size_t c = 0; c < w; c++) {
+                    cs_step_child(&st, &kept, &prop[c]);
+                    if (prop[c].agg > prop[best].agg)
+                        best = c;
+                }
+                if (d == L)
+                    for (size_t c = 0; c < w; c++)
+                        finals[n++] = prop[c];
+                else
+                    kept = prop[best];
+            }
+        }
+        for (unsigned d = 1; d <= L; d++)
+            cs_step_record(q, &rec[i], (double)N, (double)N, d);
+        score[i] = cs_select_score(q, finals, N, tree_select(s), work);
+    }
+}
+
+const cs_strategy_type cs_strategy_dvts = {
+    .name = "dvts",
+    .unit = "leaves (N chains finish)",
+    .help = "N/M independent subtrees, each keeping its best of M proposals per step",
+    .source = "HF search-and-learn (Beeching et al. 2024)",
+    .uses = "[generator], [steps], [prm]",
+    .params = dvts_params,
+    .nparams = sizeof dvts_params / sizeof dvts_params[0],
+    .run = dvts_run,
+    .needs_steps = 1,
+    .work_size = dvts_work,
+};

@@ -1,0 +1,123 @@
+/*
+** mcts: Monte Carlo tree search with UCT over steps (the baseline of Wu et al. 2024). Each of the N
+** iterations selects down the tree by UCT to a leaf, expands it with `expand` candidate next steps
+** (all scored by the PRM), rolls out from the best of them to the end, and backs the PRM's score of
+** the finished chain up the path; the N rolled-out chains are the candidates.
+*/
+#include "tree.h"
+
+static const cs_param mcts_params[] = {
+    {"c", "1", 0, 100, 0, NULL, 0, "UCT exploration constant"},
+    {"expand", "4", 1, 64, 1, NULL, 0, "candidate next steps generated when a leaf is expanded"},
+    SELECT_PARAM,
+};
+
+typedef struct mnode {
+    cs_node n;
+    double value; /* sum of backed-up rewards */
+    uint32_t visits;
+    int32_t child, sibling; /* first child, next sibling; -1 none */
+    uint32_t nchild;
+} mnode;
+
+static size_t mcts_work(const cs_strategy *s, size_t kmax)
+{
+    return tree_size(kmax * (size_t)s->value[1] + 1, sizeof(mnode)) + tree_size(kmax, sizeof(cs_node)) +
+           tree_size(2 * kmax, sizeof(double)) + tree_size(65, sizeof(int32_t));
+}
+
+static void mcts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
+                     cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
+                     cs_record *rec)
+{
+    (void)smp;
+    size_t kmax = budgets[nb - 1];
+    char *cur = scratch->work;
+    mnode *tree = tree_take(&cur, kmax * (size_t)s->value[1] + 1, sizeof *tree);
+    cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
+    double *work = tree_take(&cur, 2 * kmax, sizeof *work);
+    int32_t *path = tree_take(&cur, 65, sizeof *path);
+    double c = s->value[0];
+    size_t expand = (size_t)s->value[1];
+    unsigned L = q->L;
+    cs_stepper st;
+    cs_stepper_init(&st, q, rng);
+    for (size_t i = 0; i < nb; i++) {
+        size_t N = budgets[i], used = 1;
+        double steps = 0, scores = 0;
+        cs_step_root(&st, &tree[0].n);
+        tree[0].value = 0;
+        tree[0].visits = 0;
+        tree[0].child = tree[0].sibling = -1;
+        tree[0].nchild = 0;
+        for (size_t it = 0; it < N; it++) {
+            int32_t at = 0;
+            size_t len = 0;
+            path[len++] = 0;
+            while (tree[at].n.depth < L) {
+                mnode *m = &tree[at];
+                if (m->nchild == 0) {
+                    /* expand the leaf: all its candidate steps at once, and go on from the one
+                    ** the PRM likes best */
+                    int32_t best = -1;
+                    for (size_t e = 0; e < expand; e++) {
+                        int32_t k = (int32_t)used++;
+                        cs_step_child(&st, &m->n, &tree[k].n);
+                        tree[k].value = 0;
+                        tree[k].visits = 0;
+                        tree[k].child = -1;
+                        tree[k].nchild = 0;
+                        tree[k].sibling = m->child;
+                        m->child = k;
+                        m->nchild++;
+                        if (best < 0 || tree[k].n.agg > tree[best].n.agg)
+                            best = k;
+                    }
+                    steps += (double)expand;
+                    scores += (double)expand;
+                    at = best;
+                    path[len++] = at;
+                    break;
+                }
+                int32_t best = -1;
+                double bu = -INFINITY, lnv = log((double)m->visits);
+                for (int32_t k = m->child; k >= 0; k = tree[k].sibling) {
+                    double u = tree[k].visits ? tree[k].value / tree[k].visits +
+                                                    c * sqrt(lnv / tree[k].visits)
+                                              : INFINITY;
+                    if (u > bu) {
+                        bu = u;
+                        best = k;
+                    }
+                }
+                at = best;
+                path[len++] = at;
+            }
+            cs_step_rollout(&st, &tree[at].n, L, &finals[it]);
+            steps += L - tree[at].n.depth;
+            scores += 1;
+            double reward = finals[it].agg;
+            for (size_t j = 0; j < len; j++) {
+                tree[path[j]].visits++;
+                tree[path[j]].value += reward;
+            }
+        }
+        /* N iterations one after another: each a round of a step, a rollout and a PRM call */
+        cs_step_record(q, &rec[i], steps, scores, L);
+        rec[i].rounds += (unsigned)(2 * N - 2);
+        score[i] = cs_select_score(q, finals, N, tree_select(s), work);
+    }
+}
+
+const cs_strategy_type cs_strategy_mcts = {
+    .name = "mcts",
+    .unit = "iterations (N rolled-out chains)",
+    .help = "UCT tree search over steps: select, expand, roll out, back up the PRM score",
+    .source = "Wu et al. 2024 (baseline)",
+    .uses = "[generator], [steps], [prm]",
+    .params = mcts_params,
+    .nparams = sizeof mcts_params / sizeof mcts_params[0],
+    .run = mcts_run,
+    .needs_steps = 1,
+    .work_size = mcts_work,
+};
