@@ -1,0 +1,400 @@
+/*
+** Tree search on the step model: REBASE's allocation, reductions to the answer-level strategies,
+** a noiseless PRM, cost accounting, and the findings of Snell et al. and Wu et al.
+*/
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include "callscale/exact.h"
+#include "callscale/steps.h"
+#include "callscale/strategy.h"
+#include "callscale/sweep.h"
+#include "testutil.h"
+
+static void load_text(cs_experiment *ex, const char *text)
+{
+    cs_error err;
+    const char *path = write_temp_ini(text);
+    int rc = cs_experiment_load(ex, path, NULL, 0, &err);
+    remove(path);
+    ck_assert_msg(rc == 0, "%d: %s", err.line, err.msg);
+}
+
+static void load_file(cs_experiment *ex, const char *path)
+{
+    cs_error err;
+    ck_assert_msg(cs_experiment_load(ex, path, NULL, 0, &err) == 0, "%s:%d: %s", path, err.line,
+                  err.msg);
+}
+
+static void run_mc(const cs_experiment *ex, cs_results *r, int threads)
+{
+    cs_error err;
+    ck_assert_int_eq(cs_results_init(r, ex), 0);
+    ck_assert_msg(cs_sweep_run(ex, threads, NULL, NULL, r, &err) == 0, "%s", err.msg);
+}
+
+static double acc(const cs_results *r, size_t s, size_t b, size_t bin)
+{
+    const cs_cell *c = cs_results_cell(r, s, b, bin);
+    return c->sum / c->n;
+}
+
+static double se(const cs_results *r, size_t s, size_t b, size_t bin)
+{
+    const cs_cell *c = cs_results_cell(r, s, b, bin);
+    double m = c->sum / c->n, var = (c->sumsq - c->sum * m) / (c->n - 1);
+    return sqrt((var > 0 ? var : 0) / c->n);
+}
+
+static size_t strategy_index(const cs_experiment *ex, const char *name, const char *label)
+{
+    for (size_t s = 0; s < ex->nstrat; s++)
+        if (strcmp(ex->strat[s].type->name, name) == 0 && strcmp(ex->strat[s].label, label) == 0)
+            return s;
+    ck_abort_msg("no strategy %s:%s", name, label);
+    return 0;
+}
+
+static size_t budget_index(const cs_experiment *ex, size_t N)
+{
+    for (size_t b = 0; b < ex->nbudgets; b++)
+        if (ex->budgets[b] == N)
+            return b;
+    ck_abort_msg("no budget %zu", N);
+    return 0;
+}
+
+/* The worked example of the issue: scores [0.9, 0.8, 0.5, 0.2], B = 16, T = 0.2 -> [10, 5, 1, 0]. */
+START_TEST(rebase_allocation_example)
+{
+    const double score[4] = {0.9, 0.8, 0.5, 0.2};
+    size_t kids[4], order[4], tmp[4];
+    cs_rebase_allocate(score, 4, 16, 0.2, kids, order, tmp);
+    ck_assert_uint_eq(kids[0], 10);
+    ck_assert_uint_eq(kids[1], 5);
+    ck_assert_uint_eq(kids[2], 1);
+    ck_assert_uint_eq(kids[3], 0);
+    /* the same scores in another order get the same children */
+    const double shuffled[4] = {0.5, 0.2, 0.9, 0.8};
+    cs_rebase_allocate(shuffled, 4, 16, 0.2, kids, order, tmp);
+    ck_assert_uint_eq(kids[0], 1);
+    ck_assert_uint_eq(kids[1], 0);
+    ck_assert_uint_eq(kids[2], 10);
+    ck_assert_uint_eq(kids[3], 5);
+}
+END_TEST
+
+/* Whatever the scores, budget and temperature, the budget is spent exactly. */
+START_TEST(rebase_allocation_spends_budget)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    const double temps[5] = {1e-3, 0.05, 0.2, 1, 50};
+    double score[300];
+    size_t kids[300], order[300], tmp[300];
+    for (int trial = 0; trial < 2000; trial++) {
+        size_t n = 1 + gsl_rng_uniform_int(r, 300), B = 1 + gsl_rng_uniform_int(r, 400);
+        for (size_t i = 0; i < n; i++)
+            score[i] = gsl_ran_gaussian(r, 1.0) + (trial % 7 == 0 ? 0 : 0.5 * (double)(i % 3));
+        cs_rebase_allocate(score, n, B, temps[trial % 5], kids, order, tmp);
+        size_t total = 0;
+        for (size_t i = 0; i < n; i++) {
+            ck_assert_uint_le(kids[i], B);
+            total += kids[i];
+        }
+        ck_assert_uint_eq(total, B);
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(rank_is_a_stable_descending_sort)
+{
+    const double key[7] = {0.3, 0.9, 0.3, -1, 0.9, 2, 0.3};
+    const size_t want[7] = {5, 1, 4, 0, 2, 6, 3};
+    size_t idx[7], tmp[7];
+    cs_rank_desc(key, 7, idx, tmp);
+    for (int i = 0; i < 7; i++)
+        ck_assert_uint_eq(idx[i], want[i]);
+}
+END_TEST
+
+/* With one step, a tree is N independent one-step chains, and the PRM's score of a finished chain
+** is [correct] + noise: beam, dvts and rebase with select = best are best-of-n under a verifier of
+** separation 1 and sample noise = the PRM's noise, and with select = majority they are majority
+** vote. Exact mode gives both answer-level curves; the Monte Carlo tree curves must lie within 4
+** s.e. (s.e. bounded by sqrt(a(1-a)/n) for a score in [0,1] with mean a). MCTS is left out: with
+** one step its iterations revisit the same few expanded children, so it is not N independent
+** samples. */
+START_TEST(one_step_reduces_to_answer_level)
+{
+    gsl_set_error_handler_off();
+    cs_experiment tree, flat;
+    load_text(&tree, "[experiment]\nqueries = 20000\nbudgets = 1,4,16\nanswers = 4\n"
+                     "[population.x]\np_correct = 0.35\nwrong = zipf(1)\n"
+                     "[steps]\nsteps = 1\n[prm]\nnoise = 0.7\ntrap = 0\n"
+                     "[strategy.beam:best]\nselect = best\n[strategy.dvts:best]\nselect = best\n"
+                     "[strategy.rebase:best]\nselect = best\n"
+                     "[strategy.beam:majority]\nselect = majority\n"
+                     "[strategy.dvts:majority]\nselect = majority\n"
+                     "[strategy.rebase:majority]\nselect = majority\n");
+    load_text(&flat, "[experiment]\nbudgets = 1,4,16\nanswers = 4\n"
+                     "[population.x]\np_correct = 0.35\nwrong = zipf(1)\n"
+                     "[verifier]\nseparation = 1\nanswer_noise = 0\nsample_noise = 0.7\n"
+                     "[strategy.best_of_n]\n[strategy.vote]\n");
+    cs_results mc, ex;
+    run_mc(&tree, &mc, 2);
+    cs_error err;
+    ck_assert_int_eq(cs_results_init(&ex, &flat), 0);
+    ck_assert_msg(cs_exact_run(&flat, &ex, &err) == 0, "%s", err.msg);
+    for (size_t s = 0; s < tree.nstrat; s++) {
+        size_t e = s < 3 ? 0 : 1; /* best -> best_of_n, majority -> vote */
+        for (size_t b = 0; b < tree.nbudgets; b++) {
+            double a = acc(&ex, e, b, 0), x = acc(&mc, s, b, 0);
+            double bound = 4 * sqrt(a * (1 - a) / cs_results_cell(&mc, s, b, 0)->n);
+            ck_assert_msg(fabs(x - a) <= bound, "%s:%s N=%zu: %.4f vs exact %.4f",
+                          tree.strat[s].type->name, tree.strat[s].label, tree.budgets[b], x, a);
+        }
+    }
+    cs_results_free(&mc);
+    cs_results_free(&ex);
+    cs_experiment_free(&tree);
+    cs_experiment_free(&flat);
+}
+END_TEST
+
+/* With a noiseless PRM, no traps and no recovery, an on-track prefix always outscores a derailed
+** one, so beam search never drops an on-track prefix while it has room: with j on-track prefixes
+** kept (j <= N/M), the next depth has X ~ Bin(j M, s) on-track children and keeps min(X, N/M).
+** Select = best then finds an on-track chain exactly when one survives to the end. That Markov
+** chain, computed here, is the exact accuracy. */
+static double beam_noiseless(double p, unsigned L, size_t N, size_t M)
+{
+    double s = pow(p, 1.0 / L);
+    size_t keep = N / M;
+    double prob[257] = {0}, next[257];
+    for (size_t x = 0; x <= N; x++) { /* depth 1: N children of the root */
+        size_t j = x < keep ? x : keep;
+        prob[j] += gsl_ran_binomial_pdf((unsigned)x, s, (unsigned)N);
+    }
+    for (unsigned d = 2; d <= L; d++) {
+        memset(next, 0, sizeof next);
+        for (size_t j = 0; j <= keep; j++)
+            for (size_t x = 0; x <= j * M; x++) {
+                size_t j2 = x < keep ? x : keep;
+                next[j2] += prob[j] * gsl_ran_binomial_pdf((unsigned)x, s, (unsigned)(j * M));
+            }
+        memcpy(prob, next, sizeof prob);
+    }
+    return 1 - prob[0];
+}
+
+START_TEST(noiseless_beam_keeps_every_on_track_prefix)
+{
+    cs_experiment ex;
+    load_text(&ex, "[experiment]\nqueries = 20000\nbudgets = 4,8,16\nanswers = open\n"
+                   "[population.x]\np_correct = 0.2\n"
+                   "[steps]\nsteps = 5\n[prm]\nnoise = 0\ntrap = 0\n"
+                   "[strategy.beam]\nbeam_width = 2\nselect = best\n");
+    cs_results r;
+    run_mc(&ex, &r, 2);
+    for (size_t b = 0; b < ex.nbudgets; b++) {
+        double a = beam_noiseless(0.2, 5, ex.budgets[b], 2), x = acc(&r, 0, b, 0);
+        double bound = 4 * sqrt(a * (1 - a) / cs_results_cell(&r, 0, b, 0)->n);
+        ck_assert_msg(fabs(x - a) <= bound, "N=%zu: %.4f vs %.4f", ex.budgets[b], x, a);
+        /* and it does better than N independent chains, which succeed with 1 - (1-p)^N */
+        ck_assert(a > 1 - pow(0.8, (double)ex.budgets[b]));
+    }
+    cs_results_free(&r);
+    cs_experiment_free(&ex);
+}
+END_TEST
+
+/* Cost of beam search with lookahead k on L steps, per query: N steps and N PRM calls per depth,
+** plus N min(k, L-d) rollout steps and N PRM calls at depths d < L. */
+START_TEST(beam_lookahead_cost)
+{
+    cs_experiment ex;
+    load_text(&ex, "[experiment]\nqueries = 50\nbudgets = 16\n"
+                   "[steps]\nsteps = 8\n[generator]\ntokens = 100\nparams = 1e9\n"
+                   "[strategy.beam]\nbeam_width = 4\nlookahead = 3\n"
+                   "[strategy.weighted_vote]\n");
+    cs_results r;
+    run_mc(&ex, &r, 1);
+    double N = 16, L = 8, steps = N * L, prm = N * L;
+    for (double d = 1; d < L; d++) {
+        steps += N * fmin(3, L - d);
+        prm += N;
+    }
+    const cs_cell *c = cs_results_cell(&r, 0, 0, 0);
+    ck_assert_double_eq_tol(c->calls / c->n, steps + prm, 1e-9);
+    ck_assert_double_eq_tol(c->tokens / c->n, steps * 100, 1e-6);
+    /* weighted voting over N whole chains: N generations of L steps and N PRM calls */
+    c = cs_results_cell(&r, 1, 0, 0);
+    ck_assert_double_eq_tol(c->calls / c->n, 2 * N, 1e-9);
+    ck_assert_double_eq_tol(c->tokens / c->n, N * L * 100, 1e-6);
+    cs_results_free(&r);
+    cs_experiment_free(&ex);
+}
+END_TEST
+
+START_TEST(tree_results_do_not_depend_on_threads)
+{
+    cs_experiment ex;
+    load_text(&ex, "[experiment]\nqueries = 1500\nbudgets = 4,16\nanswers = open\n"
+                   "[population.x]\np_correct = beta(1,2)\nwrong = dirichlet(3)\n"
+                   "[steps]\nsteps = 4\nsteps_max = 6\nrecover = 0.05\n"
+                   "[prm]\ntrap = 0.01\nrho = 0.5\nagg = min\n"
+                   "[strategy.beam]\n[strategy.dvts]\n[strategy.rebase]\n[strategy.mcts]\n"
+                   "[strategy.vote]\n");
+    cs_results a, b;
+    run_mc(&ex, &a, 1);
+    run_mc(&ex, &b, 3);
+    size_t n = a.nstrat * a.nbudgets * (a.nbins + 1);
+    ck_assert_int_eq(memcmp(a.cell, b.cell, n * sizeof *a.cell), 0);
+    cs_results_free(&a);
+    cs_results_free(&b);
+    cs_experiment_free(&ex);
+}
+END_TEST
+
+START_TEST(tree_strategies_need_steps)
+{
+    cs_experiment ex;
+    cs_error err;
+    const char *path = write_temp_ini("[experiment]\nbudgets = 4\n\n[strategy.beam]\n");
+    ck_assert_int_ne(cs_experiment_load(&ex, path, NULL, 0, &err), 0);
+    remove(path);
+    ck_assert_int_eq(err.line, 4);
+    ck_assert_ptr_nonnull(strstr(err.msg, "[steps]"));
+}
+END_TEST
+
+/* d / s of a difference of two independent cells. */
+static double z_diff(const cs_results *r, size_t s1, size_t b1, size_t bin1, size_t s2, size_t b2,
+                     size_t bin2)
+{
+    double d = acc(r, s1, b1, bin1) - acc(r, s2, b2, bin2);
+    return d / hypot(se(r, s1, b1, bin1), se(r, s2, b2, bin2));
+}
+
+/* Snell et al.'s four findings on the shipped experiment, each by at least 3 standard errors of
+** the difference (tree strategies draw their own randomness, so cells are independent). */
+#define Z_FINDING 3.0
+
+START_TEST(snell_findings)
+{
+    cs_experiment ex;
+    load_file(&ex, "experiments/snell2024_search.ini");
+    cs_results r;
+    run_mc(&ex, &r, 2);
+    size_t bon = strategy_index(&ex, "weighted_vote", "default");
+    size_t beam = strategy_index(&ex, "beam", "m4");
+    size_t b4 = budget_index(&ex, 4), b16 = budget_index(&ex, 16), b256 = budget_index(&ex, 256);
+    /* 1. beam beats best-of-N weighted at 4 and 16 */
+    ck_assert_msg(z_diff(&r, beam, b4, 0, bon, b4, 0) > Z_FINDING, "N=4");
+    ck_assert_msg(z_diff(&r, beam, b16, 0, bon, b16, 0) > Z_FINDING, "N=16");
+    /* 2. best-of-N catches up (here: wins) at 256 */
+    ck_assert_msg(z_diff(&r, bon, b256, 0, beam, b256, 0) > Z_FINDING, "N=256");
+    /* 3. on the two easiest bins (q1, q2) beam gets worse from its best budget to 256 */
+    for (size_t bin = 1; bin <= 2; bin++) {
+        size_t peak = 0;
+        for (size_t b = 0; b < ex.nbudgets; b++)
+            if (acc(&r, beam, b, bin) > acc(&r, beam, peak, bin))
+                peak = b;
+        ck_assert_uint_lt(peak, b256);
+        double z = z_diff(&r, beam, peak, bin, beam, b256, bin);
+        printf("snell: beam on q%zu falls from %.4f (N=%zu) to %.4f (N=256), %.1f s.e.\n", bin,
+               acc(&r, beam, peak, bin), ex.budgets[peak], acc(&r, beam, b256, bin), z);
+        ck_assert_msg(z > Z_FINDING, "q%zu", bin);
+    }
+    /* 4. on the middle bins (q3, q4) beam beats best-of-N at the small budgets */
+    for (size_t bin = 3; bin <= 4; bin++)
+        for (size_t b = b4; b <= b16; b++)
+            ck_assert_msg(z_diff(&r, beam, b, bin, bon, b, bin) > Z_FINDING, "q%zu N=%zu", bin,
+                          ex.budgets[b]);
+    cs_results_free(&r);
+    cs_experiment_free(&ex);
+}
+END_TEST
+
+/* Sampling's accuracy at a token count between two of its budgets: linear in log tokens. */
+static double interpolate(const cs_results *r, const cs_experiment *ex, size_t s, double tokens,
+                          double *sd)
+{
+    for (size_t b = 0; b + 1 < ex->nbudgets; b++) {
+        const cs_cell *lo = cs_results_cell(r, s, b, 0), *hi = cs_results_cell(r, s, b + 1, 0);
+        double t0 = lo->tokens / lo->n, t1 = hi->tokens / hi->n;
+        if (tokens >= t0 && tokens <= t1) {
+            double w = log(tokens / t0) / log(t1 / t0);
+            *sd = fmax(se(r, s, b, 0), se(r, s, b + 1, 0));
+            return (1 - w) * acc(r, s, b, 0) + w * acc(r, s, b + 1, 0);
+        }
+    }
+    return NAN;
+}
+
+/* Wu et al.'s findings on the shipped experiment. "Matches" allows 2 s.e. of the difference; MCTS
+** "below sampling at equal tokens" is checked wherever MCTS's tokens fall inside sampling's range:
+** never above by 2 s.e. at any such point, and below by more than 3 s.e. pooled over them (the
+** summed differences over the root of the summed variances). */
+START_TEST(wu_findings)
+{
+    cs_experiment ex;
+    load_file(&ex, "experiments/wu2024_rebase.ini");
+    cs_results r;
+    run_mc(&ex, &r, 2);
+    size_t wv = strategy_index(&ex, "weighted_vote", "default");
+    size_t rb = strategy_index(&ex, "rebase", "default");
+    size_t mc = strategy_index(&ex, "mcts", "default");
+    size_t b32 = budget_index(&ex, 32), b256 = budget_index(&ex, 256);
+    double z = z_diff(&r, rb, b32, 0, wv, b256, 0);
+    const cs_cell *c32 = cs_results_cell(&r, rb, b32, 0), *c256 = cs_results_cell(&r, wv, b256, 0);
+    double ratio = (c256->tokens / c256->n) / (c32->tokens / c32->n);
+    printf("wu: REBASE@32 %.4f vs sampling@256 %.4f (%+.1f s.e.), %.1fx fewer tokens\n",
+           acc(&r, rb, b32, 0), acc(&r, wv, b256, 0), z, ratio);
+    ck_assert(z > -2);
+    ck_assert(ratio >= 4);
+    int inside = 0;
+    double dsum = 0, vsum = 0;
+    for (size_t b = 0; b < ex.nbudgets; b++) {
+        const cs_cell *m = cs_results_cell(&r, mc, b, 0);
+        double sd, at = interpolate(&r, &ex, wv, m->tokens / m->n, &sd);
+        if (isnan(at))
+            continue;
+        inside++;
+        double zz = (at - acc(&r, mc, b, 0)) / hypot(sd, se(&r, mc, b, 0));
+        printf("wu: MCTS@%zu %.4f at %.0f tokens, sampling there %.4f (%+.1f s.e.)\n",
+               ex.budgets[b], acc(&r, mc, b, 0), m->tokens / m->n, at, zz);
+        ck_assert(zz > -2);
+        dsum += at - acc(&r, mc, b, 0);
+        vsum += sd * sd + se(&r, mc, b, 0) * se(&r, mc, b, 0);
+    }
+    printf("wu: MCTS below sampling by %.1f s.e. pooled over %d points\n", dsum / sqrt(vsum), inside);
+    ck_assert_int_ge(inside, 4);
+    ck_assert(dsum / sqrt(vsum) > Z_FINDING);
+    cs_results_free(&r);
+    cs_experiment_free(&ex);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("search");
+    TCase *unit = tcase_create("unit");
+    tcase_add_test(unit, rebase_allocation_example);
+    tcase_add_test(unit, rebase_allocation_spends_budget);
+    tcase_add_test(unit, rank_is_a_stable_descending_sort);
+    tcase_add_test(unit, tree_strategies_need_steps);
+    suite_add_tcase(s, unit);
+    TCase *mc = tcase_create("monte-carlo");
+    tcase_set_timeout(mc, 900);
+    tcase_add_test(mc, one_step_reduces_to_answer_level);
+    tcase_add_test(mc, noiseless_beam_keeps_every_on_track_prefix);
+    tcase_add_test(mc, beam_lookahead_cost);
+    tcase_add_test(mc, tree_results_do_not_depend_on_threads);
+    tcase_add_test(mc, snell_findings);
+    tcase_add_test(mc, wu_findings);
+    suite_add_tcase(s, mc);
+    return s;
+}
