@@ -1,26 +1,56 @@
 /*
-** Lazily drawn answers and verifier scores of one query.
+** A query's shared samples: drawn one by one (kept when a strategy reads them in order) or, for
+** strategies that only read counts and best scores at each budget, counted as they are drawn and,
+** between budgets far apart, drawn as one multinomial increment with the increment's maxima.
 */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include "callscale/samples.h"
 #include "callscale/steps.h"
+#include "callscale/strategy.h"
 
 /* Drawing in chunks keeps the inner sampling loop long without drawing far past what is asked. */
 #define CHUNK 256
 
-int cs_samples_init(cs_samples *s, size_t cap, size_t max_answers, int stepped)
+int cs_samples_init(cs_samples *s, const cs_experiment *ex)
 {
-    s->cap = cap;
-    s->stepped = stepped;
-    s->ans = malloc(cap * sizeof *s->ans);
-    s->score = malloc(cap * sizeof *s->score);
-    s->bias = malloc(max_answers * sizeof *s->bias);
+    memset(s, 0, sizeof *s);
+    s->budgets = ex->budgets;
+    s->nbudgets = ex->nbudgets;
+    s->cap = ex->budgets[ex->nbudgets - 1];
+    s->slots = cs_population_max_answers(ex);
+    s->stepped = ex->stepped;
+    s->sequence = ex->stepped;
+    for (size_t i = 0; i < ex->nstrat; i++) {
+        int d = ex->strat[i].type->draws;
+        s->sequence |= d == CS_DRAWS_SEQUENCE;
+        s->maxima |= d == CS_DRAWS_MAXIMA;
+    }
+    if (s->sequence) {
+        s->ans = malloc(s->cap * sizeof *s->ans);
+        s->score = malloc(s->cap * sizeof *s->score);
+    }
+    s->bias = malloc(s->slots * sizeof *s->bias);
+    s->count = malloc(s->slots * sizeof *s->count);
+    s->best = malloc(s->slots * sizeof *s->best);
+    s->snap = malloc(s->nbudgets * s->slots * sizeof *s->snap);
+    s->snapbest = malloc(s->nbudgets * s->slots * sizeof *s->snapbest);
+    s->thr = malloc(s->slots * sizeof *s->thr);
+    s->pw = malloc(s->slots * sizeof *s->pw);
+    s->delta = malloc(s->slots * sizeof *s->delta);
     s->score_rng = gsl_rng_alloc(cs_rng_pcg32);
-    if (!s->ans || !s->score || !s->bias || !s->score_rng) {
+    s->ans_gsl = malloc(sizeof *s->ans_gsl);
+    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->count || !s->best || !s->snap ||
+        !s->snapbest || !s->thr || !s->pw || !s->delta || !s->score_rng || !s->ans_gsl) {
         cs_samples_free(s);
         return -1;
     }
+    /* a GSL generator whose state is our answer stream, for the multinomial's binomials */
+    s->ans_gsl->type = cs_rng_pcg32;
+    s->ans_gsl->state = &s->ans_rng;
     return 0;
 }
 
@@ -29,21 +59,82 @@ void cs_samples_free(cs_samples *s)
     free(s->ans);
     free(s->score);
     free(s->bias);
+    free(s->count);
+    free(s->best);
+    free(s->snap);
+    free(s->snapbest);
+    free(s->thr);
+    free(s->pw);
+    free(s->delta);
+    free(s->ans_gsl);
     if (s->score_rng)
         gsl_rng_free(s->score_rng);
-    s->ans = NULL;
-    s->score = NULL;
-    s->bias = NULL;
-    s->score_rng = NULL;
+    memset(s, 0, sizeof *s);
 }
 
 void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
 {
     s->q = q;
-    s->nans = 0;
-    s->nscore = 0;
+    s->nans = s->nscore = s->drawn = s->nsnap = 0;
+    s->bias_ready = 0;
+    memset(s->count, 0, q->nans * sizeof *s->count);
+    for (size_t j = 0; j < q->nans; j++)
+        s->best[j] = -INFINITY;
+    /* integer thresholds: a 32-bit draw u is answer j when thr[j-1] <= u < thr[j] */
+    for (size_t j = 0; j + 1 < q->nans; j++) {
+        double t = q->cum[j] * 4294967296.0;
+        s->thr[j] = t >= 4294967295.0 ? 4294967295u : (uint32_t)t;
+    }
+    /* the last increments go to one multinomial each once they hold enough samples per answer */
+    s->explicit_to = s->cap;
+    if (!s->sequence) {
+        size_t min_step = CS_MULTINOMIAL_PER_ANSWER * q->nans;
+        for (size_t i = s->nbudgets; i-- > 0;) {
+            size_t prev = i ? s->budgets[i - 1] : 0;
+            if (s->budgets[i] - prev < min_step)
+                break;
+            s->explicit_to = prev;
+        }
+    }
     cs_rng_stream(&s->ans_rng, seed, q->index, CS_STREAM_SAMPLES);
     cs_rng_stream(cs_rng_pcg32_state(s->score_rng), seed, q->index, CS_STREAM_SCORES);
+}
+
+/* One answer from a 32-bit draw: the number of thresholds at or below it. Few answers (the
+** common case) take a branch-free sum the compiler unrolls. */
+static inline uint16_t pick(const uint32_t *thr, size_t nans, uint32_t u)
+{
+    switch (nans) {
+    case 2: return (uint16_t)(u >= thr[0]);
+    case 3: return (uint16_t)((u >= thr[0]) + (u >= thr[1]));
+    case 4: return (uint16_t)((u >= thr[0]) + (u >= thr[1]) + (u >= thr[2]));
+    default: break;
+    }
+    if (nans <= 16) {
+        unsigned j = 0;
+        for (size_t k = 0; k + 1 < nans; k++)
+            j += u >= thr[k];
+        return (uint16_t)j;
+    }
+    size_t lo = 0, hi = nans - 1; /* first threshold above u */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (u < thr[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return (uint16_t)lo;
+}
+
+static void draw_answers(cs_samples *s, uint16_t *out, size_t n)
+{
+    const uint32_t *thr = s->thr;
+    size_t m = s->q->nans;
+    cs_pcg32 r = s->ans_rng; /* a local copy keeps the state in registers */
+    for (size_t i = 0; i < n; i++)
+        out[i] = pick(thr, m, cs_pcg32_next(&r));
+    s->ans_rng = r;
 }
 
 /* Independent chains from the sample stream. A novel answer (open space) is a new answer per
@@ -65,14 +156,37 @@ static void draw_chains(cs_samples *s, size_t want)
 
 const uint16_t *cs_samples_answers(cs_samples *s, size_t n)
 {
-    if (n > s->nans && s->stepped) {
-        draw_chains(s, n + CHUNK < s->cap ? n + CHUNK : s->cap);
-    } else if (n > s->nans) {
+    if (n > s->nans) {
         size_t want = n + CHUNK < s->cap ? n + CHUNK : s->cap;
-        cs_population_sample(s->q, &s->ans_rng, s->ans + s->nans, want - s->nans);
-        s->nans = want;
+        if (s->stepped)
+            draw_chains(s, want);
+        else {
+            draw_answers(s, s->ans + s->nans, want - s->nans);
+            s->nans = want;
+        }
     }
     return s->ans;
+}
+
+/* The answer-level biases come first in the score stream, one per answer slot. */
+static void draw_bias(cs_samples *s)
+{
+    const cs_query *q = s->q;
+    double sd = q->set->answer_noise;
+    for (size_t j = 0; j < q->nans; j++)
+        s->bias[j] = sd > 0 ? gsl_ran_gaussian_ziggurat(s->score_rng, sd) : 0;
+    s->bias_ready = 1;
+}
+
+static inline double score_of(cs_samples *s, long a)
+{
+    const cs_settings *set = s->q->set;
+    gsl_rng *r = s->score_rng;
+    double b = a == s->q->novel
+                   ? (set->answer_noise > 0 ? gsl_ran_gaussian_ziggurat(r, set->answer_noise) : 0)
+                   : s->bias[a];
+    double noise = set->sample_noise > 0 ? gsl_ran_gaussian_ziggurat(r, set->sample_noise) : 0;
+    return (a == 0 ? set->separation : 0) + b + noise;
 }
 
 const double *cs_samples_scores(cs_samples *s, size_t n)
@@ -83,22 +197,111 @@ const double *cs_samples_scores(cs_samples *s, size_t n)
         cs_samples_answers(s, n);
         return s->score;
     }
-    const cs_query *q = s->q;
-    const cs_settings *set = q->set;
-    gsl_rng *r = s->score_rng;
-    if (s->nscore == 0) /* the answer-level biases come first in the score stream */
-        for (size_t j = 0; j < q->nans; j++)
-            s->bias[j] = set->answer_noise > 0 ? gsl_ran_gaussian_ziggurat(r, set->answer_noise) : 0;
+    if (!s->bias_ready)
+        draw_bias(s);
     const uint16_t *ans = cs_samples_answers(s, n);
-    for (size_t i = s->nscore; i < n; i++) {
-        long a = ans[i];
-        double b = a == q->novel ? (set->answer_noise > 0
-                                        ? gsl_ran_gaussian_ziggurat(r, set->answer_noise)
-                                        : 0)
-                                 : s->bias[a];
-        double noise = set->sample_noise > 0 ? gsl_ran_gaussian_ziggurat(r, set->sample_noise) : 0;
-        s->score[i] = (a == 0 ? set->separation : 0) + b + noise;
-    }
+    for (size_t i = s->nscore; i < n; i++)
+        s->score[i] = score_of(s, ans[i]);
     s->nscore = n;
     return s->score;
+}
+
+/* The largest of n independent N(0, sd^2) draws, by inverting its CDF Phi(x/sd)^n at one uniform:
+** x = sd Phi^-1(U^(1/n)), computed through the upper tail 1 - U^(1/n) to keep its precision. */
+static double max_gaussian(cs_samples *s, unsigned n, double sd)
+{
+    if (sd <= 0)
+        return 0;
+    double u = gsl_rng_uniform_pos(s->score_rng);
+    return sd * gsl_cdf_ugaussian_Qinv(-expm1(log(u) / (double)n));
+}
+
+/* Count (and score) the samples up to `target` without keeping them. */
+static void advance(cs_samples *s, size_t target)
+{
+    const cs_query *q = s->q;
+    size_t m = q->nans;
+    if (s->maxima && !s->bias_ready)
+        draw_bias(s);
+    if (s->drawn < s->explicit_to && s->drawn < target) {
+        size_t end = target < s->explicit_to ? target : s->explicit_to;
+        const uint32_t *thr = s->thr;
+        uint32_t *count = s->count;
+        cs_pcg32 r = s->ans_rng;
+        if (!s->maxima) {
+            for (size_t i = s->drawn; i < end; i++)
+                count[pick(thr, m, cs_pcg32_next(&r))]++;
+            s->ans_rng = r;
+        } else {
+            for (size_t i = s->drawn; i < end; i++) {
+                uint16_t a = pick(thr, m, cs_pcg32_next(&r));
+                count[a]++;
+                double sc = score_of(s, a);
+                if (sc > s->best[a])
+                    s->best[a] = sc;
+            }
+            s->ans_rng = r;
+        }
+        s->drawn = end;
+    }
+    if (s->drawn < target) {
+        /* one multinomial increment; GSL draws it as conditional binomials from our stream */
+        unsigned n = (unsigned)(target - s->drawn);
+        gsl_ran_multinomial(s->ans_gsl, m, n, q->pi, s->delta);
+        const cs_settings *set = q->set;
+        for (size_t j = 0; j < m; j++) {
+            if (!s->delta[j])
+                continue;
+            s->count[j] += s->delta[j];
+            if (!s->maxima)
+                continue;
+            double top;
+            if ((long)j == q->novel) /* each a new answer: its own bias and its own noise */
+                top = max_gaussian(s, s->delta[j], hypot(set->answer_noise, set->sample_noise));
+            else
+                top = (j == 0 ? set->separation : 0) + s->bias[j] +
+                      max_gaussian(s, s->delta[j], set->sample_noise);
+            if (top > s->best[j])
+                s->best[j] = top;
+        }
+        s->drawn = target;
+    }
+}
+
+/* Take snapshots up to budget index i. */
+static void snapshot(cs_samples *s, size_t i)
+{
+    const cs_query *q = s->q;
+    size_t m = q->nans;
+    while (s->nsnap <= i) {
+        size_t b = s->budgets[s->nsnap];
+        if (s->sequence) {
+            const uint16_t *ans = cs_samples_answers(s, b);
+            const double *sc = s->maxima ? cs_samples_scores(s, b) : NULL;
+            for (size_t k = s->drawn; k < b; k++) {
+                s->count[ans[k]]++;
+                if (sc && sc[k] > s->best[ans[k]])
+                    s->best[ans[k]] = sc[k];
+            }
+            s->drawn = b;
+        } else {
+            advance(s, b);
+        }
+        memcpy(s->snap + s->nsnap * s->slots, s->count, m * sizeof *s->count);
+        if (s->maxima)
+            memcpy(s->snapbest + s->nsnap * s->slots, s->best, m * sizeof *s->best);
+        s->nsnap++;
+    }
+}
+
+const uint32_t *cs_samples_counts(cs_samples *s, size_t i)
+{
+    snapshot(s, i);
+    return s->snap + i * s->slots;
+}
+
+const double *cs_samples_best(cs_samples *s, size_t i)
+{
+    snapshot(s, i);
+    return s->snapbest + i * s->slots;
 }

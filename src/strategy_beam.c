@@ -81,5 +81,6 @@ const cs_strategy_type cs_strategy_beam = {
     .nparams = sizeof beam_params / sizeof beam_params[0],
     .run = beam_run,
     .needs_steps = 1,
+    .draws = CS_DRAWS_NONE,
     .work_size = beam_work,
 };

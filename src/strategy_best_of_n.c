@@ -16,19 +16,15 @@ static void best_of_n_run(const cs_strategy *s, const cs_query *q, cs_samples *s
     (void)s;
     (void)rng;
     (void)scratch;
-    size_t kmax = budgets[nb - 1];
-    const double *sc = cs_samples_scores(smp, kmax);
-    const uint16_t *ans = cs_samples_answers(smp, kmax);
-    double best = -INFINITY;
-    int right = 0;
-    size_t k = 0;
     for (size_t i = 0; i < nb; i++) {
-        for (; k < budgets[i]; k++)
-            if (sc[k] > best) {
-                best = sc[k];
-                right = ans[k] == 0;
-            }
-        score[i] = right ? 1.0 : 0.0;
+        /* the answer holding the highest score so far; scores are continuous, ties have
+        ** probability zero */
+        const double *best = cs_samples_best(smp, i);
+        size_t lead = 0;
+        for (size_t j = 1; j < q->nans; j++)
+            if (best[j] > best[lead])
+                lead = j;
+        score[i] = lead == 0 && best[0] > -INFINITY ? 1.0 : 0.0;
         cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
                         q->set->gen_params);
         cs_record_read(&rec[i], CS_CALL_SCORE, (double)budgets[i], q->sample_tokens,
@@ -145,4 +141,5 @@ const cs_strategy_type cs_strategy_best_of_n = {
     .cost = best_of_n_cost,
     .cost_fixed = 1,
     .exact_when = "answer_noise = 0 and sample_noise > 0",
+    .draws = CS_DRAWS_MAXIMA,
 };

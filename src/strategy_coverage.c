@@ -12,21 +12,12 @@ static void coverage_run(const cs_strategy *s, const cs_query *q, cs_samples *sm
     (void)s;
     (void)rng;
     (void)scratch;
-    /* Only the first correct sample matters: ask for samples in growing prefixes, so a query
-    ** solved early costs little even when the largest budget is 10^5. */
-    size_t kmax = budgets[nb - 1], first = kmax, k = 0, have = 0;
-    while (first == kmax && have < kmax) {
-        size_t want = have ? 2 * have : 64;
-        have = want < kmax ? want : kmax;
-        const uint16_t *ans = cs_samples_answers(smp, have);
-        for (; k < have; k++)
-            if (ans[k] == 0) {
-                first = k;
-                break;
-            }
-    }
+    int found = 0;
     for (size_t i = 0; i < nb; i++) {
-        score[i] = first < budgets[i] ? 1.0 : 0.0;
+        /* once a right answer is among the samples, no more are asked for */
+        if (!found)
+            found = cs_samples_counts(smp, i)[0] > 0;
+        score[i] = found ? 1.0 : 0.0;
         cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
                         q->set->gen_params);
     }
@@ -52,6 +43,7 @@ const cs_strategy_type cs_strategy_coverage = {
     .source = "Brown et al. 2024 (Large Language Monkeys)",
     .uses = "[generator]",
     .run = coverage_run,
+    .draws = CS_DRAWS_COUNTS,
     .exact = coverage_exact,
     .cost = coverage_cost,
     .cost_fixed = 1,

@@ -64,5 +64,6 @@ const cs_strategy_type cs_strategy_dvts = {
     .nparams = sizeof dvts_params / sizeof dvts_params[0],
     .run = dvts_run,
     .needs_steps = 1,
+    .draws = CS_DRAWS_NONE,
     .work_size = dvts_work,
 };

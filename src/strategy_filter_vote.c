@@ -3,6 +3,8 @@
 ** when the judge rejects every one (Chen et al. 2024).
 */
 #include <math.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
 #include "callscale/strategy.h"
 #include "exact.h"
 #include "tally.h"
@@ -12,21 +14,35 @@ static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples 
                             double *score, cs_record *rec)
 {
     (void)s;
-    const uint16_t *ans = cs_samples_answers(smp, budgets[nb - 1]);
-    tally kept, all;
-    tally_reset(&kept, scratch->count, q->nans);
-    tally_reset(&all, scratch->count + q->nans, q->nans);
-    double tpr = q->set->tpr, fpr = q->set->fpr;
-    size_t k = 0;
+    size_t m = q->nans;
+    uint32_t *kept = scratch->count;
+    double *w = scratch->sum; /* how likely each answer is to be drawn and kept */
+    memset(kept, 0, m * sizeof *kept);
+    for (size_t j = 0; j < m; j++)
+        w[j] = q->pi[j] * (j == 0 ? q->set->tpr : q->set->fpr);
+    gsl_rng judge = {cs_rng_pcg32, rng}; /* GSL's binomial drawing from this strategy's stream */
+    const uint32_t *prev = NULL;
+    uint32_t nkept = 0;
+    double now = 0;
+    int settled = 0;
     for (size_t i = 0; i < nb; i++) {
-        for (; k < budgets[i]; k++) {
-            uint16_t a = ans[k];
-            double u = cs_pcg32_uniform(rng);
-            if (u < (a == 0 ? tpr : fpr))
-                tally_add(&kept, a, q->novel);
-            tally_add(&all, a, q->novel);
+        if (!settled) {
+            /* the judge keeps each new answer independently: a binomial per answer */
+            const uint32_t *c = cs_samples_counts(smp, i);
+            for (size_t j = 0; j < m; j++) {
+                uint32_t d = c[j] - (prev ? prev[j] : 0u);
+                if (d) {
+                    uint32_t k = gsl_ran_binomial(&judge, j == 0 ? q->set->tpr : q->set->fpr, d);
+                    kept[j] += k;
+                    nkept += k;
+                }
+            }
+            prev = c;
+            now = nkept ? tally_score(kept, m, q->novel) : tally_score(c, m, q->novel);
+            /* once something is kept the fallback never returns, so only the kept vote matters */
+            settled = nkept && tally_settled(kept, m, q->novel, w);
         }
-        score[i] = kept.votes ? tally_score(&kept) : tally_score(&all);
+        score[i] = now;
         cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
                         q->set->gen_params);
         cs_record_round(&rec[i], CS_CALL_JUDGE, (double)budgets[i], q->set->judge_tokens,
@@ -102,4 +118,5 @@ const cs_strategy_type cs_strategy_filter_vote = {
     .exact = filter_vote_exact,
     .cost = filter_vote_cost,
     .cost_fixed = 1,
+    .draws = CS_DRAWS_COUNTS,
 };

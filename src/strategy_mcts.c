@@ -119,5 +119,6 @@ const cs_strategy_type cs_strategy_mcts = {
     .nparams = sizeof mcts_params / sizeof mcts_params[0],
     .run = mcts_run,
     .needs_steps = 1,
+    .draws = CS_DRAWS_NONE,
     .work_size = mcts_work,
 };

@@ -67,5 +67,6 @@ const cs_strategy_type cs_strategy_rebase = {
     .nparams = sizeof rebase_params / sizeof rebase_params[0],
     .run = rebase_run,
     .needs_steps = 1,
+    .draws = CS_DRAWS_NONE,
     .work_size = rebase_work,
 };

@@ -11,14 +11,17 @@ static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
 {
     (void)s;
     (void)rng;
-    const uint16_t *ans = cs_samples_answers(smp, budgets[nb - 1]);
-    tally t;
-    tally_reset(&t, scratch->count, q->nans);
-    size_t k = 0;
+    (void)scratch;
+    double now = 0;
+    int settled = 0;
     for (size_t i = 0; i < nb; i++) {
-        for (; k < budgets[i]; k++)
-            tally_add(&t, ans[k], q->novel);
-        score[i] = tally_score(&t);
+        /* once settled, the outcome is carried forward and no more samples are asked for */
+        if (!settled) {
+            const uint32_t *c = cs_samples_counts(smp, i);
+            now = tally_score(c, q->nans, q->novel);
+            settled = tally_settled(c, q->nans, q->novel, q->pi);
+        }
+        score[i] = now;
         cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
                         q->set->gen_params);
     }
@@ -51,4 +54,5 @@ const cs_strategy_type cs_strategy_vote = {
     .exact = vote_exact,
     .cost = vote_cost,
     .cost_fixed = 1,
+    .draws = CS_DRAWS_COUNTS,
 };

@@ -148,7 +148,7 @@ static int worker_init(worker *w, shared *sh)
             work = need > work ? need : work;
         }
     w->scratch.work = aligned_alloc(16, (work + 15) / 16 * 16);
-    int smp = cs_samples_init(&w->smp, ex->budgets[nb - 1], m, ex->stepped);
+    int smp = cs_samples_init(&w->smp, ex);
     if (!w->rng || !w->pi || !w->cum || !w->score || smp || !w->scratch.count || !w->scratch.sum ||
         !w->scratch.work || !w->rec) {
         worker_free(w);

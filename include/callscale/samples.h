@@ -1,7 +1,10 @@
 /*
-** A query's samples: its answers and their verifier scores, drawn lazily from the query's own
-** streams, so every strategy reads the same samples (common random numbers) and a strategy that
-** needs few (coverage stops at the first correct answer) does not pay for many.
+** A query's samples, shared by every strategy of a run (common random numbers), drawn lazily from
+** the query's own streams. Strategies read them one by one (answers and verifier scores), or as
+** snapshots at each budget (the count of every answer, and its highest score) — which lets the
+** sampler skip the one-by-one draws: between budgets far apart, the added counts are one
+** multinomial draw and the added maxima come from the inverse CDF of a maximum, so a budget of
+** 2^20 costs about what 2^10 does.
 */
 #ifndef CALLSCALE_SAMPLES_H
 #define CALLSCALE_SAMPLES_H
@@ -9,34 +12,74 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
+#include "callscale/experiment.h"
 #include "callscale/population.h"
+
+/* What a strategy reads of the shared samples (cs_strategy_type.draws). */
+enum cs_draws {
+    CS_DRAWS_SEQUENCE = 0, /* answers and scores one by one: cs_samples_answers / _scores */
+    CS_DRAWS_COUNTS,       /* only snapshots of counts: cs_samples_counts */
+    CS_DRAWS_MAXIMA,       /* snapshots of counts and of each answer's best score */
+    CS_DRAWS_NONE          /* nothing: draws its own (tree search) */
+};
+
+/* Increments of at least this many samples per answer category are drawn as one multinomial. */
+#define CS_MULTINOMIAL_PER_ANSWER 64
 
 typedef struct cs_samples {
     const cs_query *q;
-    size_t cap;         /* the largest budget: no strategy asks for more */
-    uint16_t *ans;      /* answers drawn so far */
+    const size_t *budgets;
+    size_t nbudgets, cap; /* cap: the largest budget */
+    size_t slots;         /* answer categories a query can have */
+    int sequence;         /* some strategy reads samples one by one: keep them */
+    int maxima;           /* some strategy reads each answer's best score */
+    int stepped;          /* samples are PRM-scored chains of the step model */
+    size_t explicit_to;   /* draws up to here are one by one; beyond, multinomial increments */
+
+    /* one by one (sequence) */
+    uint16_t *ans;
     size_t nans;
-    double *score;      /* verifier scores drawn so far (score[i] of ans[i]) */
+    double *score;
     size_t nscore;
-    double *bias;       /* answer-level verifier bias per answer of q (not the novel slot) */
+    double *bias; /* answer-level verifier bias per answer (not the novel slot) */
+    int bias_ready;
+
+    /* snapshots */
+    size_t drawn;    /* samples accounted in count and best */
+    uint32_t *count; /* running counts */
+    double *best;    /* running best score per answer */
+    uint32_t *snap;  /* nbudgets x slots */
+    double *snapbest;
+    size_t nsnap;
+    uint32_t *thr;   /* integer CDF thresholds of the query's pi, for the one-by-one sampler */
+    double *pw;      /* pi's conditional shares for the multinomial */
+    unsigned *delta;
+
     cs_pcg32 ans_rng;
+    gsl_rng *ans_gsl;   /* the same stream, for GSL's binomial */
     gsl_rng *score_rng; /* PCG32 behind GSL's Gaussian sampler */
-    int stepped;        /* samples are independent chains of steps, scored by the PRM */
 } cs_samples;
 
-/* stepped: each sample is a chain of the step model, its answer where the chain ends and its
-** score the PRM's aggregate over its steps (so best_of_n, weighted_vote and vote run over chains). */
-int cs_samples_init(cs_samples *s, size_t cap, size_t max_answers, int stepped);
+/* Set up for ex's queries: what its strategies read decides how samples are drawn. */
+int cs_samples_init(cs_samples *s, const cs_experiment *ex);
 void cs_samples_free(cs_samples *s);
 
 /* Start query q (whose streams derive from seed and q->index). */
 void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed);
 
-/* The first n answers (n <= cap), drawing any not yet drawn. */
+/* The first n answers (n <= cap), drawing any not yet drawn (CS_DRAWS_SEQUENCE only). */
 const uint16_t *cs_samples_answers(cs_samples *s, size_t n);
 
 /* The first n verifier scores: separation [correct] + bias(answer) + sample noise, where a novel
-** answer (open answer space) gets a bias of its own. */
+** answer (open answer space) gets a bias of its own (CS_DRAWS_SEQUENCE only). */
 const double *cs_samples_scores(cs_samples *s, size_t n);
+
+/* Counts of every answer among the first budgets[i] samples; the novel slot counts novel answers,
+** each one distinct. Snapshots are taken in budget order as they are first asked for. */
+const uint32_t *cs_samples_counts(cs_samples *s, size_t i);
+
+/* Each answer's best verifier score among the first budgets[i] samples (-INFINITY if it has none;
+** the novel slot: the best over novel answers). Needs a CS_DRAWS_MAXIMA strategy in the run. */
+const double *cs_samples_best(cs_samples *s, size_t i);
 
 #endif

@@ -48,6 +48,7 @@ typedef struct cs_strategy_type {
     int cost_fixed;
     const char *exact_when; /* for `callscale list`: the condition exact_check enforces */
     int needs_steps;        /* runs only in stepped experiments (tree search) */
+    int draws;              /* what it reads of the shared samples: enum cs_draws */
     /* bytes of scratch->work one query needs at budgets up to kmax; NULL: none */
     size_t (*work_size)(const cs_strategy *s, size_t kmax);
 } cs_strategy_type;
