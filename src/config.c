@@ -525,6 +525,15 @@ static int experiment_key(ctx *c, entry *e)
         else
             return bad(c, e, "'%s' is neither a whole number of answers in [2, 65535] nor 'open'", v,
                        NULL);
+    } else if (strcmp(e->key, "sampler") == 0) {
+        if (strcmp(v, "auto") == 0)
+            ex->sampler = CS_SAMPLER_AUTO;
+        else if (strcmp(v, "per_sample") == 0)
+            ex->sampler = CS_SAMPLER_PER_SAMPLE;
+        else if (strcmp(v, "multinomial") == 0)
+            ex->sampler = CS_SAMPLER_MULTINOMIAL;
+        else
+            return bad(c, e, "'%s' is not auto, per_sample or multinomial", v, NULL);
     } else if (strcmp(e->key, "bins") == 0) {
         uint64_t n;
         if (strcmp(v, "components") == 0)
@@ -537,7 +546,7 @@ static int experiment_key(ctx *c, entry *e)
                        NULL);
     } else {
         e->used = 0;
-        return bad(c, e, "unknown key; [experiment] takes name, queries, seed, budgets, answers, bins",
+        return bad(c, e, "unknown key; [experiment] takes name, queries, seed, budgets, answers, bins, sampler",
                    NULL, NULL);
     }
     return 0;
@@ -963,6 +972,8 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
         fprintf(f, "bins = components\n");
     else
         fprintf(f, "bins = quantiles:%d\n", ex->nquantiles);
+    static const char *const samplers[] = {"auto", "per_sample", "multinomial"};
+    fprintf(f, "sampler = %s\n", samplers[ex->sampler]);
     for (int t = 0; t < (int)NELEM(settings_tables); t++) {
         if (!ex->stepped && t >= STEP_TABLES)
             continue; /* [steps] makes an experiment stepped: write it only for one that is */

@@ -326,7 +326,10 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
             return unsupported(err, ex, c->line, why);
         }
     }
-    if (ex->answers > 2) {
+    int tables = 0; /* vote and filter-vote need the win table W(c, w) */
+    for (size_t s = 0; s < ex->nstrat; s++)
+        tables |= ex->strat[s].type->exact_tables;
+    if (ex->answers > 2 && tables) {
         if (kmax > CS_EXACT_MAX_BUDGET_MULTI) {
             snprintf(why, sizeof why, "budget %zu: with more than two answers the multinomial sums "
                      "are exact up to budget %d (long double range)", kmax, CS_EXACT_MAX_BUDGET_MULTI);
@@ -356,7 +359,7 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
         ctx[k].shares = cs_population_shares(pop, k);
         ctx[k].kmax = kmax;
         ctx[k].lfact = lfact;
-        rc = cs_vote_win_table(&ctx[k]);
+        rc = tables ? cs_vote_win_table(&ctx[k]) : 0;
     }
     cs_results_clear(res);
     res->exact = 1;

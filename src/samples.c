@@ -24,6 +24,7 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex)
     s->slots = cs_population_max_answers(ex);
     s->stepped = ex->stepped;
     s->sequence = ex->stepped;
+    s->sampler = ex->sampler;
     for (size_t i = 0; i < ex->nstrat; i++) {
         int d = ex->strat[i].type->draws;
         s->sequence |= d == CS_DRAWS_SEQUENCE;
@@ -87,7 +88,9 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
     }
     /* the last increments go to one multinomial each once they hold enough samples per answer */
     s->explicit_to = s->cap;
-    if (!s->sequence) {
+    if (!s->sequence && s->sampler == CS_SAMPLER_MULTINOMIAL)
+        s->explicit_to = 0;
+    else if (!s->sequence && s->sampler == CS_SAMPLER_AUTO) {
         size_t min_step = CS_MULTINOMIAL_PER_ANSWER * q->nans;
         for (size_t i = s->nbudgets; i-- > 0;) {
             size_t prev = i ? s->budgets[i - 1] : 0;

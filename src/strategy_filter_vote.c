@@ -119,4 +119,5 @@ const cs_strategy_type cs_strategy_filter_vote = {
     .cost = filter_vote_cost,
     .cost_fixed = 1,
     .draws = CS_DRAWS_COUNTS,
+    .exact_tables = 1,
 };

@@ -55,4 +55,5 @@ const cs_strategy_type cs_strategy_vote = {
     .cost = vote_cost,
     .cost_fixed = 1,
     .draws = CS_DRAWS_COUNTS,
+    .exact_tables = 1,
 };

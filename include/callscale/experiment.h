@@ -67,6 +67,10 @@ typedef struct cs_strategy {
 
 enum cs_bins_kind { CS_BINS_COMPONENTS, CS_BINS_QUANTILES };
 
+/* auto: one by one, then multinomial increments where budgets are far apart (and only counts are
+** read); the other two force one path everywhere it is possible, to compare them. */
+enum cs_sampler { CS_SAMPLER_AUTO, CS_SAMPLER_PER_SAMPLE, CS_SAMPLER_MULTINOMIAL };
+
 typedef struct cs_experiment {
     char name[128];
     char file[512];
@@ -80,6 +84,7 @@ typedef struct cs_experiment {
     int answers;     /* M >= 2, or 0 for an open answer space */
     int bins_kind;   /* enum cs_bins_kind */
     int stepped;     /* a [steps] section: solutions are chains of steps scored by a PRM */
+    int sampler;     /* enum cs_sampler: how shared samples are drawn */
     int nquantiles;
     cs_settings global;
     cs_component comp[CS_MAX_COMPONENTS];

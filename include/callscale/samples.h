@@ -35,6 +35,7 @@ typedef struct cs_samples {
     int maxima;           /* some strategy reads each answer's best score */
     int stepped;          /* samples are PRM-scored chains of the step model */
     size_t explicit_to;   /* draws up to here are one by one; beyond, multinomial increments */
+    int sampler;          /* enum cs_sampler of the experiment */
 
     /* one by one (sequence) */
     uint16_t *ans;
