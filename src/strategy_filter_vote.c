@@ -16,10 +16,11 @@ static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples 
     (void)s;
     size_t m = q->nans;
     uint32_t *kept = scratch->count;
-    double *w = scratch->sum; /* how likely each answer is to be drawn and kept */
+    double *lw = scratch->sum; /* log of how likely each answer is to be drawn and kept */
     memset(kept, 0, m * sizeof *kept);
     for (size_t j = 0; j < m; j++)
-        w[j] = q->pi[j] * (j == 0 ? q->set->tpr : q->set->fpr);
+        lw[j] = q->pi[j] * (j == 0 ? q->set->tpr : q->set->fpr);
+    tally_logs(lw, m, lw);
     gsl_rng judge = {cs_rng_pcg32, rng}; /* GSL's binomial drawing from this strategy's stream */
     const uint32_t *prev = NULL;
     uint32_t nkept = 0;
@@ -40,7 +41,7 @@ static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples 
             prev = c;
             now = nkept ? tally_score(kept, m, q->novel) : tally_score(c, m, q->novel);
             /* once something is kept the fallback never returns, so only the kept vote matters */
-            settled = nkept && tally_settled(kept, m, q->novel, w);
+            settled = nkept && tally_settled(kept, m, q->novel, lw);
         }
         score[i] = now;
         cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,

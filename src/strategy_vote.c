@@ -11,7 +11,8 @@ static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
 {
     (void)s;
     (void)rng;
-    (void)scratch;
+    double *lw = scratch->sum;
+    tally_logs(q->pi, q->nans, lw);
     double now = 0;
     int settled = 0;
     for (size_t i = 0; i < nb; i++) {
@@ -19,7 +20,7 @@ static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
         if (!settled) {
             const uint32_t *c = cs_samples_counts(smp, i);
             now = tally_score(c, q->nans, q->novel);
-            settled = tally_settled(c, q->nans, q->novel, q->pi);
+            settled = tally_settled(c, q->nans, q->novel, lw);
         }
         score[i] = now;
         cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,

@@ -43,30 +43,53 @@ static inline double tally_score(const uint32_t *c, size_t m, long novel)
     return (top > 0 && c[0] == top) ? 1.0 / (double)ntop : 0.0;
 }
 
-/* Can the plurality still change? Votes arrive independently with weights w (any positive
-** multiple of the answers' probabilities). The lead of the leader l over a rival j moves as a
-** walk that goes up with probability w_l and down with w_j per relevant vote, so from a lead of L
-** it ever comes back to a tie with probability exactly (w_j / w_l)^L (gambler's ruin). By the
-** union bound, once the sum over rivals is below CS_SETTLE_EPS the outcome is frozen for good.
-** A rival at least as likely as the leader always catches up: never settled. Novel answers never
-** repeat, so they cannot catch a leader holding two votes or more. */
-static inline int tally_settled(const uint32_t *c, size_t m, long novel, const double *w)
+/* Can the correct answer's score still change? Votes arrive independently with weights w (any
+** positive multiple of the answers' probabilities). The lead of an answer a over an answer b moves
+** as a walk that goes up with probability w_a and down with w_b per vote for either, so from a lead
+** of L it ever comes back to a tie with probability exactly (w_b / w_a)^L when w_b < w_a (gambler's
+** ruin), and with probability 1 otherwise. The score is frozen when, with probability above
+** 1 - CS_SETTLE_EPS, it can never change:
+**  - the correct answer leads alone and no rival ever draws level: by the union bound, the sum over
+**    rivals j of (w_j / w_0)^(c_0 - c_j) is below CS_SETTLE_EPS;
+**  - the correct answer trails some answer l and never draws level with it again (so it never
+**    leads or ties for the lead, whoever leads): (w_0 / w_l)^(c_l - c_0) below CS_SETTLE_EPS.
+** Novel answers never repeat: they cannot catch an answer holding two votes or more, and an
+** answer cannot stay ahead of the correct one by being novel. */
+static inline int tally_settled(const uint32_t *c, size_t m, long novel, const double *lw)
 {
+    const double cut = 41.44653167389282; /* -ln(CS_SETTLE_EPS) */
     uint32_t top, ntop;
-    size_t l = tally_lead(c, m, novel, &top, &ntop);
-    if (ntop != 1 || top < 2 || (long)l == novel || !(w[l] > 0))
-        return 0;
-    double sum = 0, lw = log(w[l]);
-    for (size_t j = 0; j < m; j++) {
-        if (j == l || (long)j == novel || !(w[j] > 0))
-            continue;
-        if (w[j] >= w[l])
+    tally_lead(c, m, novel, &top, &ntop);
+    if (lw[0] == -INFINITY)
+        return c[0] < top; /* the correct answer is never drawn: its score stays 0 once behind */
+    if (c[0] == top && ntop == 1) {
+        if (top < 2)
             return 0;
-        sum += exp((double)(top - c[j]) * (log(w[j]) - lw));
-        if (sum >= CS_SETTLE_EPS)
-            return 0;
+        double sum = 0;
+        for (size_t j = 1; j < m; j++) {
+            if ((long)j == novel || lw[j] == -INFINITY)
+                continue;
+            double x = (double)(c[0] - c[j]) * (lw[0] - lw[j]); /* -ln of the catch-up chance */
+            if (!(x > cut))
+                return 0; /* one rival alone is too likely to draw level */
+            sum += exp(-x);
+        }
+        return sum < CS_SETTLE_EPS;
     }
-    return 1;
+    if (c[0] == top)
+        return 0; /* tied for the lead */
+    for (size_t l = 1; l < m; l++)
+        if ((long)l != novel && c[l] > c[0] && lw[l] > lw[0] &&
+            (double)(c[l] - c[0]) * (lw[l] - lw[0]) > cut)
+            return 1;
+    return 0;
+}
+
+/* Log weights for tally_settled: -INFINITY where a weight is 0. */
+static inline void tally_logs(const double *w, size_t m, double *lw)
+{
+    for (size_t j = 0; j < m; j++)
+        lw[j] = w[j] > 0 ? log(w[j]) : -INFINITY;
 }
 
 #endif

@@ -91,6 +91,13 @@ static const char bon[] =
     "[verifier]\nseparation = 1\nanswer_noise = 0\nsample_noise = 1.5\n"
     "[strategy.best_of_n]\n";
 
+static int settled(const uint32_t *c, size_t m, long novel, const double *w)
+{
+    double lw[8];
+    tally_logs(w, m, lw);
+    return tally_settled(c, m, novel, lw);
+}
+
 static const char bon_small[] =
     "[experiment]\nqueries = 10000\nbudgets = 1..1024 x4\nanswers = 3\n"
     "[population.a]\np_correct = beta(1,3)\n"
@@ -155,30 +162,37 @@ START_TEST(paths_agree_with_answer_noise)
 }
 END_TEST
 
-/* The settling bound: a leader ahead of one rival by L votes, with probabilities in ratio r < 1,
-** is caught with probability r^L, so the vote settles exactly when r^L < 1e-18. */
+/* The settling bound: an answer ahead of another by L votes, with probabilities in ratio r < 1, is
+** caught with probability r^L (gambler's ruin), so a score settles when the bound is below 1e-18. */
 START_TEST(settling_bound)
 {
     const double w[3] = {0.5, 0.25, 0.25};
     uint32_t c[3];
-    /* two rivals at ratio 1/2, each behind by L: settled iff 2 * 2^-L < 1e-18, L >= 61 */
+    /* correct leads two rivals at ratio 1/2, each behind by L: settled iff 2 * 2^-L < 1e-18 */
     c[0] = 100;
     c[1] = c[2] = 40; /* L = 60: 2 * 2^-60 = 1.7e-18, not yet */
-    ck_assert(!tally_settled(c, 3, -1, w));
+    ck_assert(!settled(c, 3, -1, w));
     c[1] = c[2] = 39; /* L = 61: 8.7e-19 */
-    ck_assert(tally_settled(c, 3, -1, w));
-    /* a rival at least as likely as the leader is never out of the race */
+    ck_assert(settled(c, 3, -1, w));
+    /* a rival at least as likely as the correct answer is never out of the race */
     const double even[2] = {0.5, 0.5};
     uint32_t d[2] = {1000000, 0};
-    ck_assert(!tally_settled(d, 2, -1, even));
-    /* a tie is not settled; nor is a lead of a single vote over novel answers */
+    ck_assert(!settled(d, 2, -1, even));
+    /* the correct answer behind a likelier one by L: out for good iff 2^-L < 1e-18, L >= 60 */
+    const double hard[3] = {0.2, 0.4, 0.4};
+    uint32_t h[3] = {10, 69, 70}; /* behind answer 2 by 60 */
+    ck_assert(settled(h, 3, -1, hard));
+    h[2] = 68; /* behind by 59 and 58: 2^-59 = 1.7e-18, not yet */
+    ck_assert(!settled(h, 3, -1, hard));
+    /* a tie for the lead is not settled */
     uint32_t t[3] = {70, 70, 0};
-    ck_assert(!tally_settled(t, 3, -1, w));
-    uint32_t n[2] = {1, 5};
+    ck_assert(!settled(t, 3, -1, w));
+    /* novel answers (slot 1) never repeat: they cannot catch a correct answer with two votes */
     const double wn[2] = {0.9, 0.1};
-    ck_assert(!tally_settled(n, 2, 1, wn));
-    uint32_t n2[2] = {64, 500}; /* novel answers (slot 1) never repeat: settled by the atoms alone */
-    ck_assert(tally_settled(n2, 2, 1, wn));
+    uint32_t n[2] = {1, 5};
+    ck_assert(!settled(n, 2, 1, wn));
+    uint32_t n2[2] = {64, 500};
+    ck_assert(settled(n2, 2, 1, wn));
 }
 END_TEST
 

@@ -23,8 +23,9 @@ enum cs_draws {
     CS_DRAWS_NONE          /* nothing: draws its own (tree search) */
 };
 
-/* Increments of at least this many samples per answer category are drawn as one multinomial. */
-#define CS_MULTINOMIAL_PER_ANSWER 64
+/* Increments of at least this many samples per answer category are drawn as one multinomial:
+** about where a multinomial (one binomial per category) gets cheaper than drawing one by one. */
+#define CS_MULTINOMIAL_PER_ANSWER 32
 
 typedef struct cs_samples {
     const cs_query *q;
