@@ -27,7 +27,7 @@ TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
-.PHONY: all check demo install uninstall clean deps test-deps
+.PHONY: all check demo bench install uninstall clean deps test-deps
 all: $(BUILD)/callscale $(BUILD)/libcallscale.a
 
 deps:
@@ -77,6 +77,15 @@ demo: test-deps
 	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact
 	@echo; echo "Vote peaks near K* and falls toward the share of easy queries; filter-vote keeps rising:"
 	@scripts/compare-table runs/demo/results.csv runs/demo-exact/results.csv 1 3 5 7 9 17 33 65
+
+# Throughput as ratios measured in one run (the machine is shared: ratios, not absolute times).
+# python3-numpy, when installed, gives the vectorised reference a user would write.
+$(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench
+	$(BUILD)/bench $(BENCH_FLAGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/callscale \
