@@ -91,7 +91,8 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
     if (!s->sequence && s->sampler == CS_SAMPLER_MULTINOMIAL)
         s->explicit_to = 0;
     else if (!s->sequence && s->sampler == CS_SAMPLER_AUTO) {
-        size_t min_step = CS_MULTINOMIAL_PER_ANSWER * q->nans;
+        size_t min_step = (s->maxima ? CS_MULTINOMIAL_PER_ANSWER_SCORED : CS_MULTINOMIAL_PER_ANSWER) *
+                          q->nans;
         for (size_t i = s->nbudgets; i-- > 0;) {
             size_t prev = i ? s->budgets[i - 1] : 0;
             if (s->budgets[i] - prev < min_step)
