@@ -23,11 +23,16 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 LIB_SRC := $(wildcard src/*.c)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/san/obj/%.o)
+# The gnuplot templates of plots/ are compiled into the library (src/plot.c uses them), so the
+# program draws figures wherever it is installed.
+PLOT_TEMPLATES := $(wildcard plots/*.gp)
+LIB_OBJ += $(BUILD)/obj/plot_templates.o
+SAN_OBJ += $(BUILD)/san/obj/plot_templates.o
 TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
-.PHONY: all check demo install uninstall clean deps test-deps
+.PHONY: all check demo figures install uninstall clean deps test-deps
 all: $(BUILD)/callscale $(BUILD)/libcallscale.a
 
 deps:
@@ -40,8 +45,14 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/o
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 $(BUILD)/san/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/san/obj
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
-$(BUILD)/obj $(BUILD)/san/obj:
+$(BUILD)/obj $(BUILD)/san/obj $(BUILD)/gen:
 	mkdir -p $@
+$(BUILD)/gen/plot_templates.c: $(PLOT_TEMPLATES) scripts/embed-templates | $(BUILD)/gen
+	scripts/embed-templates $(PLOT_TEMPLATES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/san/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/san/obj
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
 $(BUILD)/libcallscale.a: $(LIB_OBJ)
 	ar rcs $@ $^
@@ -68,6 +79,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
+	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
 	@echo "== all tests passed"
 
 demo: test-deps
