@@ -2,6 +2,7 @@
 #   make            build/callscale and build/libcallscale.a
 #   make check      unit, statistical and command-line tests, under ASan and UBSan
 #   make demo       a real experiment end to end
+#   make figures    every shipped experiment, small, drawn into plots/gallery/
 #   make install    PREFIX=/usr/local DESTDIR=
 VERSION := 0.1.0
 CC ?= gcc
@@ -89,6 +90,26 @@ demo: test-deps
 	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact
 	@echo; echo "Vote peaks near K* and falls toward the share of easy queries; filter-vote keeps rising:"
 	@scripts/compare-table runs/demo/results.csv runs/demo-exact/results.csv 1 3 5 7 9 17 33 65
+
+# Every shipped experiment, small enough to take seconds, with its exact curves drawn over the
+# Monte Carlo ones where exact mode covers it; the figures go to plots/gallery/NAME-FIGURE.png
+# (README shows them). A word from gnuplot fails the target.
+FIGURE_QUERIES ?= 20000
+figures: all
+	@scripts/ensure-deps $(RUN_DEPS)
+	@mkdir -p plots/gallery $(BUILD)/figures
+	@set -e; for f in experiments/*.ini; do \
+	    n=$$(basename $$f .ini); d=$(BUILD)/figures/$$n; start=$$(date +%s); \
+	    $(BUILD)/callscale run $$f -o $$d -q --no-plot --set experiment.queries=$(FIGURE_QUERIES); \
+	    exact=; if $(BUILD)/callscale exact $$f -o $$d-exact --no-plot 2>/dev/null; then \
+	        exact="--exact $$d-exact"; fi; \
+	    $(BUILD)/callscale plot $$d $$exact 2>$$d.log || { cat $$d.log; exit 1; }; \
+	    if grep -q 'gnuplot:' $$d.log; then cat $$d.log; exit 1; fi; \
+	    rm -f plots/gallery/$$n-*.png; \
+	    for g in accuracy bins cost population; do \
+	        if [ -f $$d/$$g.png ]; then cp $$d/$$g.png plots/gallery/$$n-$$g.png; fi; done; \
+	    echo "$$n: $$(cd plots/gallery && ls $$n-*.png | tr '\n' ' ')($$(( $$(date +%s) - start )) s$${exact:+, exact overlay})"; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/callscale \

@@ -20,14 +20,14 @@ set offsets 0, 0, graph 0.06, graph 0.06
 set key outside below center horizontal Left reverse
 
 if (mode == 0) {
-    plot for [s=1:nstrat] curves index idx(s, 0) using costcol:2 with linespoints lt s title strat[s]
+    plot for [s=1:nstrat] curves index idx(s, 0) using costcol:2 with linespoints lt s title strat_name[s]
 }
 if (mode == 1) {
     plot for [s=1:nstrat] curves index idx(s, 0) using costcol:3:4 with filledcurves lt s notitle, \
-         for [s=1:nstrat] curves index idx(s, 0) using costcol:2 with linespoints lt s title strat[s]
+         for [s=1:nstrat] curves index idx(s, 0) using costcol:2 with linespoints lt s title strat_name[s]
 }
 if (mode == 2) {
     plot for [s=1:nstrat] curves index idx(s, 0) using costcol:3:4 with filledcurves lt s notitle, \
          for [s=1:nstrat] curves index idx(s, 0) using costcol:2 with points lt s ps 0.7 notitle, \
-         for [s=1:nstrat] exact index idx(s, 0) using costcol:2 with lines lt s title strat[s]
+         for [s=1:nstrat] exact index idx(s, 0) using costcol:2 with lines lt s title strat_name[s]
 }

@@ -37,7 +37,8 @@ static const char *const format_names[] = {"png", "pdf", "svg"};
 #define COST_TOL 1e-9
 /* Thresholds p* closer than this are one threshold. */
 #define PSTAR_TOL 1e-12
-/* Quantile labels on the population figure closer than this (in p) would overlap: keep the first. */
+/* Quantile labels on the population figure closer than this (in p) to the last one or to an end
+** of the axis would overlap it: they are left out. */
 #define QLABEL_GAP 0.04
 /* Legend titles and labels: a name, a share, a description of p. */
 #define TITLE_MAX 256
@@ -481,9 +482,10 @@ static void short_unit(const char *strategy, char *buf, size_t n)
         *paren = '\0';
 }
 
-/* Legend titles of the strategy settings ("vote", "vote:again"), with what N counts when the
-** strategies count different things, and the budget axis's label. */
-static void strategy_titles(const layout *l, char (*title)[TITLE_MAX], char *xlabel, size_t nx)
+/* Legend titles of the strategy settings ("vote", "vote:again"): name[], and title[] with what N
+** counts when the strategies count different things; and the budget axis's label. */
+static void strategy_titles(const layout *l, char (*title)[TITLE_MAX], char (*name)[TITLE_MAX],
+                            char *xlabel, size_t nx)
 {
     char first[128], unit[128];
     short_unit(l->strat[0]->strategy, first, sizeof first);
@@ -497,6 +499,7 @@ static void strategy_titles(const layout *l, char (*title)[TITLE_MAX], char *xla
         int n = strcmp(c->setting, "default")
                     ? snprintf(title[s], TITLE_MAX, "%s:%s", c->strategy, c->setting)
                     : snprintf(title[s], TITLE_MAX, "%s", c->strategy);
+        snprintf(name[s], TITLE_MAX, "%s", title[s]);
         if (!same && n > 0 && n < TITLE_MAX) {
             short_unit(c->strategy, unit, sizeof unit);
             snprintf(title[s] + n, (size_t)(TITLE_MAX - n), " (N %s)", unit);
@@ -534,11 +537,11 @@ static void bin_titles(const cs_experiment *ex, const layout *l, char (*title)[T
             if (name[0] != 'q' || (i = (int)strtol(name + 1, &end, 10)) < 1 || i > nq || *end)
                 continue;
             if (i == 1)
-                snprintf(t, TITLE_MAX, "%s: p ≥ %.2f", name, quantile_cut(ex, 1, nq));
+                snprintf(t, TITLE_MAX, "%s: p ≥ %.2g", name, quantile_cut(ex, 1, nq));
             else if (i == nq)
-                snprintf(t, TITLE_MAX, "%s: p < %.2f", name, quantile_cut(ex, nq - 1, nq));
+                snprintf(t, TITLE_MAX, "%s: p < %.2g", name, quantile_cut(ex, nq - 1, nq));
             else
-                snprintf(t, TITLE_MAX, "%s: %.2f ≤ p < %.2f", name, quantile_cut(ex, i, nq),
+                snprintf(t, TITLE_MAX, "%s: %.2g ≤ p < %.2g", name, quantile_cut(ex, i, nq),
                          quantile_cut(ex, i - 1, nq));
         }
     }
@@ -678,7 +681,8 @@ static int population_vars(FILE *f, const cs_experiment *ex, cs_error *err)
             if (i < nq)
                 cut[i - 1] = bottom;
             mid[i - 1] = 0.5 * (top + bottom);
-            if (last - mid[i - 1] >= QLABEL_GAP) {
+            if (last - mid[i - 1] >= QLABEL_GAP && mid[i - 1] >= QLABEL_GAP &&
+                mid[i - 1] <= 1 - QLABEL_GAP) {
                 snprintf(name[i - 1], sizeof name[i - 1], "q%d", i);
                 last = mid[i - 1];
             } else {
@@ -712,7 +716,7 @@ typedef struct curve_vars {
     int mc, overlay;
     double bmin, bmax, queries;
     int costcol; /* COST_TOKENS or COST_CALLS */
-    char (*strat)[TITLE_MAX], (*bin)[TITLE_MAX];
+    char (*strat)[TITLE_MAX], (*strat_name)[TITLE_MAX], (*bin)[TITLE_MAX];
     char xlabel[200];
 } curve_vars;
 
@@ -725,7 +729,9 @@ static void write_curve_vars(FILE *f, const curve_vars *v)
     fprintf(f, "mc = %d   # 1: curves.dat holds Monte Carlo estimates and 95%% intervals; 0: exact\n",
             v->mc);
     fprintf(f, "nstrat = %zu\n", v->l->nstrat);
+    fprintf(f, "# strategy settings: with what N counts when that differs, and without\n");
     gp_string_array(f, "strat", v->strat, v->l->nstrat);
+    gp_string_array(f, "strat_name", v->strat_name, v->l->nstrat);
     fprintf(f, "nbins = %zu\n", v->l->nbins);
     if (v->l->nbins)
         gp_string_array(f, "bin", v->bin, v->l->nbins);
@@ -809,8 +815,9 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
     }
     memset(&te, 0, sizeof te);
     char (*strat)[TITLE_MAX] = calloc(l.nstrat, sizeof *strat);
+    char (*strat_name)[TITLE_MAX] = calloc(l.nstrat, sizeof *strat_name);
     char (*bin)[TITLE_MAX] = calloc(l.nbins + 1, sizeof *bin);
-    if (!strat || !bin) {
+    if (!strat || !strat_name || !bin) {
         rc = cs_error_set(err, CS_ERR_NOMEM, t.path, 0, "out of memory");
         goto done;
     }
@@ -843,8 +850,9 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
     if ((rc = write_population(dir, ex, err)))
         goto done;
 
-    curve_vars cv = {&l, !t.exact, overlay, INFINITY, 0, t.queries, COST_NONE, strat, bin, ""};
-    strategy_titles(&l, strat, cv.xlabel, sizeof cv.xlabel);
+    curve_vars cv = {&l, !t.exact, overlay, INFINITY, 0, t.queries, COST_NONE,
+                     strat, strat_name, bin, ""};
+    strategy_titles(&l, strat, strat_name, cv.xlabel, sizeof cv.xlabel);
     bin_titles(ex, &l, bin);
     for (size_t s = 0; s < l.nstrat; s++) {
         for (size_t b = 0; b <= l.nbins; b++) {
@@ -891,6 +899,7 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
     }
 done:
     free(strat);
+    free(strat_name);
     free(bin);
     layout_free(&l);
     table_free(&t);
