@@ -1,14 +1,17 @@
 # callscale figure style: callscale pastes this into every figure script, after the variables
-# it writes (format, width, height, outname, span; see the head of each script).
+# it writes (format, width, height, outname, span, tall; see the head of each script).
 # Colours: Okabe & Ito's palette, told apart under the common colour-vision deficiencies (yellow,
 # weak on white, comes last). Fonts and lines are proportional to the width of one panel, so a
 # figure reads the same at any size once scaled to a paper column: the width is in points for PDF
 # (252 pt = 3.5 in, a 6 pt font) and in pixels otherwise (cairo draws 1 pt as 1 px).
 reset
 set encoding utf8
+# tall: the height the figure is designed for, as a share of its width (0.7 for one panel, 1 for
+# the two rows of the bins figure); a squatter canvas gets a smaller font, so that nothing crowds.
 fontsize = width / (42.0 * span)
+fontsize = height / (42.0 * tall) < fontsize ? height / (42.0 * tall) : fontsize
 # pdfcairo draws linewidth 1 as 0.5 pt where the other terminals draw 1 px (or 1 pt).
-linescale = width / (400.0 * span) * (format eq 'pdf' ? 2 : 1)
+linescale = fontsize / 9.5 * (format eq 'pdf' ? 2 : 1)
 font = sprintf("Sans,%.2f", fontsize)
 # pdfcairo takes inches and rounds the points down: a hair more keeps the size in points exact.
 term = format eq 'pdf' ? sprintf("pdfcairo size %.6fin,%.6fin", (width + 1e-3) / 72.0, \

@@ -770,6 +770,8 @@ static int write_script(const char *dir, int fig, const cs_plot *p, const cs_exp
     fprintf(f, "outname = exists(\"outfile\") ? outfile : '%s.' . format\n",
             cs_plot_figure_name(fig));
     fprintf(f, "span = %.4g   # panel widths across the figure, for font and line sizes\n", span);
+    fprintf(f, "tall = %.4g   # the height it is designed for, as a share of one panel's width\n",
+            fig == CS_FIG_BINS ? 1.0 : (double)CS_PLOT_HEIGHT / CS_PLOT_WIDTH);
     fputs("name = ", f);
     gp_string(f, ex->name);
     fputc('\n', f);
@@ -874,7 +876,8 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
     }
     if (!user_size) {
         /* two rows of panels, one column per strategy setting */
-        out->width[CS_FIG_BINS] = (int)lround(w0 * bins_span);
+        double w = w0 * bins_span;
+        out->width[CS_FIG_BINS] = w > CS_PLOT_MAX_SIZE ? CS_PLOT_MAX_SIZE : (int)lround(w);
         out->height[CS_FIG_BINS] = w0;
     }
     out->drawn[CS_FIG_ACCURACY] = out->drawn[CS_FIG_POPULATION] = 1;
