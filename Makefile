@@ -2,6 +2,7 @@
 #   make            build/callscale and build/libcallscale.a
 #   make check      unit, statistical and command-line tests, under ASan and UBSan
 #   make demo       a real experiment end to end
+#   make figures    every shipped experiment, small, drawn into plots/gallery/
 #   make install    PREFIX=/usr/local DESTDIR=
 VERSION := 0.1.0
 CC ?= gcc
@@ -23,11 +24,16 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 LIB_SRC := $(wildcard src/*.c)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/san/obj/%.o)
+# The gnuplot templates of plots/ are compiled into the library (src/plot.c uses them), so the
+# program draws figures wherever it is installed.
+PLOT_TEMPLATES := $(wildcard plots/*.gp)
+LIB_OBJ += $(BUILD)/obj/plot_templates.o
+SAN_OBJ += $(BUILD)/san/obj/plot_templates.o
 TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
-.PHONY: all check demo bench install uninstall clean deps test-deps
+.PHONY: all check demo bench figures install uninstall clean deps test-deps
 all: $(BUILD)/callscale $(BUILD)/libcallscale.a
 
 deps:
@@ -40,8 +46,14 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/o
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 $(BUILD)/san/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/san/obj
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
-$(BUILD)/obj $(BUILD)/san/obj:
+$(BUILD)/obj $(BUILD)/san/obj $(BUILD)/gen:
 	mkdir -p $@
+$(BUILD)/gen/plot_templates.c: $(PLOT_TEMPLATES) scripts/embed-templates | $(BUILD)/gen
+	scripts/embed-templates $(PLOT_TEMPLATES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/san/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/san/obj
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
 $(BUILD)/libcallscale.a: $(LIB_OBJ)
 	ar rcs $@ $^
@@ -68,6 +80,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
+	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
 	@echo "== all tests passed"
 
 demo: test-deps
@@ -86,6 +99,26 @@ $(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench
 	$(BUILD)/bench $(BENCH_FLAGS)
+
+# Every shipped experiment, small enough to take seconds, with its exact curves drawn over the
+# Monte Carlo ones where exact mode covers it; the figures go to plots/gallery/NAME-FIGURE.png
+# (README shows them). A word from gnuplot fails the target.
+FIGURE_QUERIES ?= 20000
+figures: all
+	@scripts/ensure-deps $(RUN_DEPS)
+	@mkdir -p plots/gallery $(BUILD)/figures
+	@set -e; for f in experiments/*.ini; do \
+	    n=$$(basename $$f .ini); d=$(BUILD)/figures/$$n; start=$$(date +%s); \
+	    $(BUILD)/callscale run $$f -o $$d -q --no-plot --set experiment.queries=$(FIGURE_QUERIES); \
+	    exact=; if $(BUILD)/callscale exact $$f -o $$d-exact --no-plot 2>/dev/null; then \
+	        exact="--exact $$d-exact"; fi; \
+	    $(BUILD)/callscale plot $$d $$exact 2>$$d.log || { cat $$d.log; exit 1; }; \
+	    if grep -q 'gnuplot:' $$d.log; then cat $$d.log; exit 1; fi; \
+	    rm -f plots/gallery/$$n-*.png; \
+	    for g in accuracy bins cost population; do \
+	        if [ -f $$d/$$g.png ]; then cp $$d/$$g.png plots/gallery/$$n-$$g.png; fi; done; \
+	    echo "$$n: $$(cd plots/gallery && ls $$n-*.png | tr '\n' ' ')($$(( $$(date +%s) - start )) s$${exact:+, exact overlay})"; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/callscale \

@@ -13,6 +13,7 @@
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
 #include "callscale/explain.h"
+#include "callscale/plot.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 
@@ -30,12 +31,14 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run EXPERIMENT.ini [-o DIR] [-j THREADS] [--seed N] [--set SECTION.KEY=VALUE]... [-q]\n"
-    "        Monte Carlo: writes DIR/results.csv and DIR/config.ini (default DIR: runs/NAME).\n"
+    "      [--no-plot]\n"
+    "        Monte Carlo: writes DIR/results.csv and DIR/config.ini (default DIR: runs/NAME),\n"
+    "        and the figures of `plot` when gnuplot is on the PATH (--no-plot: none).\n"
     "        -j: threads (default: all cores; results are identical for any count).\n"
     "        --seed: overrides [experiment] seed. --set: overrides any key, e.g.\n"
     "        --set population.easy.p_correct=0.9 --set experiment.queries=1e5\n"
     "        -q: no progress line (it is shown only when stderr is a terminal).\n"
-    "  exact EXPERIMENT.ini [-o DIR] [--set ...]\n"
+    "  exact EXPERIMENT.ini [-o DIR] [--set ...] [--no-plot]\n"
     "        The same curves without sampling (binomial/multinomial sums, quadrature over\n"
     "        beta components), where the mathematics allows; a clear error where it does not.\n"
     "        Default DIR: runs/NAME-exact. ci_low = ci_high = accuracy, queries = 0.\n"
@@ -43,6 +46,14 @@ static const char usage[] =
     "        Per component and overall: the fraction of easy queries (correct answer is the\n"
     "        unique mode), the K -> infinity limit of vote accuracy, and for a two-level binary\n"
     "        population the curve's shape and its turning point K* in closed form.\n"
+    "  plot DIR [--format png|pdf|svg] [--size WxH] [--exact EXACTDIR]\n"
+    "        Figures from DIR/results.csv and DIR/config.ini, without simulating again:\n"
+    "        accuracy (vs budget), bins (the whole population above each difficulty bin),\n"
+    "        cost (vs tokens, when strategies spend differently per budget) and population\n"
+    "        (per-call accuracy p by component). The gnuplot scripts (DIR/accuracy.gp ...) and\n"
+    "        their data stay in DIR to edit and run again. --size: pixels, points for pdf\n"
+    "        (default 1000x700, pdf 252x176). --exact: EXACTDIR's exact curves (callscale exact)\n"
+    "        drawn as lines over DIR's Monte Carlo points and bands.\n"
     "  list  Every strategy with its parameters, defaults and budget unit.\n"
     "  --help, --version\n"
     "\n"
@@ -79,7 +90,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 typedef struct options {
     const char *experiment, *outdir;
-    int threads, quiet;
+    int threads, quiet, no_plot;
     const char *seed;
     const char **sets;
     size_t nsets;
@@ -127,6 +138,8 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
             i++;
         } else if (allow_run_flags && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = 1;
+        } else if (strcmp(a, "--no-plot") == 0) {
+            o->no_plot = 1;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!o->experiment) {
@@ -192,6 +205,44 @@ static int write_outputs(const cs_experiment *ex, const cs_results *res, const c
     if (cs_results_write_csv(ex, res, path, &err))
         return error_out(&err);
     return 0;
+}
+
+/* The figures of dir: gnuplot scripts and their data, then gnuplot on each when it is on the
+** PATH (else one line saying how to draw them). gnuplot's warnings are passed on; a figure it
+** could not draw is an error. */
+static int draw_figures(const cs_experiment *ex, const char *dir, const cs_plot_options *po,
+                        int quiet)
+{
+    cs_plot p;
+    cs_error err;
+    char gnuplot[1024], name[64], log[4096], list[512] = "";
+    if (cs_plot_write(ex, dir, po, &p, &err))
+        return error_out(&err);
+    int found = cs_plot_find_gnuplot(gnuplot, sizeof gnuplot) == 0, rc = 0;
+    for (int fig = 0; fig < CS_NFIGURES; fig++) {
+        if (!p.drawn[fig])
+            continue;
+        if (!found) {
+            cs_plot_script_name(fig, name, sizeof name);
+            snprintf(list + strlen(list), sizeof list - strlen(list), " %s", name);
+            continue;
+        }
+        int bad = cs_plot_render(gnuplot, dir, &p, fig, log, sizeof log, &err);
+        for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(stderr, "callscale: %s: gnuplot: %s\n", dir, line);
+        if (bad) {
+            rc = error_out(&err);
+            continue;
+        }
+        cs_plot_output_name(&p, fig, name, sizeof name);
+        snprintf(list + strlen(list), sizeof list - strlen(list), " %s", name);
+    }
+    if (!found && !quiet)
+        fprintf(stderr, "callscale: gnuplot is not on the PATH, so the figures are not drawn; "
+                        "to draw them: cd %s && gnuplot%s\n", dir, list);
+    else if (found && !quiet && list[0])
+        fprintf(stderr, "callscale: figures in %s:%s\n", dir, list);
+    return rc;
 }
 
 static void default_dir(const cs_experiment *ex, const char *suffix, char *buf, size_t n)
@@ -265,6 +316,8 @@ static int cmd_run(int argc, char **argv)
     if (!rc && !o.quiet)
         fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/results.csv\n", ex.name,
                 (unsigned long long)ex.queries, now() - ps.start, dir);
+    if (!rc && !o.no_plot)
+        rc = draw_figures(&ex, dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, o.quiet);
     cs_results_free(&res);
     cs_experiment_free(&ex);
     free(o.sets);
@@ -298,6 +351,8 @@ static int cmd_exact(int argc, char **argv)
         rc = write_outputs(&ex, &res, dir);
         if (!rc)
             fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
+        if (!rc && !o.no_plot)
+            rc = draw_figures(&ex, dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, 0);
     }
     cs_results_free(&res);
     cs_experiment_free(&ex);
@@ -367,6 +422,50 @@ static int cmd_explain(int argc, char **argv)
     return rc;
 }
 
+static int cmd_plot(int argc, char **argv)
+{
+    const char *dir = NULL;
+    cs_plot_options po = {CS_PLOT_PNG, 0, 0, NULL};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--format") == 0) {
+            if (!val || (po.format = cs_plot_format_parse(val)) < 0)
+                return usage_error("--format needs png, pdf or svg, not '%s'", val ? val : "");
+            i++;
+        } else if (strcmp(a, "--size") == 0) {
+            if (!val || cs_plot_size_parse(val, &po.width, &po.height)) {
+                char why[128];
+                snprintf(why, sizeof why, "--size needs WIDTHxHEIGHT, each in [%d, %d], not '%%s'",
+                         CS_PLOT_MIN_SIZE, CS_PLOT_MAX_SIZE);
+                return usage_error(why, val ? val : "");
+            }
+            i++;
+        } else if (strcmp(a, "--exact") == 0) {
+            if (!val)
+                return usage_error("%s needs the directory of a callscale exact run", a);
+            po.exact_dir = val;
+            i++;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!dir) {
+            dir = a;
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+    }
+    if (!dir)
+        return usage_error("%s", "plot needs the directory of a run (e.g. runs/chen2024-two-level)");
+    char config[1100];
+    snprintf(config, sizeof config, "%s/config.ini", dir);
+    cs_experiment ex;
+    cs_error err;
+    if (cs_experiment_load(&ex, config, NULL, 0, &err))
+        return error_out(&err);
+    int rc = draw_figures(&ex, dir, &po, 0);
+    cs_experiment_free(&ex);
+    return rc;
+}
+
 static int cmd_list(void)
 {
     printf("strategies (section [strategy.NAME], or [strategy.NAME:SETTING] for a second setting):\n");
@@ -412,5 +511,7 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "list") == 0)
         return cmd_list();
+    if (strcmp(cmd, "plot") == 0)
+        return cmd_plot(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }
