@@ -125,6 +125,8 @@ static double numpy_seconds(const char *kind, const char *n, const char *kmax)
         char name[32];
         double t;
         int ok = fscanf(p, "%31s %lf", name, &t) == 2;
+        while (fgetc(p) != EOF) /* read the rest, or python dies of a broken pipe */
+            ;
         if (pclose(p) != 0 || !ok)
             return -1;
         best = best < 0 || t < best ? t : best;
