@@ -16,7 +16,38 @@ static size_t beam_work(const cs_strategy *s, size_t kmax)
 {
     (void)s;
     return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(kmax, sizeof(double)) +
-           2 * tree_size(kmax, sizeof(size_t)) + tree_size(2 * kmax, sizeof(double));
+           3 * tree_size(kmax, sizeof(size_t)) + tree_size(2 * kmax, sizeof(double));
+}
+
+typedef struct beam_ctx {
+    const cs_strategy *s;
+    const cs_query *q;
+    double *key;
+    size_t *tmp;
+} beam_ctx;
+
+/* Rank the prefixes (by their score, or by the score k steps further on a rollout) and give the
+** N/M best M children each, the best ones one more when M does not divide N. */
+static void beam_alloc(const void *ctx, cs_stepper *st, const cs_node *a, size_t N, unsigned d,
+                       size_t *kids, size_t *order, cs_record *rec)
+{
+    const beam_ctx *c = ctx;
+    unsigned k = (unsigned)c->s->value[1], L = c->q->L, ahead = k < L - d ? k : L - d;
+    for (size_t j = 0; j < N; j++) {
+        if (ahead) {
+            cs_node end;
+            cs_step_rollout(st, &a[j], d + ahead, &end);
+            c->key[j] = end.agg;
+        } else {
+            c->key[j] = a[j].agg;
+        }
+    }
+    if (ahead)
+        cs_step_record(c->q, rec, (double)(N * ahead), (double)N, d + ahead);
+    cs_rank_desc(c->key, N, order, c->tmp);
+    size_t M = tree_width(c->s->value[0], N), keep = N / M;
+    for (size_t r = 0; r < N; r++)
+        kids[order[r]] = r < keep ? M + (r < N - keep * M ? 1 : 0) : 0;
 }
 
 static void beam_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
@@ -27,47 +58,14 @@ static void beam_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
     size_t kmax = budgets[nb - 1];
     char *cur = scratch->work;
     cs_node *a = tree_take(&cur, kmax, sizeof *a), *b = tree_take(&cur, kmax, sizeof *b);
-    double *key = tree_take(&cur, kmax, sizeof *key);
-    size_t *idx = tree_take(&cur, kmax, sizeof *idx), *tmp = tree_take(&cur, kmax, sizeof *tmp);
+    beam_ctx ctx = {s, q, tree_take(&cur, kmax, sizeof(double)), tree_take(&cur, kmax, sizeof(size_t))};
+    size_t *kids = tree_take(&cur, kmax, sizeof *kids), *order = tree_take(&cur, kmax, sizeof *order);
     double *work = tree_take(&cur, 2 * kmax, sizeof *work);
-    unsigned k = (unsigned)s->value[1], L = q->L;
     cs_stepper st;
     cs_stepper_init(&st, q, rng);
     for (size_t i = 0; i < nb; i++) {
-        size_t N = budgets[i], M = tree_width(s->value[0], N), keep = N / M;
-        cs_node root;
-        cs_step_root(&st, &root);
-        for (size_t j = 0; j < N; j++)
-            cs_step_child(&st, &root, &a[j]);
-        cs_step_record(q, &rec[i], (double)N, (double)N, 1);
-        for (unsigned d = 1; d < L; d++) {
-            unsigned ahead = k < L - d ? k : L - d;
-            for (size_t j = 0; j < N; j++) {
-                if (ahead) {
-                    cs_node end;
-                    cs_step_rollout(&st, &a[j], d + ahead, &end);
-                    key[j] = end.agg;
-                } else {
-                    key[j] = a[j].agg;
-                }
-            }
-            if (ahead)
-                cs_step_record(q, &rec[i], (double)(N * ahead), (double)N, d + ahead);
-            cs_rank_desc(key, N, idx, tmp);
-            /* the kept prefixes share the N proposals: M each, the best ones one more when M
-            ** does not divide N */
-            size_t n = 0;
-            for (size_t r = 0; r < keep; r++) {
-                size_t kids = M + (r < N - keep * M ? 1 : 0);
-                for (size_t c = 0; c < kids; c++)
-                    cs_step_child(&st, &a[idx[r]], &b[n++]);
-            }
-            cs_step_record(q, &rec[i], (double)N, (double)N, d + 1);
-            cs_node *t = a;
-            a = b;
-            b = t;
-        }
-        score[i] = cs_select_score(q, a, N, tree_select(s), work);
+        tree_frontier(&st, q, &a, &b, budgets[i], beam_alloc, &ctx, kids, order, &rec[i]);
+        score[i] = cs_select_score(q, a, budgets[i], tree_select(s), work);
     }
 }
 

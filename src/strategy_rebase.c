@@ -17,6 +17,24 @@ static size_t rebase_work(const cs_strategy *s, size_t kmax)
            3 * tree_size(kmax, sizeof(size_t)) + tree_size(2 * kmax, sizeof(double));
 }
 
+typedef struct rebase_ctx {
+    double T;
+    double *key;
+    size_t *tmp;
+} rebase_ctx;
+
+static void rebase_alloc(const void *ctx, cs_stepper *st, const cs_node *a, size_t N, unsigned d,
+                         size_t *kids, size_t *order, cs_record *rec)
+{
+    (void)st;
+    (void)d;
+    (void)rec;
+    const rebase_ctx *c = ctx;
+    for (size_t j = 0; j < N; j++)
+        c->key[j] = a[j].agg;
+    cs_rebase_allocate(c->key, N, N, c->T, kids, order, c->tmp);
+}
+
 static void rebase_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
                        cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
                        cs_record *rec)
@@ -25,35 +43,15 @@ static void rebase_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
     size_t kmax = budgets[nb - 1];
     char *cur = scratch->work;
     cs_node *a = tree_take(&cur, kmax, sizeof *a), *b = tree_take(&cur, kmax, sizeof *b);
-    double *key = tree_take(&cur, kmax, sizeof *key);
+    rebase_ctx ctx = {s->value[0], tree_take(&cur, kmax, sizeof(double)),
+                      tree_take(&cur, kmax, sizeof(size_t))};
     size_t *kids = tree_take(&cur, kmax, sizeof *kids), *order = tree_take(&cur, kmax, sizeof *order);
-    size_t *tmp = tree_take(&cur, kmax, sizeof *tmp);
     double *work = tree_take(&cur, 2 * kmax, sizeof *work);
-    double T = s->value[0];
-    unsigned L = q->L;
     cs_stepper st;
     cs_stepper_init(&st, q, rng);
     for (size_t i = 0; i < nb; i++) {
-        size_t N = budgets[i];
-        cs_node root;
-        cs_step_root(&st, &root);
-        for (size_t j = 0; j < N; j++)
-            cs_step_child(&st, &root, &a[j]);
-        cs_step_record(q, &rec[i], (double)N, (double)N, 1);
-        for (unsigned d = 1; d < L; d++) {
-            for (size_t j = 0; j < N; j++)
-                key[j] = a[j].agg;
-            cs_rebase_allocate(key, N, N, T, kids, order, tmp);
-            size_t n = 0;
-            for (size_t j = 0; j < N; j++)
-                for (size_t c = 0; c < kids[order[j]]; c++)
-                    cs_step_child(&st, &a[order[j]], &b[n++]);
-            cs_step_record(q, &rec[i], (double)N, (double)N, d + 1);
-            cs_node *t = a;
-            a = b;
-            b = t;
-        }
-        score[i] = cs_select_score(q, a, N, tree_select(s), work);
+        tree_frontier(&st, q, &a, &b, budgets[i], rebase_alloc, &ctx, kids, order, &rec[i]);
+        score[i] = cs_select_score(q, a, budgets[i], tree_select(s), work);
     }
 }
 
