@@ -27,26 +27,6 @@ static void load_file(cs_experiment *ex, const char *path)
                   err.msg);
 }
 
-static void run_mc(const cs_experiment *ex, cs_results *r, int threads)
-{
-    cs_error err;
-    ck_assert_int_eq(cs_results_init(r, ex), 0);
-    ck_assert_msg(cs_sweep_run(ex, threads, NULL, NULL, r, &err) == 0, "%s", err.msg);
-}
-
-static double acc(const cs_results *r, size_t s, size_t b, size_t bin)
-{
-    const cs_cell *c = cs_results_cell(r, s, b, bin);
-    return c->sum / c->n;
-}
-
-static double se(const cs_results *r, size_t s, size_t b, size_t bin)
-{
-    const cs_cell *c = cs_results_cell(r, s, b, bin);
-    double m = c->sum / c->n, var = (c->sumsq - c->sum * m) / (c->n - 1);
-    return sqrt((var > 0 ? var : 0) / c->n);
-}
-
 static size_t strategy_index(const cs_experiment *ex, const char *name, const char *label)
 {
     for (size_t s = 0; s < ex->nstrat; s++)
@@ -143,14 +123,14 @@ START_TEST(one_step_reduces_to_answer_level)
                      "[verifier]\nseparation = 1\nanswer_noise = 0\nsample_noise = 0.7\n"
                      "[strategy.best_of_n]\n[strategy.vote]\n");
     cs_results mc, ex;
-    run_mc(&tree, &mc, 2);
+    sweep_ok(&tree, &mc, 2);
     cs_error err;
     ck_assert_int_eq(cs_results_init(&ex, &flat), 0);
     ck_assert_msg(cs_exact_run(&flat, &ex, &err) == 0, "%s", err.msg);
     for (size_t s = 0; s < tree.nstrat; s++) {
         size_t e = s < 3 ? 0 : 1; /* best -> best_of_n, majority -> vote */
         for (size_t b = 0; b < tree.nbudgets; b++) {
-            double a = acc(&ex, e, b, 0), x = acc(&mc, s, b, 0);
+            double a = cell_mean(&ex, e, b, 0), x = cell_mean(&mc, s, b, 0);
             double bound = 4 * sqrt(a * (1 - a) / cs_results_cell(&mc, s, b, 0)->n);
             ck_assert_msg(fabs(x - a) <= bound, "%s:%s N=%zu: %.4f vs exact %.4f",
                           tree.strat[s].type->name, tree.strat[s].label, tree.budgets[b], x, a);
@@ -197,9 +177,9 @@ START_TEST(noiseless_beam_keeps_every_on_track_prefix)
                    "[steps]\nsteps = 5\n[prm]\nnoise = 0\ntrap = 0\n"
                    "[strategy.beam]\nbeam_width = 2\nselect = best\n");
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     for (size_t b = 0; b < ex.nbudgets; b++) {
-        double a = beam_noiseless(0.2, 5, ex.budgets[b], 2), x = acc(&r, 0, b, 0);
+        double a = beam_noiseless(0.2, 5, ex.budgets[b], 2), x = cell_mean(&r, 0, b, 0);
         double bound = 4 * sqrt(a * (1 - a) / cs_results_cell(&r, 0, b, 0)->n);
         ck_assert_msg(fabs(x - a) <= bound, "N=%zu: %.4f vs %.4f", ex.budgets[b], x, a);
         /* and it does better than N independent chains, which succeed with 1 - (1-p)^N */
@@ -220,7 +200,7 @@ START_TEST(beam_lookahead_cost)
                    "[strategy.beam]\nbeam_width = 4\nlookahead = 3\n"
                    "[strategy.weighted_vote]\n");
     cs_results r;
-    run_mc(&ex, &r, 1);
+    sweep_ok(&ex, &r, 1);
     double N = 16, L = 8, steps = N * L, prm = N * L;
     for (double d = 1; d < L; d++) {
         steps += N * fmin(3, L - d);
@@ -248,8 +228,8 @@ START_TEST(tree_results_do_not_depend_on_threads)
                    "[strategy.beam]\n[strategy.dvts]\n[strategy.rebase]\n[strategy.mcts]\n"
                    "[strategy.vote]\n");
     cs_results a, b;
-    run_mc(&ex, &a, 1);
-    run_mc(&ex, &b, 3);
+    sweep_ok(&ex, &a, 1);
+    sweep_ok(&ex, &b, 3);
     size_t n = a.nstrat * a.nbudgets * (a.nbins + 1);
     ck_assert_int_eq(memcmp(a.cell, b.cell, n * sizeof *a.cell), 0);
     cs_results_free(&a);
@@ -274,8 +254,8 @@ END_TEST
 static double z_diff(const cs_results *r, size_t s1, size_t b1, size_t bin1, size_t s2, size_t b2,
                      size_t bin2)
 {
-    double d = acc(r, s1, b1, bin1) - acc(r, s2, b2, bin2);
-    return d / hypot(se(r, s1, b1, bin1), se(r, s2, b2, bin2));
+    double d = cell_mean(r, s1, b1, bin1) - cell_mean(r, s2, b2, bin2);
+    return d / hypot(cell_se(r, s1, b1, bin1), cell_se(r, s2, b2, bin2));
 }
 
 /* Snell et al.'s four findings on the shipped experiment, each by at least 3 standard errors of
@@ -287,7 +267,7 @@ START_TEST(snell_findings)
     cs_experiment ex;
     load_file(&ex, "experiments/snell2024_search.ini");
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     size_t bon = strategy_index(&ex, "weighted_vote", "default");
     size_t beam = strategy_index(&ex, "beam", "m4");
     size_t b4 = budget_index(&ex, 4), b16 = budget_index(&ex, 16), b256 = budget_index(&ex, 256);
@@ -300,12 +280,12 @@ START_TEST(snell_findings)
     for (size_t bin = 1; bin <= 2; bin++) {
         size_t peak = 0;
         for (size_t b = 0; b < ex.nbudgets; b++)
-            if (acc(&r, beam, b, bin) > acc(&r, beam, peak, bin))
+            if (cell_mean(&r, beam, b, bin) > cell_mean(&r, beam, peak, bin))
                 peak = b;
         ck_assert_uint_lt(peak, b256);
         double z = z_diff(&r, beam, peak, bin, beam, b256, bin);
         printf("snell: beam on q%zu falls from %.4f (N=%zu) to %.4f (N=256), %.1f s.e.\n", bin,
-               acc(&r, beam, peak, bin), ex.budgets[peak], acc(&r, beam, b256, bin), z);
+               cell_mean(&r, beam, peak, bin), ex.budgets[peak], cell_mean(&r, beam, b256, bin), z);
         ck_assert_msg(z > Z_FINDING, "q%zu", bin);
     }
     /* 4. on the middle bins (q3, q4) beam beats best-of-N at the small budgets */
@@ -327,8 +307,8 @@ static double interpolate(const cs_results *r, const cs_experiment *ex, size_t s
         double t0 = lo->tokens / lo->n, t1 = hi->tokens / hi->n;
         if (tokens >= t0 && tokens <= t1) {
             double w = log(tokens / t0) / log(t1 / t0);
-            *sd = fmax(se(r, s, b, 0), se(r, s, b + 1, 0));
-            return (1 - w) * acc(r, s, b, 0) + w * acc(r, s, b + 1, 0);
+            *sd = fmax(cell_se(r, s, b, 0), cell_se(r, s, b + 1, 0));
+            return (1 - w) * cell_mean(r, s, b, 0) + w * cell_mean(r, s, b + 1, 0);
         }
     }
     return NAN;
@@ -343,7 +323,7 @@ START_TEST(wu_findings)
     cs_experiment ex;
     load_file(&ex, "experiments/wu2024_rebase.ini");
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     size_t wv = strategy_index(&ex, "weighted_vote", "default");
     size_t rb = strategy_index(&ex, "rebase", "default");
     size_t mc = strategy_index(&ex, "mcts", "default");
@@ -352,7 +332,7 @@ START_TEST(wu_findings)
     const cs_cell *c32 = cs_results_cell(&r, rb, b32, 0), *c256 = cs_results_cell(&r, wv, b256, 0);
     double ratio = (c256->tokens / c256->n) / (c32->tokens / c32->n);
     printf("wu: REBASE@32 %.4f vs sampling@256 %.4f (%+.1f s.e.), %.1fx fewer tokens\n",
-           acc(&r, rb, b32, 0), acc(&r, wv, b256, 0), z, ratio);
+           cell_mean(&r, rb, b32, 0), cell_mean(&r, wv, b256, 0), z, ratio);
     ck_assert(z > -2);
     ck_assert(ratio >= 4);
     int inside = 0;
@@ -363,12 +343,12 @@ START_TEST(wu_findings)
         if (isnan(at))
             continue;
         inside++;
-        double zz = (at - acc(&r, mc, b, 0)) / hypot(sd, se(&r, mc, b, 0));
+        double zz = (at - cell_mean(&r, mc, b, 0)) / hypot(sd, cell_se(&r, mc, b, 0));
         printf("wu: MCTS@%zu %.4f at %.0f tokens, sampling there %.4f (%+.1f s.e.)\n",
-               ex.budgets[b], acc(&r, mc, b, 0), m->tokens / m->n, at, zz);
+               ex.budgets[b], cell_mean(&r, mc, b, 0), m->tokens / m->n, at, zz);
         ck_assert(zz > -2);
-        dsum += at - acc(&r, mc, b, 0);
-        vsum += sd * sd + se(&r, mc, b, 0) * se(&r, mc, b, 0);
+        dsum += at - cell_mean(&r, mc, b, 0);
+        vsum += sd * sd + cell_se(&r, mc, b, 0) * cell_se(&r, mc, b, 0);
     }
     printf("wu: MCTS below sampling by %.1f s.e. pooled over %d points\n", dsum / sqrt(vsum), inside);
     ck_assert_int_ge(inside, 4);

@@ -22,33 +22,11 @@ static void load(cs_experiment *ex, const char *text_or_path, int is_path, const
     if (!is_path)
         remove(path);
 }
-
-static double acc(const cs_results *r, size_t s, size_t b, size_t bin)
-{
-    const cs_cell *c = cs_results_cell(r, s, b, bin);
-    return c->sum / c->n;
-}
-
-/* Standard error of a Monte Carlo cell from its own sample variance. */
-static double se(const cs_results *r, size_t s, size_t b, size_t bin)
-{
-    const cs_cell *c = cs_results_cell(r, s, b, bin);
-    double m = c->sum / c->n, var = (c->sumsq - c->sum * m) / (c->n - 1);
-    return sqrt(var / c->n);
-}
-
 static void run_exact(const cs_experiment *ex, cs_results *r)
 {
     cs_error err;
     ck_assert_int_eq(cs_results_init(r, ex), 0);
     ck_assert_msg(cs_exact_run(ex, r, &err) == 0, "%s", err.msg);
-}
-
-static void run_mc(const cs_experiment *ex, cs_results *r, int threads)
-{
-    cs_error err;
-    ck_assert_int_eq(cs_results_init(r, ex), 0);
-    ck_assert_msg(cs_sweep_run(ex, threads, NULL, NULL, r, &err) == 0, "%s", err.msg);
 }
 
 /* Coverage of a Beta(a,b) population: 1 - B(a, b+N)/B(a, b), the closed form of Schaeffer et al. */
@@ -64,8 +42,8 @@ START_TEST(coverage_beta_closed_form)
     for (size_t i = 0; i < ex.nbudgets; i++) {
         double N = (double)ex.budgets[i];
         double want = 1 - exp(gsl_sf_lnbeta(a, b + N) - gsl_sf_lnbeta(a, b));
-        ck_assert_msg(fabs(acc(&r, 0, i, 0) - want) < 1e-6, "N=%g: %.12f vs %.12f", N,
-                      acc(&r, 0, i, 0), want);
+        ck_assert_msg(fabs(cell_mean(&r, 0, i, 0) - want) < 1e-6, "N=%g: %.12f vs %.12f", N,
+                      cell_mean(&r, 0, i, 0), want);
     }
     cs_results_free(&r);
     cs_experiment_free(&ex);
@@ -94,7 +72,7 @@ START_TEST(resample_direct_sum)
             draws += reject_all; /* draw j happens when the first j-1 were rejected */
             reject_all *= 1 - (p * t + (1 - p) * f);
         }
-        ck_assert_msg(fabs(acc(&r, 0, i, 0) - want) < 1e-12, "K=%zu", K);
+        ck_assert_msg(fabs(cell_mean(&r, 0, i, 0) - want) < 1e-12, "K=%zu", K);
         const cs_cell *c = cs_results_cell(&r, 0, i, 0);
         ck_assert(fabs(c->calls - 2 * draws) < 1e-9);
         ck_assert(fabs(c->tokens - 2 * 100 * draws) < 1e-6); /* judge tokens default to generator's */
@@ -142,8 +120,8 @@ START_TEST(best_of_n_direct_integral)
     run_exact(&ex, &r);
     for (size_t i = 0; i < ex.nbudgets; i++) {
         double want = bon_direct(0.35, 1.2, 0.8, (double)ex.budgets[i]);
-        ck_assert_msg(fabs(acc(&r, 0, i, 0) - want) < 1e-6, "K=%zu: %.10f vs %.10f", ex.budgets[i],
-                      acc(&r, 0, i, 0), want);
+        ck_assert_msg(fabs(cell_mean(&r, 0, i, 0) - want) < 1e-6, "K=%zu: %.10f vs %.10f", ex.budgets[i],
+                      cell_mean(&r, 0, i, 0), want);
     }
     cs_results_free(&r);
     cs_experiment_free(&ex);
@@ -177,8 +155,8 @@ START_TEST(best_of_n_beta_direct_integral)
         gsl_function f = {outer_integrand, &o};
         double want, err;
         gsl_integration_qags(&f, 0, 1, 1e-10, 1e-9, 1000, ws, &want, &err);
-        ck_assert_msg(fabs(acc(&r, 0, i, 0) - want) < 1e-6, "K=%zu: %.10f vs %.10f", ex.budgets[i],
-                      acc(&r, 0, i, 0), want);
+        ck_assert_msg(fabs(cell_mean(&r, 0, i, 0) - want) < 1e-6, "K=%zu: %.10f vs %.10f", ex.budgets[i],
+                      cell_mean(&r, 0, i, 0), want);
     }
     gsl_integration_workspace_free(ws);
     cs_results_free(&r);
@@ -219,12 +197,12 @@ START_TEST(common_random_numbers)
               "[strategy.vote]\n[strategy.best_of_n]\n[strategy.weighted_vote]\n[strategy.coverage]\n",
          0, NULL, 0);
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     for (size_t s = 1; s < 4; s++)
-        ck_assert_double_eq(acc(&r, s, 0, 0), acc(&r, 0, 0, 0));
+        ck_assert_double_eq(cell_mean(&r, s, 0, 0), cell_mean(&r, 0, 0, 0));
     /* and at N = 8 the oracle bounds every rule, query by query, hence in sum */
     for (size_t s = 0; s < 3; s++)
-        ck_assert(acc(&r, s, 1, 0) <= acc(&r, 3, 1, 0));
+        ck_assert(cell_mean(&r, s, 1, 0) <= cell_mean(&r, 3, 1, 0));
     cs_results_free(&r);
     cs_experiment_free(&ex);
 }
@@ -238,7 +216,7 @@ static double failure_slope(const cs_experiment *ex, const cs_results *r, double
         double N = (double)ex->budgets[i];
         if (N < lo || N > hi)
             continue;
-        double x = log(N), y = log(1 - acc(r, 0, i, 0));
+        double x = log(N), y = log(1 - cell_mean(r, 0, i, 0));
         sx += x;
         sy += y;
         sxx += x * x;
@@ -258,7 +236,7 @@ START_TEST(power_law_exponent)
     load(&ex, "experiments/monkeys_power_law.ini", 1, NULL, 0);
     ck_assert_int_eq(ex.comp[0].p_kind, CS_P_BETA);
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     double slope = failure_slope(&ex, &r, 1e3, 1e5);
     printf("power law: fitted exponent %.4f, population a = %.4f\n", -slope, ex.comp[0].a);
     ck_assert_msg(fabs(-slope - ex.comp[0].a) < 0.02, "slope %.4f", slope);
@@ -286,7 +264,7 @@ START_TEST(resample_ceiling)
     load(&ex, "experiments/imperfect_verifier.ini", 1, NULL, 0);
     ck_assert_str_eq(ex.strat[0].type->name, "resample");
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     ceiling c = {ex.comp[0].a, ex.comp[0].b, ex.comp[0].set.tpr, ex.comp[0].set.fpr};
     gsl_function f = {ceiling_integrand, &c};
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
@@ -294,7 +272,7 @@ START_TEST(resample_ceiling)
     gsl_integration_qags(&f, 0, 1, 1e-12, 1e-10, 1000, ws, &want, &err);
     gsl_integration_workspace_free(ws);
     size_t last = ex.nbudgets - 1;
-    double got = acc(&r, 0, last, 0), s = se(&r, 0, last, 0);
+    double got = cell_mean(&r, 0, last, 0), s = cell_se(&r, 0, last, 0);
     printf("resample: last point %.4f +- %.4f, ceiling %.4f\n", got, s, want);
     ck_assert_msg(fabs(got - want) <= 4 * s, "%.5f vs ceiling %.5f (s.e. %.5f)", got, want, s);
     cs_results_free(&r);
@@ -312,21 +290,21 @@ START_TEST(bon_overoptimizes)
     ck_assert_str_eq(ex.strat[0].type->name, "best_of_n");
     ck_assert_str_eq(ex.strat[1].type->name, "weighted_vote");
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     size_t peak = 0, last = ex.nbudgets - 1;
     for (size_t i = 0; i < ex.nbudgets; i++)
-        if (acc(&r, 0, i, 0) > acc(&r, 0, peak, 0))
+        if (cell_mean(&r, 0, i, 0) > cell_mean(&r, 0, peak, 0))
             peak = i;
     ck_assert_uint_gt(peak, 0);
     ck_assert_uint_lt(peak, last);
-    double d_rise = acc(&r, 0, peak, 0) - acc(&r, 0, 0, 0);
-    double d_fall = acc(&r, 0, peak, 0) - acc(&r, 0, last, 0);
-    double d_wv = acc(&r, 1, last, 0) - acc(&r, 0, last, 0);
-    double s_rise = hypot(se(&r, 0, peak, 0), se(&r, 0, 0, 0));
-    double s_fall = hypot(se(&r, 0, peak, 0), se(&r, 0, last, 0));
-    double s_wv = hypot(se(&r, 1, last, 0), se(&r, 0, last, 0));
+    double d_rise = cell_mean(&r, 0, peak, 0) - cell_mean(&r, 0, 0, 0);
+    double d_fall = cell_mean(&r, 0, peak, 0) - cell_mean(&r, 0, last, 0);
+    double d_wv = cell_mean(&r, 1, last, 0) - cell_mean(&r, 0, last, 0);
+    double s_rise = hypot(cell_se(&r, 0, peak, 0), cell_se(&r, 0, 0, 0));
+    double s_fall = hypot(cell_se(&r, 0, peak, 0), cell_se(&r, 0, last, 0));
+    double s_wv = hypot(cell_se(&r, 1, last, 0), cell_se(&r, 0, last, 0));
     printf("best-of-n: peak %.4f at N=%zu, %.1f s.e. above N=1 and %.1f s.e. above N=%zu; weighted "
-           "vote %.1f s.e. above best-of-n there\n", acc(&r, 0, peak, 0), ex.budgets[peak],
+           "vote %.1f s.e. above best-of-n there\n", cell_mean(&r, 0, peak, 0), ex.budgets[peak],
            d_rise / s_rise, d_fall / s_fall, ex.budgets[last], d_wv / s_wv);
     ck_assert(d_rise > 4 * s_rise);
     ck_assert(d_fall > 4 * s_fall);

@@ -27,4 +27,30 @@ static inline const char *write_temp_ini(const char *text)
     return path;
 }
 
+/* Mean score of a results cell, and its standard error from the cell's own sample variance. */
+#ifdef CALLSCALE_RESULTS_H
+static inline double cell_mean(const cs_results *r, size_t s, size_t b, size_t bin)
+{
+    const cs_cell *c = cs_results_cell(r, s, b, bin);
+    return c->sum / c->n;
+}
+
+static inline double cell_se(const cs_results *r, size_t s, size_t b, size_t bin)
+{
+    const cs_cell *c = cs_results_cell(r, s, b, bin);
+    double m = c->sum / c->n, var = (c->sumsq - c->sum * m) / (c->n - 1);
+    return sqrt((var > 0 ? var : 0) / c->n);
+}
+#endif
+
+#ifdef CALLSCALE_SWEEP_H
+/* Monte Carlo of ex into r (initialised here). */
+static inline void sweep_ok(const cs_experiment *ex, cs_results *r, int threads)
+{
+    cs_error err;
+    ck_assert_int_eq(cs_results_init(r, ex), 0);
+    ck_assert_msg(cs_sweep_run(ex, threads, NULL, NULL, r, &err) == 0, "%s", err.msg);
+}
+#endif
+
 #endif
