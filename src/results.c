@@ -40,16 +40,8 @@ void cs_results_clear(cs_results *res)
 void cs_results_add(cs_results *dst, const cs_results *src)
 {
     size_t n = dst->nstrat * dst->nbudgets * (dst->nbins + 1);
-    for (size_t i = 0; i < n; i++) {
-        cs_cell *d = &dst->cell[i];
-        const cs_cell *s = &src->cell[i];
-        d->n += s->n;
-        d->sum += s->sum;
-        d->sumsq += s->sumsq;
-        d->calls += s->calls;
-        d->tokens += s->tokens;
-        d->flops += s->flops;
-    }
+    for (size_t i = 0; i < n; i++)
+        cs_cell_add(&dst->cell[i], &src->cell[i]);
 }
 
 /* Normal interval from the sample variance, clipped to [0, 1]: scores are bounded and, with

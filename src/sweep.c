@@ -60,16 +60,14 @@ static void run_block(worker *w, uint64_t block, cs_results *out)
             st->type->run(st, &q, &w->smp, &r, &w->scratch, ex->budgets, nb, w->score, w->rec);
             for (size_t b = 0; b < nb; b++) {
                 double x = w->score[b];
-                cs_cell *cells[2] = {cs_results_cell(out, s, b, 0), cs_results_cell(out, s, b, q.bin + 1)};
-                for (int j = 0; j < 2; j++) {
-                    cs_cell *c = cells[j];
-                    c->n += 1;
-                    c->sum += x;
-                    c->sumsq += x * x;
-                    c->calls += w->rec[b].calls;
-                    c->tokens += w->rec[b].tokens;
-                    c->flops += w->rec[b].flops;
-                }
+                /* the bin's cell only: "all" is the sum of the bins, taken once at the end */
+                cs_cell *c = cs_results_cell(out, s, b, q.bin + 1);
+                c->n += 1;
+                c->sum += x;
+                c->sumsq += x * x;
+                c->calls += w->rec[b].calls;
+                c->tokens += w->rec[b].tokens;
+                c->flops += w->rec[b].flops;
             }
         }
     }
@@ -231,6 +229,14 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
     free(tid);
     cs_population_free(pop);
     if (rc)
-        cs_error_set(err, rc, ex->file, 0, "out of memory (or cannot start threads)");
-    return rc;
+        return cs_error_set(err, rc, ex->file, 0, "out of memory (or cannot start threads)");
+    /* "all" = the bins added in bin order: fixed, so the bytes do not depend on threads */
+    for (size_t s = 0; s < res->nstrat; s++)
+        for (size_t b = 0; b < res->nbudgets; b++) {
+            cs_cell *all = cs_results_cell(res, s, b, 0);
+            memset(all, 0, sizeof *all);
+            for (size_t bin = 1; bin <= res->nbins; bin++)
+                cs_cell_add(all, cs_results_cell(res, s, b, bin));
+        }
+    return 0;
 }

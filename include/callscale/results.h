@@ -28,6 +28,16 @@ static inline cs_cell *cs_results_cell(const cs_results *res, size_t s, size_t b
     return &res->cell[(s * res->nbudgets + b) * (res->nbins + 1) + bin];
 }
 
+static inline void cs_cell_add(cs_cell *d, const cs_cell *s)
+{
+    d->n += s->n;
+    d->sum += s->sum;
+    d->sumsq += s->sumsq;
+    d->calls += s->calls;
+    d->tokens += s->tokens;
+    d->flops += s->flops;
+}
+
 /* Add every cell of src to dst (same shape). */
 void cs_results_add(cs_results *dst, const cs_results *src);
 
