@@ -232,7 +232,29 @@ static void advance(cs_samples *s, size_t target)
         const uint32_t *thr = s->thr;
         uint32_t *count = s->count;
         cs_pcg32 r = s->ans_rng;
-        if (!s->maxima) {
+        if (!s->maxima && m <= 4) {
+            /* count how many draws reach each threshold, in registers: answer j's count is then
+            ** ge[j-1] - ge[j], with no store per draw */
+            uint32_t t0 = thr[0], t1 = m > 2 ? thr[1] : UINT32_MAX, t2 = m > 3 ? thr[2] : UINT32_MAX;
+            uint32_t g0 = 0, g1 = 0, g2 = 0, n = (uint32_t)(end - s->drawn);
+            for (uint32_t i = 0; i < n; i++) {
+                uint32_t u = cs_pcg32_next(&r);
+                g0 += u >= t0;
+                g1 += u >= t1;
+                g2 += u >= t2;
+            }
+            if (m <= 2)
+                g1 = g2 = 0;
+            else if (m <= 3)
+                g2 = 0;
+            count[0] += n - g0;
+            count[1] += g0 - g1;
+            if (m > 2)
+                count[2] += g1 - g2;
+            if (m > 3)
+                count[3] += g2;
+            s->ans_rng = r;
+        } else if (!s->maxima) {
             for (size_t i = s->drawn; i < end; i++)
                 count[pick(thr, m, cs_pcg32_next(&r))]++;
             s->ans_rng = r;
