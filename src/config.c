@@ -44,12 +44,19 @@ const cs_param cs_prm_params[] = {
     {"agg", "last", CS_WORDS_ONLY, 0, "last|min|prod|mean", S(agg), "how a chain's step scores aggregate"},
     {"params", "generator", 1, 1e15, 0, "generator", S(prm_params), "PRM parameters (a score call reads the prefix)"},
 };
+const cs_param cs_revise_params[] = {
+    {"fix", "0.3", 0, 1, 0, NULL, S(fix), "chance that a revision turns a wrong answer right (times p^fix_power)"},
+    {"fix_power", "0", 0, 100, 0, NULL, S(fix_power), "0: fix is the same on every query; k > 0: fix * p^k, so hard questions are rarely fixed"},
+    {"break", "0.1", 0, 1, 0, NULL, S(rev_break), "chance that a revision turns a right answer wrong"},
+    {"stick", "0", 0, 1, 0, NULL, S(stick), "chance that a wrong answer not fixed stays the same wrong answer (else a fresh wrong one)"},
+};
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 const size_t cs_generator_nparams = NELEM(cs_generator_params);
 const size_t cs_judge_nparams = NELEM(cs_judge_params);
 const size_t cs_verifier_nparams = NELEM(cs_verifier_params);
 const size_t cs_steps_nparams = NELEM(cs_steps_params);
 const size_t cs_prm_nparams = NELEM(cs_prm_params);
+const size_t cs_revise_nparams = NELEM(cs_revise_params);
 
 /* The settings sections, in the order config.ini writes them. A component may override any of
 ** their keys; judge and generator share key names (tokens, params), so inside a component the
@@ -63,12 +70,13 @@ static const struct {
     {"generator", cs_generator_params, &cs_generator_nparams, ""},
     {"judge", cs_judge_params, &cs_judge_nparams, "judge_"},
     {"verifier", cs_verifier_params, &cs_verifier_nparams, "verifier_"},
+    {"revise", cs_revise_params, &cs_revise_nparams, ""},
     {"steps", cs_steps_params, &cs_steps_nparams, ""},
     {"prm", cs_prm_params, &cs_prm_nparams, "prm_"},
 };
 
 /* The tables from here on ([steps], [prm]) belong to stepped experiments only. */
-#define STEP_TABLES 3
+#define STEP_TABLES 4
 
 /* Index of the settings table a section holds, or -1. */
 static int settings_table(const char *section)
@@ -590,8 +598,8 @@ static int component_key(ctx *c, entry *e, cs_component *k)
             return bad(c, e, "unknown key; a population component takes weight, p_correct, wrong, "
                        "and overrides of generator (tokens, params), judge (tpr, fpr, judge_tokens, "
                        "judge_params), verifier (separation, answer_noise, sample_noise, verifier_params), "
-                       "steps (steps, steps_max, recover) or prm (prm_noise, trap, trap_score, rho, agg, "
-                       "prm_params) keys",
+                       "revise (fix, fix_power, break, stick), steps (steps, steps_max, recover) or prm "
+                       "(prm_noise, trap, trap_score, rho, agg, prm_params) keys",
                        NULL, NULL);
         return rc;
     }
@@ -717,7 +725,7 @@ static int build(ctx *c)
         }
         return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
                             "unknown section [%s]; sections are [experiment], [generator], [judge], "
-                            "[verifier], [steps], [prm], [population.NAME] and [strategy.NAME]", n);
+                            "[verifier], [revise], [steps], [prm], [population.NAME] and [strategy.NAME]", n);
     }
 
     /* Global keys, then components (which start from the final global settings). */

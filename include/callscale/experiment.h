@@ -26,6 +26,7 @@ typedef struct cs_settings {
     double separation, answer_noise, sample_noise, verifier_params;
     double steps, steps_max, recover;                     /* the step model */
     double prm_noise, trap, trap_score, rho, agg, prm_params; /* the process reward model */
+    double fix, fix_power, rev_break, stick;                  /* revisions ([revise]) */
 } cs_settings;
 
 /* How a chain's step scores aggregate (the [prm] agg key). */
@@ -36,8 +37,9 @@ extern const cs_param cs_judge_params[];
 extern const cs_param cs_verifier_params[];
 extern const cs_param cs_steps_params[];
 extern const cs_param cs_prm_params[];
+extern const cs_param cs_revise_params[];
 extern const size_t cs_generator_nparams, cs_judge_nparams, cs_verifier_nparams, cs_steps_nparams,
-    cs_prm_nparams;
+    cs_prm_nparams, cs_revise_nparams;
 
 enum cs_p_kind { CS_P_FIXED, CS_P_BETA };
 enum cs_wrong_kind { CS_WRONG_UNIFORM, CS_WRONG_DIRICHLET, CS_WRONG_ZIPF };

@@ -53,7 +53,8 @@ static const char usage[] =
     "Experiment file sections: [experiment] (name, queries, seed, budgets, answers, bins),\n"
     "[population.NAME] (weight, p_correct = P or beta(A,B), wrong = uniform | dirichlet(C) |\n"
     "zipf(S), and per-component overrides), [generator] (tokens, params), [judge] (tpr, fpr,\n"
-    "tokens, params), [verifier] (separation, answer_noise, sample_noise, params), [steps]\n"
+    "tokens, params), [verifier] (separation, answer_noise, sample_noise, params), [revise]\n"
+    "(fix, fix_power, break, stick: how a revision changes an answer), [steps]\n"
     "(steps, steps_max, recover: solutions as chains of steps, for tree search), [prm] (noise,\n"
     "trap, trap_score, rho, agg, params), [strategy.NAME] or [strategy.NAME:SETTING].\n"
     "Budgets: 1,3,5 or 1..1024 x2 or 1..31 +2. See README.md.\n";
