@@ -96,7 +96,7 @@ START_TEST(parallel_chains_are_the_parallel_strategies)
 END_TEST
 
 /* At N = 1 every selection answers with the query's first shared sample: the cells of every revise
-** setting equal vote's, in an answer-level and in a stepped experiment (where a
+** setting and of knockout equal vote's, in an answer-level and in a stepped experiment (where a
 ** PRM weight can be 0, which must not cost a lone answer its vote). */
 START_TEST(one_answer_is_the_first_sample)
 {
@@ -108,7 +108,7 @@ START_TEST(one_answer_is_the_first_sample)
                  "[population.a]\np_correct = beta(1,2)\nwrong = dirichlet(2)\n%s"
                  "[strategy.vote]\n[strategy.revise:v]\n[strategy.revise:b]\nselect = best\n"
                  "[strategy.revise:w]\nselect = weighted\n[strategy.revise:m]\nselect = majority\n"
-                 "[strategy.revise:l]\nselect = last\n",
+                 "[strategy.revise:l]\nselect = last\n[strategy.knockout]\n",
                  kinds[k]);
         cs_experiment ex;
         load_text(&ex, text);
@@ -219,7 +219,8 @@ START_TEST(revision_results_do_not_depend_on_threads)
                    "[population.b]\np_correct = beta(2,1)\nfix = 0.9\nstick = 0.2\n"
                    "[revise]\nfix = 0.4\nfix_power = 2\nbreak = 0.1\nstick = 0.8\n"
                    "[strategy.revise:v]\nratio = 2\n[strategy.revise:m]\nchains = 2\nselect = majority\n"
-                   "[strategy.revise:w]\nratio = 0.5\nselect = weighted\n");
+                   "[strategy.revise:w]\nratio = 0.5\nselect = weighted\n"
+                   "[strategy.knockout]\ncomparisons = 3\n");
     cs_results a, b;
     run_mc(&ex, &a, 1);
     run_mc(&ex, &b, 3);
