@@ -69,6 +69,21 @@ typedef struct cs_strategy {
 
 enum cs_bins_kind { CS_BINS_COMPONENTS, CS_BINS_QUANTILES };
 
+#define CS_MAX_RATIOS 16
+
+/* A larger model to weigh against test-time compute ([large_model], Snell et al. 2024): its
+** parameters and its per-call accuracy, a number or a Beta law coupled to the population's by rank
+** (a question at quantile u of the small model's p is at quantile u of the large model's), and the
+** ratios R = D_inference / D_pretrain at which to compare FLOPs. */
+typedef struct cs_large_model {
+    int line;      /* where [large_model] is, or 0: none */
+    double params;
+    int p_kind;    /* enum cs_p_kind */
+    double p, a, b;
+    double ratio[CS_MAX_RATIOS];
+    size_t nratio;
+} cs_large_model;
+
 typedef struct cs_experiment {
     char name[128];
     char file[512];
@@ -88,6 +103,7 @@ typedef struct cs_experiment {
     size_t ncomp;
     cs_strategy strat[CS_MAX_STRATEGIES];
     size_t nstrat;
+    cs_large_model large;
 } cs_experiment;
 
 /* A --set override: "section.key=value"; the section may itself hold dots (population.easy). */
