@@ -44,12 +44,19 @@ const cs_param cs_prm_params[] = {
     {"agg", "last", CS_WORDS_ONLY, 0, "last|min|prod|mean", S(agg), "how a chain's step scores aggregate"},
     {"params", "generator", 1, 1e15, 0, "generator", S(prm_params), "PRM parameters (a score call reads the prefix)"},
 };
+const cs_param cs_revise_params[] = {
+    {"fix", "0.3", 0, 1, 0, NULL, S(fix), "chance that a revision turns a wrong answer right (times p^fix_power)"},
+    {"fix_power", "0", 0, 100, 0, NULL, S(fix_power), "0: fix is the same on every query; k > 0: fix * p^k, so hard questions are rarely fixed"},
+    {"break", "0.1", 0, 1, 0, NULL, S(rev_break), "chance that a revision turns a right answer wrong"},
+    {"stick", "0", 0, 1, 0, NULL, S(stick), "chance that a wrong answer not fixed stays the same wrong answer (else a fresh wrong one)"},
+};
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 const size_t cs_generator_nparams = NELEM(cs_generator_params);
 const size_t cs_judge_nparams = NELEM(cs_judge_params);
 const size_t cs_verifier_nparams = NELEM(cs_verifier_params);
 const size_t cs_steps_nparams = NELEM(cs_steps_params);
 const size_t cs_prm_nparams = NELEM(cs_prm_params);
+const size_t cs_revise_nparams = NELEM(cs_revise_params);
 
 /* The settings sections, in the order config.ini writes them. A component may override any of
 ** their keys; judge and generator share key names (tokens, params), so inside a component the
@@ -63,12 +70,13 @@ static const struct {
     {"generator", cs_generator_params, &cs_generator_nparams, ""},
     {"judge", cs_judge_params, &cs_judge_nparams, "judge_"},
     {"verifier", cs_verifier_params, &cs_verifier_nparams, "verifier_"},
+    {"revise", cs_revise_params, &cs_revise_nparams, ""},
     {"steps", cs_steps_params, &cs_steps_nparams, ""},
     {"prm", cs_prm_params, &cs_prm_nparams, "prm_"},
 };
 
 /* The tables from here on ([steps], [prm]) belong to stepped experiments only. */
-#define STEP_TABLES 3
+#define STEP_TABLES 4
 
 /* Index of the settings table a section holds, or -1. */
 static int settings_table(const char *section)
@@ -552,10 +560,32 @@ static int experiment_key(ctx *c, entry *e)
     return 0;
 }
 
+/* p_correct = P or beta(A,B), for a component or the larger model. */
+static int p_correct(ctx *c, entry *e, int *kind, double *p, double *a, double *b)
+{
+    const char *v = e->value;
+    char *end;
+    double x = strtod(v, &end), y;
+    if (end != v && *end == '\0') {
+        if (!(x >= 0 && x <= 1))
+            return bad(c, e, "p = %s is outside [0, 1]", v, NULL);
+        *kind = CS_P_FIXED;
+        *p = x;
+    } else if (parse_call(v, "beta", &x, &y) == 2) {
+        if (!(x > 0 && y > 0 && isfinite(x) && isfinite(y)))
+            return bad(c, e, "%s: beta(a,b) needs a > 0 and b > 0", v, NULL);
+        *kind = CS_P_BETA;
+        *a = x;
+        *b = y;
+    } else
+        return bad(c, e, "'%s' is neither a probability in [0, 1] nor beta(a,b)", v, NULL);
+    return 0;
+}
+
 static int component_key(ctx *c, entry *e, cs_component *k)
 {
     const char *v = e->value;
-    double x, y;
+    double x;
     if (strcmp(e->key, "weight") == 0) {
         char *end;
         x = strtod(v, &end);
@@ -563,21 +593,8 @@ static int component_key(ctx *c, entry *e, cs_component *k)
             return bad(c, e, "'%s' is not a weight >= 0", v, NULL);
         k->weight = x;
     } else if (strcmp(e->key, "p_correct") == 0) {
-        char *end;
-        x = strtod(v, &end);
-        if (end != v && *end == '\0') {
-            if (!(x >= 0 && x <= 1))
-                return bad(c, e, "p = %s is outside [0, 1]", v, NULL);
-            k->p_kind = CS_P_FIXED;
-            k->p = x;
-        } else if (parse_call(v, "beta", &x, &y) == 2) {
-            if (!(x > 0 && y > 0 && isfinite(x) && isfinite(y)))
-                return bad(c, e, "%s: beta(a,b) needs a > 0 and b > 0", v, NULL);
-            k->p_kind = CS_P_BETA;
-            k->a = x;
-            k->b = y;
-        } else
-            return bad(c, e, "'%s' is neither a probability in [0, 1] nor beta(a,b)", v, NULL);
+        if (p_correct(c, e, &k->p_kind, &k->p, &k->a, &k->b))
+            return CS_ERR_INPUT;
     } else if (strcmp(e->key, "wrong") == 0) {
         if (strcmp(v, "uniform") == 0)
             k->wrong_kind = CS_WRONG_UNIFORM;
@@ -599,12 +616,62 @@ static int component_key(ctx *c, entry *e, cs_component *k)
             return bad(c, e, "unknown key; a population component takes weight, p_correct, wrong, "
                        "and overrides of generator (tokens, params), judge (tpr, fpr, judge_tokens, "
                        "judge_params), verifier (separation, answer_noise, sample_noise, verifier_params), "
-                       "steps (steps, steps_max, recover) or prm (prm_noise, trap, trap_score, rho, agg, "
-                       "prm_params) keys",
+                       "revise (fix, fix_power, break, stick), steps (steps, steps_max, recover) or prm "
+                       "(prm_noise, trap, trap_score, rho, agg, prm_params) keys",
                        NULL, NULL);
         return rc;
     }
     e->used = 1;
+    return 0;
+}
+
+/* Snell et al.'s three ratios R = D_inference / D_pretrain in their comparison with a 14 times
+** larger model. */
+#define DEFAULT_RATIOS "0.16, 0.79, 22"
+
+static int parse_ratios(const char *v, cs_large_model *m)
+{
+    size_t n = 0;
+    const char *p = v;
+    for (;;) {
+        char *end;
+        double x = strtod(p, &end);
+        if (end == p || !(x > 0) || !isfinite(x) || n == CS_MAX_RATIOS)
+            return -1;
+        m->ratio[n++] = x;
+        p = end;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == '\0')
+            break;
+        if (*p++ != ',')
+            return -1;
+    }
+    m->nratio = n;
+    return 0;
+}
+
+static int large_model_key(ctx *c, entry *e)
+{
+    cs_large_model *m = &c->ex->large;
+    const char *v = e->value;
+    e->used = 1;
+    if (strcmp(e->key, "params") == 0) {
+        char *end;
+        double x = strtod(v, &end);
+        if (end == v || *end || !(x >= 1 && x <= 1e15))
+            return bad(c, e, "'%s' is not a number of parameters in [1, 1e15]", v, NULL);
+        m->params = x;
+    } else if (strcmp(e->key, "p_correct") == 0) {
+        return p_correct(c, e, &m->p_kind, &m->p, &m->a, &m->b);
+    } else if (strcmp(e->key, "ratios") == 0) {
+        if (parse_ratios(v, m))
+            return bad(c, e, "'%s' is not a list of at most 16 positive numbers R = D_inference / "
+                       "D_pretrain, e.g. 0.16, 0.79, 22", v, NULL);
+    } else {
+        e->used = 0;
+        return bad(c, e, "unknown key; [large_model] takes params, p_correct, ratios", NULL, NULL);
+    }
     return 0;
 }
 
@@ -656,6 +723,12 @@ static int build(ctx *c)
         }
         if (strcmp(n, "experiment") == 0 || settings_table(n) >= 0)
             continue;
+        if (strcmp(n, "large_model") == 0) {
+            ex->large.line = s->line;
+            ex->large.p_kind = -1; /* p_correct is needed */
+            (void)parse_ratios(DEFAULT_RATIOS, &ex->large);
+            continue;
+        }
         if (strncmp(n, "population.", 11) == 0) {
             if (!is_name(n + 11) || strlen(n + 11) >= CS_NAME_MAX)
                 return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
@@ -726,7 +799,8 @@ static int build(ctx *c)
         }
         return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
                             "unknown section [%s]; sections are [experiment], [generator], [judge], "
-                            "[verifier], [steps], [prm], [population.NAME] and [strategy.NAME]", n);
+                            "[verifier], [revise], [steps], [prm], [population.NAME], [strategy.NAME] and "
+                            "[large_model]", n);
     }
 
     /* Global keys, then components (which start from the final global settings). */
@@ -737,6 +811,9 @@ static int build(ctx *c)
                                 "%s: key before any [section]", e->key);
         if (strcmp(e->section, "experiment") == 0) {
             if (experiment_key(c, e))
+                return CS_ERR_INPUT;
+        } else if (strcmp(e->section, "large_model") == 0) {
+            if (large_model_key(c, e))
                 return CS_ERR_INPUT;
         } else if (settings_table(e->section) >= 0) {
             int rc = apply_setting(c, e, &ex->global, 0, NULL);
@@ -808,6 +885,14 @@ static int build(ctx *c)
                                 "[steps] steps_max = %g is below steps = %g%s%s", ex->comp[k].set.steps_max,
                                 ex->comp[k].set.steps, ex->ncomp > 1 ? " for component " : "",
                                 ex->ncomp > 1 ? ex->comp[k].name : "");
+    if (ex->large.line && !(ex->large.params > 0))
+        return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->large.line,
+                            "[large_model] params: the larger model's parameters are needed (e.g. "
+                            "params = 9.8e10)");
+    if (ex->large.line && ex->large.p_kind < 0)
+        return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->large.line,
+                            "[large_model] p_correct: the larger model's per-call accuracy is needed "
+                            "(a number or beta(a,b))");
     for (size_t k = 0; k < ex->ncomp; k++) {
         cs_component *cp = &ex->comp[k];
         if (cp->wrong_kind == CS_WRONG_ZIPF && ex->answers == 0 && !(cp->wrong_param > 1))
@@ -995,6 +1080,18 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
         for (int t = 0; t < (int)NELEM(settings_tables); t++)
             if (ex->stepped || t < STEP_TABLES)
                 write_settings(f, &c->set, &ex->global, t, 1, c->overridden);
+    }
+    if (ex->large.line) {
+        const cs_large_model *m = &ex->large;
+        fprintf(f, "\n[large_model]\nparams = %.15g\n", m->params);
+        if (m->p_kind == CS_P_FIXED)
+            fprintf(f, "p_correct = %.15g\n", m->p);
+        else
+            fprintf(f, "p_correct = beta(%.15g,%.15g)\n", m->a, m->b);
+        fprintf(f, "ratios = ");
+        for (size_t i = 0; i < m->nratio; i++)
+            fprintf(f, "%s%.15g", i ? ", " : "", m->ratio[i]);
+        fprintf(f, "\n");
     }
     for (size_t s = 0; s < ex->nstrat; s++) {
         const cs_strategy *st = &ex->strat[s];

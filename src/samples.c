@@ -15,7 +15,7 @@
 /* Drawing in chunks keeps the inner sampling loop long without drawing far past what is asked. */
 #define CHUNK 256
 
-int cs_samples_init(cs_samples *s, const cs_experiment *ex)
+int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
 {
     memset(s, 0, sizeof *s);
     s->budgets = ex->budgets;
@@ -23,7 +23,7 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex)
     s->cap = ex->budgets[ex->nbudgets - 1];
     s->slots = cs_population_max_answers(ex);
     s->stepped = ex->stepped;
-    s->sequence = ex->stepped;
+    s->sequence = ex->stepped || sequence;
     s->sampler = ex->sampler;
     for (size_t i = 0; i < ex->nstrat; i++) {
         int d = ex->strat[i].type->draws;

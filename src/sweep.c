@@ -146,7 +146,7 @@ static int worker_init(worker *w, shared *sh)
             work = need > work ? need : work;
         }
     w->scratch.work = aligned_alloc(16, (work + 15) / 16 * 16);
-    int smp = cs_samples_init(&w->smp, ex);
+    int smp = cs_samples_init(&w->smp, ex, 0);
     if (!w->rng || !w->pi || !w->cum || !w->score || smp || !w->scratch.count || !w->scratch.sum ||
         !w->scratch.work || !w->rec) {
         worker_free(w);

@@ -26,6 +26,7 @@ typedef struct cs_settings {
     double separation, answer_noise, sample_noise, verifier_params;
     double steps, steps_max, recover;                     /* the step model */
     double prm_noise, trap, trap_score, rho, agg, prm_params; /* the process reward model */
+    double fix, fix_power, rev_break, stick;                  /* revisions ([revise]) */
 } cs_settings;
 
 /* How a chain's step scores aggregate (the [prm] agg key). */
@@ -36,8 +37,9 @@ extern const cs_param cs_judge_params[];
 extern const cs_param cs_verifier_params[];
 extern const cs_param cs_steps_params[];
 extern const cs_param cs_prm_params[];
+extern const cs_param cs_revise_params[];
 extern const size_t cs_generator_nparams, cs_judge_nparams, cs_verifier_nparams, cs_steps_nparams,
-    cs_prm_nparams;
+    cs_prm_nparams, cs_revise_nparams;
 
 enum cs_p_kind { CS_P_FIXED, CS_P_BETA };
 enum cs_wrong_kind { CS_WRONG_UNIFORM, CS_WRONG_DIRICHLET, CS_WRONG_ZIPF };
@@ -71,6 +73,21 @@ enum cs_bins_kind { CS_BINS_COMPONENTS, CS_BINS_QUANTILES };
 ** read); the other two force one path everywhere it is possible, to compare them. */
 enum cs_sampler { CS_SAMPLER_AUTO, CS_SAMPLER_PER_SAMPLE, CS_SAMPLER_MULTINOMIAL };
 
+#define CS_MAX_RATIOS 16
+
+/* A larger model to weigh against test-time compute ([large_model], Snell et al. 2024): its
+** parameters and its per-call accuracy, a number or a Beta law coupled to the population's by rank
+** (a question at quantile u of the small model's p is at quantile u of the large model's), and the
+** ratios R = D_inference / D_pretrain at which to compare FLOPs. */
+typedef struct cs_large_model {
+    int line;      /* where [large_model] is, or 0: none */
+    double params;
+    int p_kind;    /* enum cs_p_kind */
+    double p, a, b;
+    double ratio[CS_MAX_RATIOS];
+    size_t nratio;
+} cs_large_model;
+
 typedef struct cs_experiment {
     char name[128];
     char file[512];
@@ -91,6 +108,7 @@ typedef struct cs_experiment {
     size_t ncomp;
     cs_strategy strat[CS_MAX_STRATEGIES];
     size_t nstrat;
+    cs_large_model large;
 } cs_experiment;
 
 /* A --set override: "section.key=value"; the section may itself hold dots (population.easy). */

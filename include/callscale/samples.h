@@ -64,8 +64,9 @@ typedef struct cs_samples {
     gsl_rng *score_rng; /* PCG32 behind GSL's Gaussian sampler */
 } cs_samples;
 
-/* Set up for ex's queries: what its strategies read decides how samples are drawn. */
-int cs_samples_init(cs_samples *s, const cs_experiment *ex);
+/* Set up for ex's queries: what its strategies read decides how samples are drawn; `sequence`
+** keeps them one by one whatever the strategies read (for a caller that reads them itself). */
+int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence);
 void cs_samples_free(cs_samples *s);
 
 /* Start query q (whose streams derive from seed and q->index). */

@@ -3,6 +3,7 @@
 ** "callscale: FILE:LINE: message" and decides the exit status.
 */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include "callscale/experiment.h"
 #include "callscale/explain.h"
 #include "callscale/plot.h"
+
+#include "callscale/optimize.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 
@@ -54,6 +57,15 @@ static const char usage[] =
     "        their data stay in DIR to edit and run again. --size: pixels, points for pdf\n"
     "        (default 1000x700, pdf 252x176). --exact: EXACTDIR's exact curves (callscale exact)\n"
     "        drawn as lines over DIR's Monte Carlo points and bands.\n"
+
+    "  optimize EXPERIMENT.ini [-o DIR] [-j THREADS] [--seed N] [--set ...] [-q]\n"
+    "           [--predictor K] [--baseline STRATEGY[:SETTING]]\n"
+    "        The compute-optimal planner: per budget and difficulty bin, the best strategy\n"
+    "        setting of the file, chosen on half the queries and scored on the other half, by\n"
+    "        oracle bins (true p) and by bins of the mean verifier score of each query's first K\n"
+    "        samples (default 4). Writes DIR/frontier.csv (default DIR: runs/NAME-optimize), and\n"
+    "        DIR/exchange.csv with a [large_model]; prints how many times fewer samples than the\n"
+    "        baseline (best_of_n, else weighted_vote) the frontier needs at the largest budget.\n"
     "  list  Every strategy with its parameters, defaults and budget unit.\n"
     "  --help, --version\n"
     "\n"
@@ -64,9 +76,11 @@ static const char usage[] =
     "Experiment file sections: [experiment] (name, queries, seed, budgets, answers, bins),\n"
     "[population.NAME] (weight, p_correct = P or beta(A,B), wrong = uniform | dirichlet(C) |\n"
     "zipf(S), and per-component overrides), [generator] (tokens, params), [judge] (tpr, fpr,\n"
-    "tokens, params), [verifier] (separation, answer_noise, sample_noise, params), [steps]\n"
+    "tokens, params), [verifier] (separation, answer_noise, sample_noise, params), [revise]\n"
+    "(fix, fix_power, break, stick: how a revision changes an answer), [steps]\n"
     "(steps, steps_max, recover: solutions as chains of steps, for tree search), [prm] (noise,\n"
-    "trap, trap_score, rho, agg, params), [strategy.NAME] or [strategy.NAME:SETTING].\n"
+    "trap, trap_score, rho, agg, params), [strategy.NAME] or [strategy.NAME:SETTING],\n"
+    "[large_model] (params, p_correct, ratios: a larger model for optimize to weigh against).\n"
     "Budgets: 1,3,5 or 1..1024 x2 or 1..31 +2. See README.md.\n";
 
 static int error_out(const cs_error *e)
@@ -466,6 +480,119 @@ static int cmd_plot(int argc, char **argv)
     return rc;
 }
 
+/* optimize's own options, taken out of argv before the common ones are parsed. */
+static int optimize_options(int *argc, char **argv, cs_optimize_options *opt, const char **baseline)
+{
+    int n = 0;
+    for (int i = 0; i < *argc; i++) {
+        const char *a = argv[i], *val = i + 1 < *argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--predictor") == 0) {
+            char *end;
+            long k = val ? strtol(val, &end, 10) : 0;
+            if (!val || *end || k < 1 || k > 1000000)
+                return usage_error("--predictor needs a number of samples >= 1, not '%s'",
+                                   val ? val : "");
+            opt->predictor = (size_t)k;
+            i++;
+        } else if (strcmp(a, "--baseline") == 0) {
+            if (!val)
+                return usage_error("%s needs STRATEGY or STRATEGY:SETTING", a);
+            *baseline = val;
+            i++;
+        } else {
+            argv[n++] = argv[i];
+        }
+    }
+    *argc = n;
+    return 0;
+}
+
+static long find_setting(const cs_experiment *ex, const char *spec)
+{
+    const char *colon = strchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+    for (size_t s = 0; s < ex->nstrat; s++)
+        if (strlen(ex->strat[s].type->name) == len && strncmp(ex->strat[s].type->name, spec, len) == 0 &&
+            (!colon || strcmp(ex->strat[s].label, colon + 1) == 0))
+            return (long)s;
+    return -1;
+}
+
+static int cmd_optimize(int argc, char **argv)
+{
+    cs_optimize_options opt = {0, CS_OPTIMIZE_PREDICTOR, -1};
+    const char *baseline = NULL;
+    options o;
+    int rc = optimize_options(&argc, argv, &opt, &baseline);
+    if (rc)
+        return rc;
+    rc = parse_options(argc, argv, &o, 1);
+    cs_experiment ex;
+    if (!rc)
+        rc = load(&o, &ex);
+    if (rc) {
+        free(o.sets);
+        return rc;
+    }
+    opt.threads = o.threads;
+    if (baseline && (opt.baseline = find_setting(&ex, baseline)) < 0) {
+        fprintf(stderr, "callscale: %s: --baseline %s: no such strategy setting in the file\n",
+                ex.file, baseline);
+        rc = EXIT_INPUT;
+    }
+    cs_optimize res;
+    cs_error err;
+    double start = now();
+    if (!rc && cs_optimize_run(&ex, &opt, &res, &err))
+        rc = error_out(&err);
+    else if (!rc) {
+        char dir[600], path[700];
+        if (o.outdir)
+            snprintf(dir, sizeof dir, "%s", o.outdir);
+        else
+            default_dir(&ex, "-optimize", dir, sizeof dir);
+        if (make_dirs(dir)) {
+            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
+            rc = EXIT_INPUT;
+        }
+        snprintf(path, sizeof path, "%s/frontier.csv", dir);
+        if (!rc && cs_optimize_write_csv(&ex, &res, path, &err))
+            rc = error_out(&err);
+        snprintf(path, sizeof path, "%s/exchange.csv", dir);
+        if (!rc && ex.large.line && cs_optimize_write_exchange(&ex, &res, path, &err))
+            rc = error_out(&err);
+        if (!rc) {
+            const cs_strategy *b = &ex.strat[res.baseline];
+            size_t N = ex.budgets[ex.nbudgets - 1];
+            if (isnan(res.efficiency))
+                printf("efficiency: the frontier does not reach best-of-n's accuracy at budget %zu "
+                       "(baseline %s:%s)\n", N, b->type->name, b->label);
+            else
+                printf("efficiency: %s%.1f\u00d7 fewer samples than best-of-n at budget %zu "
+                       "(baseline %s:%s; predicted bins; oracle bins %s%.1f\u00d7)\n",
+                       res.efficiency_low ? "at least " : "", res.efficiency, N, b->type->name,
+                       b->label, res.efficiency_oracle_low ? "at least " : "", res.efficiency_oracle);
+            for (size_t r = 0; ex.large.line && r < ex.large.nratio; r++) {
+                double M = ex.large.params / ex.global.gen_params;
+                double X = cs_flops_multiplier(M, ex.large.ratio[r]);
+                int inside;
+                double a = cs_optimize_at(&ex, &res, CS_BIN_ORACLE, 0, X, &inside);
+                printf("exchange: R = %g: a %.3g\u00d7 larger model costs %.2f samples per query; "
+                       "test-time compute %.4f%s vs the larger model %.4f\n", ex.large.ratio[r], M,
+                       X, a, inside ? "" : " (budget outside the file's; nearest budget)",
+                       res.large_accuracy[0]);
+            }
+            if (!o.quiet)
+                fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/frontier.csv\n",
+                        ex.name, (unsigned long long)ex.queries, now() - start, dir);
+        }
+        cs_optimize_free(&res);
+    }
+    cs_experiment_free(&ex);
+    free(o.sets);
+    return rc;
+}
+
 static int cmd_list(void)
 {
     printf("strategies (section [strategy.NAME], or [strategy.NAME:SETTING] for a second setting):\n");
@@ -513,5 +640,8 @@ int main(int argc, char **argv)
         return cmd_list();
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 2, argv + 2);
+
+    if (strcmp(cmd, "optimize") == 0)
+        return cmd_optimize(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,135 @@
+/*
+** knockout: N candidates in a single-elimination tournament, each pair compared K times by a judge
+** that prefers the right one of a right/wrong pair with probability p_comp (Chen et al. 2024b).
+*/
+#include <math.h>
+#include <gsl/gsl_randist.h>
+#include "callscale/strategy.h"
+#include "exact.h"
+
+static const cs_param knockout_params[] = {
+    {"comparisons", "1", 1, 1001, 1, NULL, 0, "K: judge calls per pair; the majority of K wins (a tie: a coin)"},
+    {"p_comp", "0.7", 0, 1, 0, NULL, 0, "chance that one comparison prefers the right answer of a right/wrong pair"},
+};
+
+/* Chance that the right answer of a right/wrong pair wins the match: more than K/2 of K
+** comparisons, or a coin toss at exactly K/2. */
+static double match_win(double K, double pc)
+{
+    unsigned k = (unsigned)K;
+    double win = 0;
+    for (unsigned j = 0; j <= k; j++) {
+        double pr = gsl_ran_binomial_pdf(j, pc, k);
+        if (2 * j > k)
+            win += pr;
+        else if (2 * j == k)
+            win += 0.5 * pr;
+    }
+    return win;
+}
+
+/* The bracket: the first ceil(n/2) candidates play off, so do the rest, and their winners meet
+** in the final. With n not a power of two some candidates get byes; there are always n - 1
+** matches in ceil(log2 n) rounds. Only whether an answer is right matters: two wrong answers (or
+** two equal ones) leave a wrong (or the same) answer whoever wins. */
+static int bracket(const uint16_t *ans, size_t n, double q, cs_pcg32 *rng)
+{
+    if (n == 1)
+        return ans[0] == 0;
+    size_t h = (n + 1) / 2;
+    int a = bracket(ans, h, q, rng), b = bracket(ans + h, n - h, q, rng);
+    if (a == b)
+        return a;
+    return cs_pcg32_uniform(rng) < q;
+}
+
+static unsigned rounds_of(size_t n)
+{
+    unsigned r = 0;
+    while (((size_t)1 << r) < n)
+        r++;
+    return r;
+}
+
+static void knockout_record(cs_record *rec, size_t N, double K, double tokens, double gen_params,
+                            double judge_tokens, double judge_params)
+{
+    cs_record_round(rec, CS_CALL_GENERATE, (double)N, tokens, gen_params);
+    if (N > 1) {
+        cs_record_round(rec, CS_CALL_COMPARE, (double)(N - 1) * K, judge_tokens, judge_params);
+        rec->rounds += rounds_of(N) - 1u;
+    }
+}
+
+static void knockout_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
+                         cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
+                         cs_record *rec)
+{
+    (void)scratch;
+    const uint16_t *ans = cs_samples_answers(smp, budgets[nb - 1]);
+    double K = s->value[0], q_win = match_win(K, s->value[1]);
+    const cs_settings *set = q->set;
+    for (size_t i = 0; i < nb; i++) {
+        score[i] = bracket(ans, budgets[i], q_win, rng) ? 1.0 : 0.0;
+        knockout_record(&rec[i], budgets[i], K, q->sample_tokens, set->gen_params,
+                        set->judge_tokens, set->judge_params);
+    }
+}
+
+/* Candidates are right independently with probability p, so a bracket of n is won by a right
+** answer with f(n) = g(f(ceil(n/2)), f(floor(n/2))), g(a, b) = ab + (a(1-b) + b(1-a)) q. The
+** halves of n and n + 1 are both in {floor(n/2), floor(n/2) + 1}, so (f(n), f(n+1)) follows
+** from (f(m), f(m+1)) with m = floor(n/2): log2 n steps. */
+static double g(double a, double b, double q)
+{
+    return a * b + (a * (1 - b) + b * (1 - a)) * q;
+}
+
+static void pair(size_t n, double p, double q, double *fn, double *fn1)
+{
+    if (n == 1) {
+        *fn = p;
+        *fn1 = g(p, p, q);
+        return;
+    }
+    double a, b; /* f(m), f(m+1) */
+    size_t m = n / 2;
+    pair(m, p, q, &a, &b);
+    if (n % 2 == 0) {
+        *fn = g(a, a, q);
+        *fn1 = g(b, a, q);
+    } else {
+        *fn = g(b, a, q);
+        *fn1 = g(b, b, q);
+    }
+}
+
+static double knockout_exact(const cs_exact_ctx *ctx, double p, size_t K)
+{
+    const cs_strategy *s = ctx->strategy;
+    double fn, fn1;
+    pair(K, p, match_win(s->value[0], s->value[1]), &fn, &fn1);
+    return fn;
+}
+
+static void knockout_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record *rec)
+{
+    (void)p;
+    const cs_settings *set = &ctx->comp->set;
+    knockout_record(rec, K, ctx->strategy->value[0], set->gen_tokens, set->gen_params,
+                    set->judge_tokens, set->judge_params);
+}
+
+const cs_strategy_type cs_strategy_knockout = {
+    .name = "knockout",
+    .unit = "candidates (N generations + (N-1) K comparisons)",
+    .help = "single-elimination tournament; each pair compared K times by a judge",
+    .source = "Chen et al. 2024b",
+    .uses = "[generator], [judge] (tokens, params of a comparison)",
+    .params = knockout_params,
+    .nparams = sizeof knockout_params / sizeof knockout_params[0],
+    .run = knockout_run,
+    .exact = knockout_exact,
+    .cost = knockout_cost,
+    .cost_fixed = 1,
+};

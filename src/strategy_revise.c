@@ -1,0 +1,259 @@
+/*
+** revise: sequential revisions (Snell et al. 2024). N answers as C parallel chains of about N/C
+** answers each; each revision fixes a wrong answer or breaks a right one ([revise]), and `select`
+** picks one answer among all N.
+*/
+#include <math.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "callscale/strategy.h"
+
+enum { SELECT_VERIFIER, SELECT_BEST, SELECT_WEIGHTED, SELECT_MAJORITY, SELECT_LAST };
+
+static const cs_param revise_params[] = {
+    {"chains", "ratio", 1, 1e9, 1, "ratio", 0,
+     "C parallel chains of N/C answers each (the first N mod C one longer); 'ratio': C from ratio"},
+    {"ratio", "1", 1e-9, 1e9, 0, NULL, 0,
+     "sequential:parallel ratio r = chain length / chains: C = round(sqrt(N / r)), in [1, N]"},
+    {"select", "verifier", CS_WORDS_ONLY, 0, "verifier|best|weighted|majority|last", 0,
+     "verifier: each chain's best-scored answer, then a weighted vote across chains; best: the "
+     "best-scored of all N; weighted: weighted vote over all N; majority: plurality over all N; "
+     "last: each chain's last answer, weighted vote across chains"},
+};
+
+/* Chains at budget N. */
+static size_t n_chains(const cs_strategy *s, size_t N)
+{
+    double c = cs_param_word(s->value[0]) == 0 ? floor(sqrt((double)N / s->value[1]) + 0.5)
+                                               : s->value[0];
+    return c < 1 ? 1 : c > (double)N ? N : (size_t)c;
+}
+
+/* One chain's randomness and its current answer. A novel answer (open answer space) is a new
+** answer that only this chain holds: it repeats only while the chain sticks to it, so its
+** occurrences form one run, and `run` counts runs. */
+typedef struct chain {
+    cs_pcg32 r;
+    const cs_query *q;
+    const double *bias; /* the verifier's bias per answer of q */
+    double fix, brk, stick;
+    long ans;
+    double run_bias; /* the verifier's bias of the current novel answer */
+    unsigned long run;
+} chain;
+
+static double gaussian(cs_pcg32 *r, double sd)
+{
+    if (sd <= 0)
+        return 0;
+    gsl_rng g = {cs_rng_pcg32, r}; /* GSL's ziggurat drawing straight from the chain's stream */
+    return gsl_ran_gaussian_ziggurat(&g, sd);
+}
+
+/* A wrong answer from pi's wrong part, as a fresh wrong attempt would give. */
+static void wrong_answer(chain *c)
+{
+    const cs_query *q = c->q;
+    double u = q->p + (1 - q->p) * cs_pcg32_uniform(&c->r);
+    size_t j = 1;
+    while (j + 1 < q->nans && u >= q->cum[j])
+        j++;
+    c->ans = (long)j;
+    if (c->ans == q->novel) {
+        c->run++;
+        c->run_bias = q->prm ? 0 : gaussian(&c->r, q->set->answer_noise);
+    }
+}
+
+/* One revision of the chain's answer: right stays right unless it breaks; wrong turns right with
+** chance fix, else sticks to the same wrong answer or becomes a fresh wrong one. */
+static void revise_once(chain *c)
+{
+    double u = cs_pcg32_uniform(&c->r);
+    if (c->ans == 0) {
+        if (u < c->brk)
+            wrong_answer(c);
+    } else if (u < c->fix) {
+        c->ans = 0;
+    } else if (c->stick < 1 && cs_pcg32_uniform(&c->r) >= c->stick) {
+        wrong_answer(c);
+    }
+}
+
+/* The score of the chain's current answer: the reward model's separation [right] + the answer's
+** bias + sample noise; in a stepped experiment the PRM's final value (1 right, 0 wrong) + noise,
+** as it scores a finished chain. */
+static double score_now(chain *c)
+{
+    const cs_settings *set = c->q->set;
+    if (c->q->prm)
+        return (c->ans == 0 ? 1.0 : 0.0) + gaussian(&c->r, set->prm_noise);
+    double b = c->ans == c->q->novel ? c->run_bias : c->bias[c->ans];
+    return (c->ans == 0 ? set->separation : 0) + b + gaussian(&c->r, set->sample_noise);
+}
+
+/* Running totals of one vote over answers (counts or weights; a PRM weight may be 0, so an
+** answer's presence is kept apart from its total), with novel answers apart: each novel run is an
+** answer of its own. */
+typedef struct poll {
+    double *sum;         /* per answer of q */
+    uint32_t *seen;      /* per answer of q: has a vote */
+    double novel_top;    /* largest total of a novel answer, -inf when none */
+    unsigned novel_ntop; /* novel answers holding it */
+} poll;
+
+static void poll_reset(poll *v, cs_scratch *scratch, size_t nans)
+{
+    v->sum = scratch->sum;
+    v->seen = scratch->count;
+    memset(v->sum, 0, nans * sizeof *v->sum);
+    memset(v->seen, 0, nans * sizeof *v->seen);
+    v->novel_top = -INFINITY;
+    v->novel_ntop = 0;
+}
+
+static void poll_add(poll *v, long ans, double w)
+{
+    v->sum[ans] += w;
+    v->seen[ans] = 1;
+}
+
+static void poll_novel(poll *v, double total)
+{
+    if (total > v->novel_top) {
+        v->novel_top = total;
+        v->novel_ntop = 1;
+    } else if (total == v->novel_top) {
+        v->novel_ntop++;
+    }
+}
+
+/* The score of the correct answer: 1/t when it is among the t answers holding the top total. */
+static double poll_score(const poll *v, const cs_query *q)
+{
+    double top = v->novel_top;
+    unsigned ntop = v->novel_ntop;
+    for (size_t a = 0; a < q->nans; a++) {
+        if ((long)a == q->novel || !v->seen[a])
+            continue;
+        if (v->sum[a] > top) {
+            top = v->sum[a];
+            ntop = 1;
+        } else if (v->sum[a] == top) {
+            ntop++;
+        }
+    }
+    return v->seen[0] && v->sum[0] == top ? 1.0 / ntop : 0.0;
+}
+
+/* A chain's pick (verifier, last) enters the vote across chains with its weight; a novel pick is
+** an answer of its own. */
+static void poll_pick(poll *v, const cs_query *q, long ans, double score)
+{
+    double w = cs_query_weight(q, score);
+    if (ans == q->novel)
+        poll_novel(v, w);
+    else
+        poll_add(v, ans, w);
+}
+
+static void revise_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
+                       cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
+                       cs_record *rec)
+{
+    const cs_settings *set = q->set;
+    size_t cmax = 0;
+    for (size_t i = 0; i < nb; i++) {
+        size_t c = n_chains(s, budgets[i]);
+        cmax = c > cmax ? c : cmax;
+    }
+    /* The chains' first answers are the query's shared samples (common random numbers: with one
+    ** answer per chain, select = verifier is weighted_vote and majority is vote). */
+    const double *sc = cs_samples_scores(smp, cmax);
+    const uint16_t *first = cs_samples_answers(smp, cmax);
+    int rule = cs_param_word(s->value[2]);
+    /* Chain c draws from its own stream, the same at every budget, so a longer chain continues a
+    ** shorter one and curves share their samples. */
+    uint64_t base = (uint64_t)cs_pcg32_next(rng) << 32;
+    base |= cs_pcg32_next(rng);
+    chain c;
+    c.q = q;
+    c.bias = smp->bias;
+    c.fix = set->fix * pow(q->p, set->fix_power);
+    c.brk = set->rev_break;
+    c.stick = set->stick;
+    poll v;
+    for (size_t i = 0; i < nb; i++) {
+        size_t N = budgets[i], C = n_chains(s, N), len = N / C, extra = N % C;
+        poll_reset(&v, scratch, q->nans);
+        double gbest = -INFINITY;
+        int gright = 0;
+        for (size_t k = 0; k < C; k++) {
+            size_t L = len + (k < extra ? 1 : 0);
+            cs_pcg32_seed(&c.r, base, k);
+            c.ans = first[k];
+            c.run = c.ans == q->novel ? 1 : 0;
+            /* the shared score holds the bias of a novel first answer; if the chain sticks to it,
+            ** later scores draw a bias of their own */
+            c.run_bias = c.ans == q->novel && !q->prm ? gaussian(&c.r, set->answer_noise) : 0;
+            double now = sc[k], best = now, run_total = 0;
+            long pick = c.ans;
+            unsigned long run = 0; /* the novel run run_total belongs to (0: none) */
+            for (size_t t = 0;; t++) {
+                /* fold answer t (c.ans, its score now) into the vote */
+                if (rule == SELECT_MAJORITY || rule == SELECT_WEIGHTED) {
+                    double w = rule == SELECT_MAJORITY ? 1.0 : cs_query_weight(q, now);
+                    if (c.ans != q->novel) {
+                        poll_add(&v, c.ans, w);
+                    } else {
+                        if (run != c.run) { /* a new novel answer: the previous one is complete */
+                            if (run)
+                                poll_novel(&v, run_total);
+                            run_total = 0;
+                            run = c.run;
+                        }
+                        run_total += w;
+                    }
+                } else if ((rule == SELECT_VERIFIER || rule == SELECT_BEST) && now > best) {
+                    best = now;
+                    pick = c.ans;
+                }
+                if (t + 1 == L)
+                    break;
+                revise_once(&c);
+                now = score_now(&c);
+            }
+            if ((rule == SELECT_MAJORITY || rule == SELECT_WEIGHTED) && run)
+                poll_novel(&v, run_total);
+            else if (rule == SELECT_VERIFIER)
+                poll_pick(&v, q, pick, best);
+            else if (rule == SELECT_LAST)
+                poll_pick(&v, q, c.ans, now);
+            else if (best > gbest) {
+                gbest = best;
+                gright = pick == 0;
+            }
+        }
+        score[i] = rule == SELECT_BEST ? gright : poll_score(&v, q);
+        cs_record_rounds(&rec[i], CS_CALL_GENERATE, (double)len, (double)C, q->sample_tokens,
+                         set->gen_params);
+        if (extra)
+            cs_record_round(&rec[i], CS_CALL_GENERATE, (double)extra, q->sample_tokens,
+                            set->gen_params);
+        if (rule == SELECT_VERIFIER || rule == SELECT_BEST || rule == SELECT_WEIGHTED)
+            cs_record_read(&rec[i], CS_CALL_SCORE, (double)N, q->sample_tokens, q->score_params);
+        else if (rule == SELECT_LAST)
+            cs_record_read(&rec[i], CS_CALL_SCORE, (double)C, q->sample_tokens, q->score_params);
+    }
+}
+
+const cs_strategy_type cs_strategy_revise = {
+    .name = "revise",
+    .unit = "answers (C chains of N/C revisions; each revision one call)",
+    .help = "sequential revision chains: a revision fixes a wrong answer or breaks a right one",
+    .source = "Snell et al. 2024",
+    .uses = "[generator], [verifier], [revise]",
+    .params = revise_params,
+    .nparams = sizeof revise_params / sizeof revise_params[0],
+    .run = revise_run,
+};
