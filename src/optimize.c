@@ -15,6 +15,7 @@
 #include "callscale/population.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "runner.h"
 
 /* Scores are summed in fixed point, units of 2^-32, in 64-bit integers: integer addition is
 ** associative, so per-thread tallies added in any order give the same totals, and the same bytes
@@ -39,7 +40,6 @@ typedef struct job {
     const cs_experiment *ex;
     const cs_population *pop;
     size_t nbins, k;
-    uint64_t purpose[CS_MAX_STRATEGIES];
     double *pred;     /* pass 1 output: a query's predictor */
     uint8_t *bin;     /* pass 2 input: [query][A_OWN..A_ALL] predicted bins */
     int pass;
@@ -49,11 +49,7 @@ typedef struct job {
 
 typedef struct worker {
     job *jb;
-    gsl_rng *rng;
-    double *pi, *cum, *score;
-    cs_samples smp;
-    cs_scratch scratch;
-    cs_record *rec;
+    cs_runner run;
     tally t;
 } worker;
 
@@ -84,13 +80,10 @@ static void run_query(worker *w, uint64_t i)
 {
     job *jb = w->jb;
     const cs_experiment *ex = jb->ex;
-    cs_query q;
-    q.pi = w->pi;
-    q.cum = w->cum;
-    cs_population_query(jb->pop, i, &q, w->rng);
-    cs_samples_reset(&w->smp, &q, ex->seed);
+    cs_runner *run = &w->run;
+    const cs_query *q = cs_runner_query(run, i);
     if (jb->pass == 1) {
-        const double *sc = cs_samples_scores(&w->smp, jb->k);
+        const double *sc = cs_samples_scores(&run->smp, jb->k);
         double m = 0;
         for (size_t j = 0; j < jb->k; j++)
             m += sc[j];
@@ -98,20 +91,16 @@ static void run_query(worker *w, uint64_t i)
         return;
     }
     size_t fold = i % FOLDS, nb = ex->nbudgets;
-    size_t bins[A_N] = {q.bin, jb->bin[i * 3], jb->bin[i * 3 + 1], jb->bin[i * 3 + 2]};
+    size_t bins[A_N] = {q->bin, jb->bin[i * 3], jb->bin[i * 3 + 1], jb->bin[i * 3 + 2]};
     for (size_t a = 0; a < A_N; a++)
         w->t.n[n_index(jb, fold, a, bins[a])]++;
     if (ex->large.line)
-        w->t.large[q.bin] += llround(large_p(ex, q.p) * FIXED);
+        w->t.large[q->bin] += llround(large_p(ex, q->p) * FIXED);
     for (size_t s = 0; s < ex->nstrat; s++) {
-        const cs_strategy *st = &ex->strat[s];
-        cs_pcg32 r;
-        memset(w->rec, 0, nb * sizeof *w->rec);
-        /* the stream the sweep gives this setting, so outcomes equal those of callscale run */
-        cs_rng_stream(&r, ex->seed, i, jb->purpose[s]);
-        st->type->run(st, &q, &w->smp, &r, &w->scratch, ex->budgets, nb, w->score, w->rec);
+        /* the runner gives each setting the stream the sweep gives it, so outcomes equal run's */
+        cs_runner_strategy(run, s);
         for (size_t b = 0; b < nb; b++) {
-            int64_t x = llround(w->score[b] * FIXED);
+            int64_t x = llround(run->score[b] * FIXED);
             for (size_t a = 0; a < A_N; a++)
                 w->t.sum[sum_index(jb, fold, a, bins[a], s, b)] += x;
         }
@@ -143,48 +132,21 @@ static size_t nsums(const job *jb)
 
 static void worker_free(worker *w)
 {
-    if (w->rng)
-        gsl_rng_free(w->rng);
-    free(w->pi);
-    free(w->cum);
-    free(w->score);
-    cs_samples_free(&w->smp);
-    free(w->scratch.count);
-    free(w->scratch.sum);
-    free(w->scratch.work);
-    free(w->rec);
+    cs_runner_free(&w->run);
     free(w->t.sum);
     free(w->t.n);
     free(w->t.large);
 }
 
-/* A worker's buffers, sized as the sweep sizes them. */
+/* A worker: the sweep's query runner (samples kept one by one, for the predictor) and tallies. */
 static int worker_init(worker *w, job *jb)
 {
-    const cs_experiment *ex = jb->ex;
-    size_t m = cs_population_max_answers(ex), nb = ex->nbudgets;
     memset(w, 0, sizeof *w);
     w->jb = jb;
-    w->rng = gsl_rng_alloc(cs_rng_pcg32);
-    w->pi = malloc(m * sizeof *w->pi);
-    w->cum = malloc(m * sizeof *w->cum);
-    w->score = malloc(nb * sizeof *w->score);
-    w->scratch.count = malloc(2 * m * sizeof *w->scratch.count);
-    w->scratch.sum = malloc(2 * m * sizeof *w->scratch.sum);
-    w->rec = malloc(nb * sizeof *w->rec);
-    size_t work = 16;
-    for (size_t s = 0; s < ex->nstrat; s++)
-        if (ex->strat[s].type->work_size) {
-            size_t need = ex->strat[s].type->work_size(&ex->strat[s], ex->budgets[nb - 1]);
-            work = need > work ? need : work;
-        }
-    w->scratch.work = aligned_alloc(16, (work + 15) / 16 * 16);
     w->t.sum = calloc(nsums(jb), sizeof *w->t.sum);
     w->t.n = calloc(FOLDS * A_N * jb->nbins, sizeof *w->t.n);
     w->t.large = calloc(jb->nbins, sizeof *w->t.large);
-    int smp = cs_samples_init(&w->smp, ex, 1);
-    if (!w->rng || !w->pi || !w->cum || !w->score || smp || !w->scratch.count || !w->scratch.sum ||
-        !w->scratch.work || !w->rec || !w->t.sum || !w->t.n || !w->t.large) {
+    if (cs_runner_init(&w->run, jb->ex, jb->pop, 1) || !w->t.sum || !w->t.n || !w->t.large) {
         worker_free(w);
         return CS_ERR_NOMEM;
     }
@@ -447,11 +409,6 @@ int cs_optimize_run(const cs_experiment *ex, const cs_optimize_options *opt, cs_
     jb.nbins = nbins;
     jb.k = opt->predictor;
     jb.nblocks = (ex->queries + CS_SWEEP_BLOCK - 1) / CS_SWEEP_BLOCK;
-    for (size_t s = 0; s < ex->nstrat; s++) {
-        char name[2 * CS_NAME_MAX + 2];
-        snprintf(name, sizeof name, "%s:%s", ex->strat[s].type->name, ex->strat[s].label);
-        jb.purpose[s] = cs_rng_hash(name);
-    }
     int threads = opt->threads;
     if (threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -8,6 +8,7 @@
 #include "callscale/population.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "runner.h"
 
 /* Completed blocks may wait this many blocks per thread for an earlier one to be added. */
 #define WINDOW_PER_THREAD 4
@@ -20,7 +21,6 @@ typedef struct shared {
     cs_results *slot;
     unsigned char *ready;
     cs_results *total;
-    uint64_t purpose[CS_MAX_STRATEGIES];
     cs_progress_fn progress;
     void *pdata;
     pthread_mutex_t lock;
@@ -30,12 +30,7 @@ typedef struct shared {
 
 typedef struct worker {
     shared *sh;
-    gsl_rng *rng;
-    double *pi, *cum, *score;
-    cs_samples smp;
-    cs_scratch scratch;
-    cs_record *rec;
-    int nomem;
+    cs_runner run;
 } worker;
 
 static void run_block(worker *w, uint64_t block, cs_results *out)
@@ -46,28 +41,21 @@ static void run_block(worker *w, uint64_t block, cs_results *out)
     uint64_t first = block * CS_SWEEP_BLOCK, last = first + CS_SWEEP_BLOCK;
     if (last > ex->queries)
         last = ex->queries;
-    cs_query q;
-    q.pi = w->pi;
-    q.cum = w->cum;
+    cs_runner *run = &w->run;
     for (uint64_t i = first; i < last; i++) {
-        cs_population_query(sh->pop, i, &q, w->rng);
-        cs_samples_reset(&w->smp, &q, ex->seed);
+        const cs_query *q = cs_runner_query(run, i);
         for (size_t s = 0; s < ex->nstrat; s++) {
-            const cs_strategy *st = &ex->strat[s];
-            cs_pcg32 r;
-            memset(w->rec, 0, nb * sizeof *w->rec);
-            cs_rng_stream(&r, ex->seed, i, sh->purpose[s]);
-            st->type->run(st, &q, &w->smp, &r, &w->scratch, ex->budgets, nb, w->score, w->rec);
+            cs_runner_strategy(run, s);
             for (size_t b = 0; b < nb; b++) {
-                double x = w->score[b];
+                double x = run->score[b];
                 /* the bin's cell only: "all" is the sum of the bins, taken once at the end */
-                cs_cell *c = cs_results_cell(out, s, b, q.bin + 1);
+                cs_cell *c = cs_results_cell(out, s, b, q->bin + 1);
                 c->n += 1;
                 c->sum += x;
                 c->sumsq += x * x;
-                c->calls += w->rec[b].calls;
-                c->tokens += w->rec[b].tokens;
-                c->flops += w->rec[b].flops;
+                c->calls += run->rec[b].calls;
+                c->tokens += run->rec[b].tokens;
+                c->flops += run->rec[b].flops;
             }
         }
     }
@@ -112,49 +100,6 @@ static void *work(void *arg)
     }
 }
 
-static void worker_free(worker *w)
-{
-    if (w->rng)
-        gsl_rng_free(w->rng);
-    free(w->pi);
-    free(w->cum);
-    free(w->score);
-    cs_samples_free(&w->smp);
-    free(w->scratch.count);
-    free(w->scratch.sum);
-    free(w->scratch.work);
-    free(w->rec);
-}
-
-static int worker_init(worker *w, shared *sh)
-{
-    const cs_experiment *ex = sh->ex;
-    size_t m = cs_population_max_answers(ex), nb = ex->nbudgets;
-    memset(w, 0, sizeof *w);
-    w->sh = sh;
-    w->rng = gsl_rng_alloc(cs_rng_pcg32);
-    w->pi = malloc(m * sizeof *w->pi);
-    w->cum = malloc(m * sizeof *w->cum);
-    w->score = malloc(nb * sizeof *w->score);
-    w->scratch.count = malloc(2 * m * sizeof *w->scratch.count);
-    w->scratch.sum = malloc(2 * m * sizeof *w->scratch.sum);
-    w->rec = malloc(nb * sizeof *w->rec);
-    size_t work = 16;
-    for (size_t s = 0; s < ex->nstrat; s++)
-        if (ex->strat[s].type->work_size) {
-            size_t need = ex->strat[s].type->work_size(&ex->strat[s], ex->budgets[nb - 1]);
-            work = need > work ? need : work;
-        }
-    w->scratch.work = aligned_alloc(16, (work + 15) / 16 * 16);
-    int smp = cs_samples_init(&w->smp, ex, 0);
-    if (!w->rng || !w->pi || !w->cum || !w->score || smp || !w->scratch.count || !w->scratch.sum ||
-        !w->scratch.work || !w->rec) {
-        worker_free(w);
-        return CS_ERR_NOMEM;
-    }
-    return 0;
-}
-
 int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, void *pdata,
                  cs_results *res, cs_error *err)
 {
@@ -172,11 +117,6 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
     sh.total = res;
     sh.progress = progress;
     sh.pdata = pdata;
-    for (size_t s = 0; s < ex->nstrat; s++) {
-        char name[2 * CS_NAME_MAX + 2];
-        snprintf(name, sizeof name, "%s:%s", ex->strat[s].type->name, ex->strat[s].label);
-        sh.purpose[s] = cs_rng_hash(name);
-    }
     cs_results_clear(res);
     res->exact = 0;
     int rc = 0;
@@ -197,12 +137,13 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
         pthread_mutex_init(&sh.lock, NULL);
         pthread_cond_init(&sh.cond, NULL);
         for (int t = 0; t < threads; t++) {
-            if (worker_init(&w[t], &sh)) {
+            w[t].sh = &sh;
+            if (cs_runner_init(&w[t].run, ex, pop, 0)) {
                 rc = CS_ERR_NOMEM;
                 break;
             }
             if (pthread_create(&tid[t], NULL, work, &w[t])) {
-                worker_free(&w[t]);
+                cs_runner_free(&w[t].run);
                 rc = CS_ERR_NOMEM;
                 break;
             }
@@ -216,7 +157,7 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
         }
         for (int t = 0; t < started; t++) {
             pthread_join(tid[t], NULL);
-            worker_free(&w[t]);
+            cs_runner_free(&w[t].run);
         }
         pthread_mutex_destroy(&sh.lock);
         pthread_cond_destroy(&sh.cond);

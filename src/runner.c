@@ -1,0 +1,75 @@
+/*
+** The query runner: a query's draw, its shared samples, and each strategy on its own stream.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runner.h"
+
+void cs_runner_free(cs_runner *r)
+{
+    if (r->rng)
+        gsl_rng_free(r->rng);
+    free(r->pi);
+    free(r->cum);
+    free(r->score);
+    cs_samples_free(&r->smp);
+    free(r->scratch.count);
+    free(r->scratch.sum);
+    free(r->scratch.work);
+    free(r->rec);
+    memset(r, 0, sizeof *r);
+}
+
+int cs_runner_init(cs_runner *r, const cs_experiment *ex, const cs_population *pop, int sequence)
+{
+    size_t m = cs_population_max_answers(ex), nb = ex->nbudgets, kmax = ex->budgets[nb - 1];
+    memset(r, 0, sizeof *r);
+    r->ex = ex;
+    r->pop = pop;
+    size_t work = 16;
+    for (size_t s = 0; s < ex->nstrat; s++) {
+        /* a setting's stream follows its name, not its place in the file */
+        char name[2 * CS_NAME_MAX + 2];
+        snprintf(name, sizeof name, "%s:%s", ex->strat[s].type->name, ex->strat[s].label);
+        r->purpose[s] = cs_rng_hash(name);
+        if (ex->strat[s].type->work_size) {
+            size_t need = ex->strat[s].type->work_size(&ex->strat[s], kmax);
+            work = need > work ? need : work;
+        }
+    }
+    r->rng = gsl_rng_alloc(cs_rng_pcg32);
+    r->pi = malloc(m * sizeof *r->pi);
+    r->cum = malloc(m * sizeof *r->cum);
+    r->score = malloc(nb * sizeof *r->score);
+    r->rec = malloc(nb * sizeof *r->rec);
+    r->scratch.count = malloc(2 * m * sizeof *r->scratch.count);
+    r->scratch.sum = malloc(2 * m * sizeof *r->scratch.sum);
+    r->scratch.work = aligned_alloc(16, (work + 15) / 16 * 16);
+    int smp = cs_samples_init(&r->smp, ex, sequence);
+    if (!r->rng || !r->pi || !r->cum || !r->score || !r->rec || !r->scratch.count ||
+        !r->scratch.sum || !r->scratch.work || smp) {
+        cs_runner_free(r);
+        return CS_ERR_NOMEM;
+    }
+    r->q.pi = r->pi;
+    r->q.cum = r->cum;
+    return 0;
+}
+
+const cs_query *cs_runner_query(cs_runner *r, uint64_t i)
+{
+    cs_population_query(r->pop, i, &r->q, r->rng);
+    cs_samples_reset(&r->smp, &r->q, r->ex->seed);
+    return &r->q;
+}
+
+void cs_runner_strategy(cs_runner *r, size_t s)
+{
+    const cs_experiment *ex = r->ex;
+    const cs_strategy *st = &ex->strat[s];
+    cs_pcg32 g;
+    memset(r->rec, 0, ex->nbudgets * sizeof *r->rec);
+    cs_rng_stream(&g, ex->seed, r->q.index, r->purpose[s]);
+    st->type->run(st, &r->q, &r->smp, &g, &r->scratch, ex->budgets, ex->nbudgets, r->score, r->rec);
+}
