@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <gsl/gsl_cdf.h>
 #include "callscale/optimize.h"
+#include "callscale/outfile.h"
 #include "callscale/population.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
@@ -496,23 +497,11 @@ static int write_atomic(const char *path, cs_error *err,
                         void (*body)(FILE *, const cs_experiment *, const cs_optimize *),
                         const cs_experiment *ex, const cs_optimize *o)
 {
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return cs_error_set(err, CS_ERR_IO, path, 0, "cannot write: %s", strerror(errno));
-    body(f, ex, o);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        remove(tmp);
-        return cs_error_set(err, CS_ERR_IO, path, 0, "write failed: %s", strerror(errno));
-    }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        return cs_error_set(err, CS_ERR_IO, path, 0, "cannot rename into place: %s", strerror(e));
-    }
-    return 0;
+    cs_outfile out;
+    if (cs_outfile_open(&out, NULL, path, err))
+        return CS_ERR_IO;
+    body(out.f, ex, o);
+    return cs_outfile_close(&out, err);
 }
 
 static const char *const binning_prefix[CS_BINNINGS] = {"", "oracle:", "predicted:"};

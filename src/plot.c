@@ -15,6 +15,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_zeta.h>
 #include "callscale/explain.h"
+#include "callscale/outfile.h"
 #include "callscale/plot.h"
 #include "callscale/population.h"
 #include "callscale/results.h"
@@ -91,44 +92,6 @@ void cs_plot_script_name(int fig, char *buf, size_t n)
     snprintf(buf, n, "%s.gp", cs_plot_figure_name(fig));
 }
 
-/* ---- files written whole: a temporary name, renamed into place ------------------------------ */
-
-typedef struct outfile {
-    char path[1100], tmp[1200];
-    FILE *f;
-} outfile;
-
-static int out_open(outfile *o, const char *dir, const char *name, cs_error *err)
-{
-    snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
-    o->f = fopen(o->tmp, "w");
-    if (!o->f)
-        return cs_error_set(err, CS_ERR_IO, o->path, 0, "cannot write: %s", strerror(errno));
-    return 0;
-}
-
-static int out_close(outfile *o, cs_error *err)
-{
-    int bad = ferror(o->f);
-    if (fclose(o->f) != 0 || bad) {
-        remove(o->tmp);
-        return cs_error_set(err, CS_ERR_IO, o->path, 0, "write failed: %s", strerror(errno));
-    }
-    if (rename(o->tmp, o->path) != 0) {
-        int e = errno;
-        remove(o->tmp);
-        return cs_error_set(err, CS_ERR_IO, o->path, 0, "cannot rename into place: %s", strerror(e));
-    }
-    return 0;
-}
-
-static void out_abandon(outfile *o)
-{
-    if (o->f)
-        fclose(o->f);
-    remove(o->tmp);
-}
 
 /* A gnuplot string in single quotes, where only a quote needs escaping (doubled). */
 static void gp_string(FILE *f, const char *s)
@@ -385,8 +348,8 @@ static int layout_make(const table *t, layout *l, cs_error *err)
 static int write_curves(const char *dir, const char *name, const table *t, const layout *l,
                         const char *source, cs_error *err)
 {
-    outfile o;
-    if (out_open(&o, dir, name, err))
+    cs_outfile o;
+    if (cs_outfile_open(&o, dir, name, err))
         return CS_ERR_IO;
     fprintf(o.f, "# %s curves from %s, one block per (strategy setting, bin), 'all' first.\n"
                  "# Columns: budget accuracy ci_low ci_high calls tokens flops (means per query).\n",
@@ -396,7 +359,7 @@ static int write_curves(const char *dir, const char *name, const table *t, const
         for (size_t b = 0; b <= l->nbins; b++, index++) {
             const curve *c = table_find(t, l->strat[s]->strategy, l->strat[s]->setting, l->bin[b]);
             if (!c) {
-                out_abandon(&o);
+                cs_outfile_abandon(&o);
                 return cs_error_set(err, CS_ERR_INPUT, t->path, 0,
                                     "no curve for strategy %s, setting %s, bin %s: was it made "
                                     "from the same experiment?",
@@ -410,7 +373,7 @@ static int write_curves(const char *dir, const char *name, const table *t, const
                         p->lo, p->hi, p->calls, p->tokens, p->flops);
             }
         }
-    return out_close(&o, err);
+    return cs_outfile_close(&o, err);
 }
 
 /* What the cost figure puts on its log axis: tokens per query, or calls when some budget spends
@@ -571,8 +534,8 @@ static double component_pstar(const cs_experiment *ex, const cs_population *pop,
 
 static int write_population(const char *dir, const cs_experiment *ex, cs_error *err)
 {
-    outfile o;
-    if (out_open(&o, dir, "population.dat", err))
+    cs_outfile o;
+    if (cs_outfile_open(&o, dir, "population.dat", err))
         return CS_ERR_IO;
     fprintf(o.f, "# Per-call accuracy p across the queries of %s, one block per component.\n"
                  "# Columns: p (bar centre), share of all queries with p in that bar of width %g.\n",
@@ -594,7 +557,7 @@ static int write_population(const char *dir, const cs_experiment *ex, cs_error *
             }
         }
     }
-    return out_close(&o, err);
+    return cs_outfile_close(&o, err);
 }
 
 /* The population figure's variables: component titles with their easy share, the thresholds,
@@ -752,8 +715,8 @@ static int write_script(const char *dir, int fig, const cs_plot *p, const cs_exp
     char name[64], outname[64];
     cs_plot_script_name(fig, name, sizeof name);
     cs_plot_output_name(p, fig, outname, sizeof outname);
-    outfile o;
-    if (out_open(&o, dir, name, err))
+    cs_outfile o;
+    if (cs_outfile_open(&o, dir, name, err))
         return CS_ERR_IO;
     FILE *f = o.f;
     fprintf(f, "# %s: %s, experiment '%s'.\n", name, figure_what[fig], ex->name);
@@ -778,14 +741,14 @@ static int write_script(const char *dir, int fig, const cs_plot *p, const cs_exp
     if (cv)
         write_curve_vars(f, cv);
     else if (population_vars(f, ex, err)) {
-        out_abandon(&o);
+        cs_outfile_abandon(&o);
         return CS_ERR_INPUT;
     }
     fputs("\n", f);
     fputs(cs_plot_template_style, f);
     fputs("\n", f);
     fputs(figure_template(fig), f);
-    return out_close(&o, err);
+    return cs_outfile_close(&o, err);
 }
 
 /* A figure not drawn: its script and image of this format go, so the directory never shows one

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "callscale/outfile.h"
 #include "callscale/results.h"
 #include "callscale/strategy.h"
 
@@ -67,11 +68,10 @@ void cs_cell_summary(const cs_cell *c, int exact, double *mean, double *lo, doub
 int cs_results_write_csv(const cs_experiment *ex, const cs_results *res, const char *path,
                          cs_error *err)
 {
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return cs_error_set(err, CS_ERR_IO, path, 0, "cannot write: %s", strerror(errno));
+    cs_outfile o;
+    if (cs_outfile_open(&o, NULL, path, err))
+        return CS_ERR_IO;
+    FILE *f = o.f;
     fprintf(f, "%s\n", cs_results_header);
     for (size_t s = 0; s < res->nstrat; s++)
         for (size_t b = 0; b < res->nbudgets; b++)
@@ -90,15 +90,5 @@ int cs_results_write_csv(const cs_experiment *ex, const cs_results *res, const c
                         ex->strat[s].type->name, ex->strat[s].label, ex->budgets[b], name, queries,
                         m, lo, hi, c->calls / n, c->tokens / n, c->flops / n);
             }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        remove(tmp);
-        return cs_error_set(err, CS_ERR_IO, path, 0, "write failed: %s", strerror(errno));
-    }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        return cs_error_set(err, CS_ERR_IO, path, 0, "cannot rename into place: %s", strerror(e));
-    }
-    return 0;
+    return cs_outfile_close(&o, err);
 }

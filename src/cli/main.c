@@ -17,6 +17,7 @@
 #include "callscale/plot.h"
 
 #include "callscale/optimize.h"
+#include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 
@@ -206,15 +207,17 @@ static int write_outputs(const cs_experiment *ex, const cs_results *res, const c
         fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
         return EXIT_INPUT;
     }
-    char path[1100], tmp[1200];
-    snprintf(path, sizeof path, "%s/config.ini", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f || cs_experiment_write(ex, f) || fclose(f) || rename(tmp, path)) {
-        fprintf(stderr, "callscale: %s: cannot write: %s\n", path, strerror(errno));
-        remove(tmp);
+    char path[1100];
+    cs_outfile o;
+    if (cs_outfile_open(&o, dir, "config.ini", &err))
+        return error_out(&err);
+    if (cs_experiment_write(ex, o.f)) {
+        cs_outfile_abandon(&o);
+        fprintf(stderr, "callscale: %s: cannot write\n", o.path);
         return EXIT_INPUT;
     }
+    if (cs_outfile_close(&o, &err))
+        return error_out(&err);
     snprintf(path, sizeof path, "%s/results.csv", dir);
     if (cs_results_write_csv(ex, res, path, &err))
         return error_out(&err);
