@@ -9,22 +9,6 @@
 #include "callscale/sweep.h"
 #include "testutil.h"
 
-static void load_text(cs_experiment *ex, const char *text)
-{
-    cs_error err;
-    const char *path = write_temp_ini(text);
-    int rc = cs_experiment_load(ex, path, NULL, 0, &err);
-    remove(path);
-    ck_assert_msg(rc == 0, "%d: %s", err.line, err.msg);
-}
-
-static void run_mc(const cs_experiment *ex, cs_results *r, int threads)
-{
-    cs_error err;
-    ck_assert_int_eq(cs_results_init(r, ex), 0);
-    ck_assert_msg(cs_sweep_run(ex, threads, NULL, NULL, r, &err) == 0, "%s", err.msg);
-}
-
 static double acc(const cs_results *r, size_t s, size_t b)
 {
     const cs_cell *c = cs_results_cell(r, s, b, 0);
@@ -66,12 +50,12 @@ static unsigned ceil_log2(size_t n)
 START_TEST(knockout_matches_the_bracket)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 60000\nbudgets = 1,2,3,5,6,7,12,33,64\nanswers = 3\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 60000\nbudgets = 1,2,3,5,6,7,12,33,64\nanswers = 3\n"
                    "[population.a]\np_correct = 0.3\n"
                    "[strategy.knockout:k1]\ncomparisons = 1\np_comp = 0.8\n"
                    "[strategy.knockout:k4]\ncomparisons = 4\np_comp = 0.7\n");
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     const unsigned K[2] = {1, 4};
     const double pc[2] = {0.8, 0.7};
     for (size_t s = 0; s < 2; s++)
@@ -93,12 +77,12 @@ END_TEST
 START_TEST(knockout_failure_falls_below_the_bound)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 60000\nbudgets = 1,2,4,8,16,32,64\nanswers = open\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 60000\nbudgets = 1,2,4,8,16,32,64\nanswers = open\n"
                    "[population.a]\np_correct = beta(2,3)\n"
                    "[strategy.knockout:good]\ncomparisons = 25\np_comp = 0.75\n"
                    "[strategy.knockout:bad]\ncomparisons = 3\np_comp = 0.4\n");
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     for (size_t b = 1; b < ex.nbudgets; b++) {
         double f0 = 1 - acc(&r, 0, b - 1), f1 = 1 - acc(&r, 0, b);
         double s0 = sqrt(f0 * (1 - f0) / 60000), s1 = sqrt(f1 * (1 - f1) / 60000);
@@ -127,11 +111,11 @@ END_TEST
 START_TEST(knockout_calls)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 10\nbudgets = 1,2,5,64\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 10\nbudgets = 1,2,5,64\n"
                    "[generator]\ntokens = 100\nparams = 1e9\n[judge]\ntokens = 5\nparams = 2e9\n"
                    "[strategy.knockout]\ncomparisons = 3\n");
     cs_results r;
-    run_mc(&ex, &r, 1);
+    sweep_ok(&ex, &r, 1);
     for (size_t b = 0; b < ex.nbudgets; b++) {
         double N = (double)ex.budgets[b];
         const cs_cell *c = cs_results_cell(&r, 0, b, 0);
@@ -150,7 +134,7 @@ START_TEST(knockout_exact_mode)
 {
     gsl_set_error_handler_off();
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nbudgets = 1,3,8,100\n[population.a]\np_correct = beta(2,2)\n"
+    load_text_ok(&ex, "[experiment]\nbudgets = 1,3,8,100\n[population.a]\np_correct = beta(2,2)\n"
                    "[strategy.knockout]\ncomparisons = 2\np_comp = 0.65\n");
     cs_results r;
     cs_error err;

@@ -11,15 +11,6 @@
 #include "callscale/sweep.h"
 #include "testutil.h"
 
-static void load_text(cs_experiment *ex, const char *text)
-{
-    cs_error err;
-    const char *path = write_temp_ini(text);
-    int rc = cs_experiment_load(ex, path, NULL, 0, &err);
-    remove(path);
-    ck_assert_msg(rc == 0, "%d: %s", err.line, err.msg);
-}
-
 static void optimize_with(const cs_experiment *ex, size_t k, int threads, long baseline,
                           cs_optimize *o)
 {
@@ -55,7 +46,7 @@ END_TEST
 START_TEST(planner_totals_are_the_sweeps)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 3000\nbudgets = 1,4,16\nanswers = open\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 3000\nbudgets = 1,4,16\nanswers = open\n"
                    "bins = quantiles:4\n[population.a]\np_correct = beta(1,2)\nwrong = dirichlet(2)\n"
                    "[strategy.vote]\n[strategy.weighted_vote]\n[strategy.best_of_n]\n"
                    "[strategy.revise]\nratio = 4\n");
@@ -94,7 +85,7 @@ START_TEST(held_out_choices_are_not_fitted)
     for (int s = 0; s < 40; s++)
         n += snprintf(text + n, sizeof text - (size_t)n, "[strategy.resample:s%d]\n", s);
     cs_experiment ex;
-    load_text(&ex, text);
+    load_text_ok(&ex, text);
     cs_optimize o;
     optimize_with(&ex, 2, 2, 0, &o);
     cs_results r;
@@ -151,7 +142,7 @@ static double bracket(size_t n, double p, double q)
 START_TEST(oracle_planner_picks_each_bins_winner)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 40000\nbudgets = 5,33\nanswers = 2\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 40000\nbudgets = 5,33\nanswers = 2\n"
                    "[population.easy]\np_correct = 0.8\n[population.hard]\np_correct = 0.3\n"
                    "[verifier]\nseparation = 1\nanswer_noise = 0\nsample_noise = 0.1\n"
                    "[strategy.vote]\n[strategy.knockout]\ncomparisons = 1\np_comp = 0.6\n");
@@ -180,7 +171,7 @@ END_TEST
 START_TEST(planner_does_not_depend_on_threads)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 2100\nbudgets = 1,4,9\nanswers = open\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 2100\nbudgets = 1,4,9\nanswers = open\n"
                    "bins = quantiles:3\n[population.a]\np_correct = beta(1,2)\nwrong = dirichlet(3)\n"
                    "[large_model]\nparams = 7e10\np_correct = beta(2,1)\n"
                    "[strategy.best_of_n]\n[strategy.revise:a]\nratio = 0.25\n[strategy.revise:b]\n"
@@ -205,7 +196,7 @@ END_TEST
 START_TEST(large_model_accuracy_per_bin)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 20000\nbudgets = 1\nbins = quantiles:5\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 20000\nbudgets = 1\nbins = quantiles:5\n"
                    "[population.a]\np_correct = beta(2,2)\n"
                    "[large_model]\nparams = 7e10\np_correct = beta(5,1)\n[strategy.best_of_n]\n");
     cs_optimize o;

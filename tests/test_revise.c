@@ -7,22 +7,6 @@
 #include "callscale/sweep.h"
 #include "testutil.h"
 
-static void load_text(cs_experiment *ex, const char *text)
-{
-    cs_error err;
-    const char *path = write_temp_ini(text);
-    int rc = cs_experiment_load(ex, path, NULL, 0, &err);
-    remove(path);
-    ck_assert_msg(rc == 0, "%d: %s", err.line, err.msg);
-}
-
-static void run_mc(const cs_experiment *ex, cs_results *r, int threads)
-{
-    cs_error err;
-    ck_assert_int_eq(cs_results_init(r, ex), 0);
-    ck_assert_msg(cs_sweep_run(ex, threads, NULL, NULL, r, &err) == 0, "%s", err.msg);
-}
-
 static double acc(const cs_results *r, size_t s, size_t b, size_t bin)
 {
     const cs_cell *c = cs_results_cell(r, s, b, bin);
@@ -80,9 +64,9 @@ START_TEST(parallel_chains_are_the_parallel_strategies)
                  "[strategy.revise:w]\nchains = 1e9\nselect = weighted\n",
                  spaces[sp]);
         cs_experiment ex;
-        load_text(&ex, text);
+        load_text_ok(&ex, text);
         cs_results r;
-        run_mc(&ex, &r, 2);
+        sweep_ok(&ex, &r, 2);
         assert_same_cells(&r, 0, 3);
         assert_same_cells(&r, 1, 4);
         assert_same_cells(&r, 2, 5);
@@ -111,9 +95,9 @@ START_TEST(one_answer_is_the_first_sample)
                  "[strategy.revise:l]\nselect = last\n[strategy.knockout]\n",
                  kinds[k]);
         cs_experiment ex;
-        load_text(&ex, text);
+        load_text_ok(&ex, text);
         cs_results r;
-        run_mc(&ex, &r, 2);
+        sweep_ok(&ex, &r, 2);
         for (size_t s = 1; s < ex.nstrat; s++)
             for (size_t bin = 0; bin <= r.nbins; bin++)
                 ck_assert_double_eq(cs_results_cell(&r, s, 0, bin)->sum,
@@ -140,9 +124,9 @@ START_TEST(last_answer_follows_the_two_state_chain)
                  "[strategy.revise]\nchains = 1\nselect = last\n",
                  fixes[k][0], fixes[k][1], fixes[k][2]);
         cs_experiment ex;
-        load_text(&ex, text);
+        load_text_ok(&ex, text);
         cs_results r;
-        run_mc(&ex, &r, 2);
+        sweep_ok(&ex, &r, 2);
         double p = 0.35, f = fixes[k][0] * pow(p, fixes[k][1]), b = fixes[k][2];
         double s = f + b > 0 ? f / (f + b) : p;
         for (size_t i = 0; i < ex.nbudgets; i++) {
@@ -164,14 +148,14 @@ END_TEST
 START_TEST(verifier_selection_beats_the_last_answer)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 40000\nbudgets = 1,2,4,8,16\nanswers = open\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 40000\nbudgets = 1,2,4,8,16\nanswers = open\n"
                    "[population.a]\np_correct = 0.6\n"
                    "[verifier]\nseparation = 1\nanswer_noise = 0\nsample_noise = 0\n"
                    "[revise]\nfix = 0\nbreak = 0.25\n"
                    "[strategy.revise:last]\nchains = 1\nselect = last\n"
                    "[strategy.revise:verifier]\nchains = 1\nselect = verifier\n");
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     for (size_t i = 0; i < ex.nbudgets; i++) {
         double last = 0.6 * pow(0.75, (double)(ex.budgets[i] - 1));
         ck_assert(fabs(acc(&r, 0, i, 0) - last) <= 4 * sqrt(last * (1 - last) / 40000) + 1e-12);
@@ -187,14 +171,14 @@ END_TEST
 START_TEST(revision_calls)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 20\nbudgets = 1,7,64\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 20\nbudgets = 1,7,64\n"
                    "[generator]\ntokens = 100\nparams = 1e9\n"
                    "[strategy.revise:v]\nchains = 3\n"
                    "[strategy.revise:l]\nchains = 3\nselect = last\n"
                    "[strategy.revise:m]\nchains = 3\nselect = majority\n"
                    "[strategy.revise:r]\nratio = 4\n");
     cs_results r;
-    run_mc(&ex, &r, 1);
+    sweep_ok(&ex, &r, 1);
     for (size_t b = 0; b < ex.nbudgets; b++) {
         double N = (double)ex.budgets[b], C = N < 3 ? N : 3;
         const cs_cell *c = cs_results_cell(&r, 0, b, 0);
@@ -214,20 +198,14 @@ END_TEST
 START_TEST(revision_results_do_not_depend_on_threads)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 2000\nbudgets = 4,16,33\nanswers = open\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 2000\nbudgets = 4,16,33\nanswers = open\n"
                    "[population.a]\np_correct = beta(1,2)\nwrong = dirichlet(3)\n"
                    "[population.b]\np_correct = beta(2,1)\nfix = 0.9\nstick = 0.2\n"
                    "[revise]\nfix = 0.4\nfix_power = 2\nbreak = 0.1\nstick = 0.8\n"
                    "[strategy.revise:v]\nratio = 2\n[strategy.revise:m]\nchains = 2\nselect = majority\n"
                    "[strategy.revise:w]\nratio = 0.5\nselect = weighted\n"
                    "[strategy.knockout]\ncomparisons = 3\n");
-    cs_results a, b;
-    run_mc(&ex, &a, 1);
-    run_mc(&ex, &b, 3);
-    size_t n = a.nstrat * a.nbudgets * (a.nbins + 1);
-    ck_assert_int_eq(memcmp(a.cell, b.cell, n * sizeof *a.cell), 0);
-    cs_results_free(&a);
-    cs_results_free(&b);
+    assert_thread_independent(&ex);
     cs_experiment_free(&ex);
 }
 END_TEST
@@ -237,13 +215,13 @@ END_TEST
 START_TEST(ratio_gives_the_chains)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 10\nbudgets = 1,16,64,256\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 10\nbudgets = 1,16,64,256\n"
                    "[strategy.revise:a]\nratio = 0.0625\nselect = last\n"
                    "[strategy.revise:b]\nratio = 1\nselect = last\n"
                    "[strategy.revise:c]\nratio = 16\nselect = last\n"
                    "[strategy.revise:d]\nratio = 1e6\nselect = last\n");
     cs_results r;
-    run_mc(&ex, &r, 1);
+    sweep_ok(&ex, &r, 1);
     const double ratio[4] = {0.0625, 1, 16, 1e6};
     for (size_t s = 0; s < 4; s++)
         for (size_t b = 0; b < ex.nbudgets; b++) {
@@ -278,7 +256,7 @@ START_TEST(snell_revision_finding)
     ck_assert_msg(cs_experiment_load(&ex, "experiments/snell2024_revisions.ini", NULL, 0, &err) == 0,
                   "%d: %s", err.line, err.msg);
     cs_results r;
-    run_mc(&ex, &r, 2);
+    sweep_ok(&ex, &r, 2);
     size_t b = ex.nbudgets - 1, nbins = r.nbins;
     /* the ratio settings: every revise setting but the one selecting the last answer */
     size_t set[CS_MAX_STRATEGIES], n = 0;

@@ -11,15 +11,6 @@
 #include "callscale/sweep.h"
 #include "testutil.h"
 
-static void load_text(cs_experiment *ex, const char *text)
-{
-    cs_error err;
-    const char *path = write_temp_ini(text);
-    int rc = cs_experiment_load(ex, path, NULL, 0, &err);
-    remove(path);
-    ck_assert_msg(rc == 0, "%d: %s", err.line, err.msg);
-}
-
 static void load_file(cs_experiment *ex, const char *path)
 {
     cs_error err;
@@ -110,7 +101,7 @@ START_TEST(one_step_reduces_to_answer_level)
 {
     gsl_set_error_handler_off();
     cs_experiment tree, flat;
-    load_text(&tree, "[experiment]\nqueries = 20000\nbudgets = 1,4,16\nanswers = 4\n"
+    load_text_ok(&tree, "[experiment]\nqueries = 20000\nbudgets = 1,4,16\nanswers = 4\n"
                      "[population.x]\np_correct = 0.35\nwrong = zipf(1)\n"
                      "[steps]\nsteps = 1\n[prm]\nnoise = 0.7\ntrap = 0\n"
                      "[strategy.beam:best]\nselect = best\n[strategy.dvts:best]\nselect = best\n"
@@ -118,7 +109,7 @@ START_TEST(one_step_reduces_to_answer_level)
                      "[strategy.beam:majority]\nselect = majority\n"
                      "[strategy.dvts:majority]\nselect = majority\n"
                      "[strategy.rebase:majority]\nselect = majority\n");
-    load_text(&flat, "[experiment]\nbudgets = 1,4,16\nanswers = 4\n"
+    load_text_ok(&flat, "[experiment]\nbudgets = 1,4,16\nanswers = 4\n"
                      "[population.x]\np_correct = 0.35\nwrong = zipf(1)\n"
                      "[verifier]\nseparation = 1\nanswer_noise = 0\nsample_noise = 0.7\n"
                      "[strategy.best_of_n]\n[strategy.vote]\n");
@@ -172,7 +163,7 @@ static double beam_noiseless(double p, unsigned L, size_t N, size_t M)
 START_TEST(noiseless_beam_keeps_every_on_track_prefix)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 20000\nbudgets = 4,8,16\nanswers = open\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 20000\nbudgets = 4,8,16\nanswers = open\n"
                    "[population.x]\np_correct = 0.2\n"
                    "[steps]\nsteps = 5\n[prm]\nnoise = 0\ntrap = 0\n"
                    "[strategy.beam]\nbeam_width = 2\nselect = best\n");
@@ -195,7 +186,7 @@ END_TEST
 START_TEST(beam_lookahead_cost)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 50\nbudgets = 16\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 50\nbudgets = 16\n"
                    "[steps]\nsteps = 8\n[generator]\ntokens = 100\nparams = 1e9\n"
                    "[strategy.beam]\nbeam_width = 4\nlookahead = 3\n"
                    "[strategy.weighted_vote]\n");
@@ -221,19 +212,13 @@ END_TEST
 START_TEST(tree_results_do_not_depend_on_threads)
 {
     cs_experiment ex;
-    load_text(&ex, "[experiment]\nqueries = 1500\nbudgets = 4,16\nanswers = open\n"
+    load_text_ok(&ex, "[experiment]\nqueries = 1500\nbudgets = 4,16\nanswers = open\n"
                    "[population.x]\np_correct = beta(1,2)\nwrong = dirichlet(3)\n"
                    "[steps]\nsteps = 4\nsteps_max = 6\nrecover = 0.05\n"
                    "[prm]\ntrap = 0.01\nrho = 0.5\nagg = min\n"
                    "[strategy.beam]\n[strategy.dvts]\n[strategy.rebase]\n[strategy.mcts]\n"
                    "[strategy.vote]\n");
-    cs_results a, b;
-    sweep_ok(&ex, &a, 1);
-    sweep_ok(&ex, &b, 3);
-    size_t n = a.nstrat * a.nbudgets * (a.nbins + 1);
-    ck_assert_int_eq(memcmp(a.cell, b.cell, n * sizeof *a.cell), 0);
-    cs_results_free(&a);
-    cs_results_free(&b);
+    assert_thread_independent(&ex);
     cs_experiment_free(&ex);
 }
 END_TEST

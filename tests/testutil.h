@@ -43,6 +43,18 @@ static inline double cell_se(const cs_results *r, size_t s, size_t b, size_t bin
 }
 #endif
 
+#ifdef CALLSCALE_EXPERIMENT_H
+/* Load an experiment written out from text; any error fails the test. */
+static inline void load_text_ok(cs_experiment *ex, const char *text)
+{
+    cs_error err;
+    const char *path = write_temp_ini(text);
+    int rc = cs_experiment_load(ex, path, NULL, 0, &err);
+    remove(path);
+    ck_assert_msg(rc == 0, "%d: %s", err.line, err.msg);
+}
+#endif
+
 #ifdef CALLSCALE_SWEEP_H
 /* Monte Carlo of ex into r (initialised here). */
 static inline void sweep_ok(const cs_experiment *ex, cs_results *r, int threads)
@@ -50,6 +62,18 @@ static inline void sweep_ok(const cs_experiment *ex, cs_results *r, int threads)
     cs_error err;
     ck_assert_int_eq(cs_results_init(r, ex), 0);
     ck_assert_msg(cs_sweep_run(ex, threads, NULL, NULL, r, &err) == 0, "%s", err.msg);
+}
+
+/* The same results, to the bit, on one thread and on three. */
+static inline void assert_thread_independent(const cs_experiment *ex)
+{
+    cs_results a, b;
+    sweep_ok(ex, &a, 1);
+    sweep_ok(ex, &b, 3);
+    size_t n = a.nstrat * a.nbudgets * (a.nbins + 1);
+    ck_assert_int_eq(memcmp(a.cell, b.cell, n * sizeof *a.cell), 0);
+    cs_results_free(&a);
+    cs_results_free(&b);
 }
 #endif
 
