@@ -296,10 +296,11 @@ static void progress(void *data, uint64_t done, uint64_t total)
     p->shown = 1;
 }
 
-static int cmd_run(int argc, char **argv)
+/* run (Monte Carlo) and exact: the same experiment in, the same results.csv and figures out. */
+static int cmd_curves(int argc, char **argv, int exact)
 {
     options o;
-    int rc = parse_options(argc, argv, &o, 1);
+    int rc = parse_options(argc, argv, &o, !exact);
     cs_experiment ex;
     if (!rc)
         rc = load(&o, &ex);
@@ -309,17 +310,21 @@ static int cmd_run(int argc, char **argv)
     }
     cs_results res;
     cs_error err;
+    progress_state ps = {now(), 0, 0};
     if (cs_results_init(&res, &ex)) {
         fprintf(stderr, "callscale: out of memory\n");
         cs_experiment_free(&ex);
         free(o.sets);
         return EXIT_INPUT;
     }
-    progress_state ps = {now(), 0, 0};
-    int show = !o.quiet && isatty(2);
-    rc = cs_sweep_run(&ex, o.threads, show ? progress : NULL, &ps, &res, &err);
-    if (ps.shown)
-        fprintf(stderr, "\n");
+    if (exact) {
+        rc = cs_exact_run(&ex, &res, &err);
+    } else {
+        int show = !o.quiet && isatty(2);
+        rc = cs_sweep_run(&ex, o.threads, show ? progress : NULL, &ps, &res, &err);
+        if (ps.shown)
+            fprintf(stderr, "\n");
+    }
     if (rc)
         rc = error_out(&err);
     char dir[600];
@@ -327,50 +332,18 @@ static int cmd_run(int argc, char **argv)
         if (o.outdir)
             snprintf(dir, sizeof dir, "%s", o.outdir);
         else
-            default_dir(&ex, "", dir, sizeof dir);
+            default_dir(&ex, exact ? "-exact" : "", dir, sizeof dir);
         rc = write_outputs(&ex, &res, dir);
     }
-    if (!rc && !o.quiet)
-        fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/results.csv\n", ex.name,
-                (unsigned long long)ex.queries, now() - ps.start, dir);
+    if (!rc && !o.quiet) {
+        if (exact)
+            fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
+        else
+            fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/results.csv\n",
+                    ex.name, (unsigned long long)ex.queries, now() - ps.start, dir);
+    }
     if (!rc && !o.no_plot)
         rc = draw_figures(&ex, dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, o.quiet);
-    cs_results_free(&res);
-    cs_experiment_free(&ex);
-    free(o.sets);
-    return rc;
-}
-
-static int cmd_exact(int argc, char **argv)
-{
-    options o;
-    int rc = parse_options(argc, argv, &o, 0);
-    cs_experiment ex;
-    if (!rc)
-        rc = load(&o, &ex);
-    if (rc) {
-        free(o.sets);
-        return rc;
-    }
-    cs_results res;
-    cs_error err;
-    if (cs_results_init(&res, &ex)) {
-        fprintf(stderr, "callscale: out of memory\n");
-        rc = EXIT_INPUT;
-    } else if (cs_exact_run(&ex, &res, &err)) {
-        rc = error_out(&err);
-    } else {
-        char dir[600];
-        if (o.outdir)
-            snprintf(dir, sizeof dir, "%s", o.outdir);
-        else
-            default_dir(&ex, "-exact", dir, sizeof dir);
-        rc = write_outputs(&ex, &res, dir);
-        if (!rc)
-            fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
-        if (!rc && !o.no_plot)
-            rc = draw_figures(&ex, dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, 0);
-    }
     cs_results_free(&res);
     cs_experiment_free(&ex);
     free(o.sets);
@@ -634,9 +607,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 2, argv + 2);
+        return cmd_curves(argc - 2, argv + 2, 0);
     if (strcmp(cmd, "exact") == 0)
-        return cmd_exact(argc - 2, argv + 2);
+        return cmd_curves(argc - 2, argv + 2, 1);
     if (strcmp(cmd, "explain") == 0)
         return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "list") == 0)
