@@ -271,9 +271,21 @@ static void advance(cs_samples *s, size_t target)
         s->drawn = end;
     }
     if (s->drawn < target) {
-        /* one multinomial increment; GSL draws it as conditional binomials from our stream */
-        unsigned n = (unsigned)(target - s->drawn);
-        gsl_ran_multinomial(s->ans_gsl, m, n, q->pi, s->delta);
+        /* one multinomial increment, as conditional binomials (GSL's) from our stream; the last
+        ** answer takes what is left, which gsl_ran_multinomial would draw as a binomial too */
+        unsigned n = (unsigned)(target - s->drawn), left = n;
+        double rest = 1;
+        for (size_t j = 0; j < m; j++) {
+            double pj = q->pi[j];
+            unsigned d = 0;
+            if (j + 1 == m || pj >= rest)
+                d = left;
+            else if (pj > 0 && left > 0)
+                d = gsl_ran_binomial(s->ans_gsl, pj / rest, left);
+            s->delta[j] = d;
+            left -= d;
+            rest -= pj;
+        }
         const cs_settings *set = q->set;
         for (size_t j = 0; j < m; j++) {
             if (!s->delta[j])

@@ -39,9 +39,11 @@ static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples 
                 }
             }
             prev = c;
-            now = nkept ? tally_score(kept, m, q->novel) : tally_score(c, m, q->novel);
             /* once something is kept the fallback never returns, so only the kept vote matters */
-            settled = nkept && tally_settled(kept, m, q->novel, lw);
+            if (nkept)
+                now = tally_vote(kept, m, q->novel, lw, &settled);
+            else
+                now = tally_score(c, m, q->novel);
         }
         score[i] = now;
         cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,

@@ -19,8 +19,7 @@ static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
         /* once settled, the outcome is carried forward and no more samples are asked for */
         if (!settled) {
             const uint32_t *c = cs_samples_counts(smp, i);
-            now = tally_score(c, q->nans, q->novel);
-            settled = tally_settled(c, q->nans, q->novel, lw);
+            now = tally_vote(c, q->nans, q->novel, lw, &settled);
         }
         score[i] = now;
         cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,

@@ -20,6 +20,20 @@ static inline size_t tally_lead(const uint32_t *c, size_t m, long novel, uint32_
 {
     uint32_t t = 0, n = 0;
     size_t lead = 0;
+    if (novel < 0) { /* the common case, without the novel slot's test in the loop */
+        for (size_t j = 0; j < m; j++) {
+            if (c[j] > t) {
+                t = c[j];
+                n = 1;
+                lead = j;
+            } else if (c[j] == t && t > 0) {
+                n++;
+            }
+        }
+        *top = t;
+        *ntop = n;
+        return lead;
+    }
     for (size_t j = 0; j < m; j++) {
         uint32_t v = (long)j == novel ? (c[j] ? 1u : 0u) : c[j];
         uint32_t k = (long)j == novel ? c[j] : 1u; /* novel: c[j] answers of one vote each */
@@ -36,11 +50,16 @@ static inline size_t tally_lead(const uint32_t *c, size_t m, long novel, uint32_
     return lead;
 }
 
+static inline double tally_score_of(const uint32_t *c, uint32_t top, uint32_t ntop)
+{
+    return (top > 0 && c[0] == top) ? 1.0 / (double)ntop : 0.0;
+}
+
 static inline double tally_score(const uint32_t *c, size_t m, long novel)
 {
     uint32_t top, ntop;
     tally_lead(c, m, novel, &top, &ntop);
-    return (top > 0 && c[0] == top) ? 1.0 / (double)ntop : 0.0;
+    return tally_score_of(c, top, ntop);
 }
 
 /* Can the correct answer's score still change? Votes arrive independently with weights w (any
@@ -55,11 +74,10 @@ static inline double tally_score(const uint32_t *c, size_t m, long novel)
 **    leads or ties for the lead, whoever leads): (w_0 / w_l)^(c_l - c_0) below CS_SETTLE_EPS.
 ** Novel answers never repeat: they cannot catch an answer holding two votes or more, and an
 ** answer cannot stay ahead of the correct one by being novel. */
-static inline int tally_settled(const uint32_t *c, size_t m, long novel, const double *lw)
+static inline int tally_settled_at(const uint32_t *c, size_t m, long novel, const double *lw,
+                                   uint32_t top, uint32_t ntop)
 {
     const double cut = 41.44653167389282; /* -ln(CS_SETTLE_EPS) */
-    uint32_t top, ntop;
-    tally_lead(c, m, novel, &top, &ntop);
     if (lw[0] == -INFINITY)
         return c[0] < top; /* the correct answer is never drawn: its score stays 0 once behind */
     if (c[0] == top && ntop == 1) {
@@ -83,6 +101,23 @@ static inline int tally_settled(const uint32_t *c, size_t m, long novel, const d
             (double)(c[l] - c[0]) * (lw[l] - lw[0]) > cut)
             return 1;
     return 0;
+}
+
+static inline int tally_settled(const uint32_t *c, size_t m, long novel, const double *lw)
+{
+    uint32_t top, ntop;
+    tally_lead(c, m, novel, &top, &ntop);
+    return tally_settled_at(c, m, novel, lw, top, ntop);
+}
+
+/* The score of counts c and whether it is settled, from one pass for the leader. */
+static inline double tally_vote(const uint32_t *c, size_t m, long novel, const double *lw,
+                                int *settled)
+{
+    uint32_t top, ntop;
+    tally_lead(c, m, novel, &top, &ntop);
+    *settled = tally_settled_at(c, m, novel, lw, top, ntop);
+    return tally_score_of(c, top, ntop);
 }
 
 /* Log weights for tally_settled: -INFINITY where a weight is 0. */

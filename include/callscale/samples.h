@@ -26,7 +26,7 @@ enum cs_draws {
 /* Increments of at least this many samples per answer category are drawn as one multinomial:
 ** about where a multinomial (one binomial per category) gets cheaper than drawing one by one —
 ** sooner when every sample would also need a Gaussian score. */
-#define CS_MULTINOMIAL_PER_ANSWER 32
+#define CS_MULTINOMIAL_PER_ANSWER 64
 #define CS_MULTINOMIAL_PER_ANSWER_SCORED 4
 
 typedef struct cs_samples {
