@@ -216,7 +216,7 @@ static double max_gaussian(cs_samples *s, unsigned n, double sd)
 {
     if (sd <= 0)
         return 0;
-    double u = gsl_rng_uniform_pos(s->score_rng);
+    double u = cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng)); /* in (0,1): log is finite */
     return sd * gsl_cdf_ugaussian_Qinv(-expm1(log(u) / (double)n));
 }
 
@@ -325,7 +325,9 @@ static void snapshot(cs_samples *s, size_t i)
         } else {
             advance(s, b);
         }
-        memcpy(s->snap + s->nsnap * s->slots, s->count, m * sizeof *s->count);
+        uint32_t *row = s->snap + s->nsnap * s->slots;
+        for (size_t j = 0; j < m; j++) /* a few answers, mostly: a loop beats a memcpy call */
+            row[j] = s->count[j];
         if (s->maxima)
             memcpy(s->snapbest + s->nsnap * s->slots, s->best, m * sizeof *s->best);
         s->nsnap++;
