@@ -37,6 +37,7 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->bias = malloc(s->slots * sizeof *s->bias);
     s->count = malloc(s->slots * sizeof *s->count);
     s->best = malloc(s->slots * sizeof *s->best);
+    s->lphi = malloc(s->slots * sizeof *s->lphi);
     s->snap = malloc(s->nbudgets * s->slots * sizeof *s->snap);
     s->snapbest = malloc(s->nbudgets * s->slots * sizeof *s->snapbest);
     s->thr = malloc(s->slots * sizeof *s->thr);
@@ -44,7 +45,7 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->delta = malloc(s->slots * sizeof *s->delta);
     s->score_rng = gsl_rng_alloc(cs_rng_pcg32);
     s->ans_gsl = malloc(sizeof *s->ans_gsl);
-    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->count || !s->best || !s->snap ||
+    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->count || !s->best || !s->lphi || !s->snap ||
         !s->snapbest || !s->thr || !s->pw || !s->delta || !s->score_rng || !s->ans_gsl) {
         cs_samples_free(s);
         return -1;
@@ -62,6 +63,7 @@ void cs_samples_free(cs_samples *s)
     free(s->bias);
     free(s->count);
     free(s->best);
+    free(s->lphi);
     free(s->snap);
     free(s->snapbest);
     free(s->thr);
@@ -79,8 +81,10 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
     s->nans = s->nscore = s->drawn = s->nsnap = 0;
     s->bias_ready = 0;
     memset(s->count, 0, q->nans * sizeof *s->count);
-    for (size_t j = 0; j < q->nans; j++)
+    for (size_t j = 0; j < q->nans; j++) {
         s->best[j] = -INFINITY;
+        s->lphi[j] = NAN;
+    }
     /* integer thresholds: a 32-bit draw u is answer j when thr[j-1] <= u < thr[j] */
     for (size_t j = 0; j + 1 < q->nans; j++) {
         double t = q->cum[j] * 4294967296.0;
@@ -210,16 +214,6 @@ const double *cs_samples_scores(cs_samples *s, size_t n)
     return s->score;
 }
 
-/* The largest of n independent N(0, sd^2) draws, by inverting its CDF Phi(x/sd)^n at one uniform:
-** x = sd Phi^-1(U^(1/n)), computed through the upper tail 1 - U^(1/n) to keep its precision. */
-static double max_gaussian(cs_samples *s, unsigned n, double sd)
-{
-    if (sd <= 0)
-        return 0;
-    double u = cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng)); /* in (0,1): log is finite */
-    return sd * gsl_cdf_ugaussian_Qinv(-expm1(log(u) / (double)n));
-}
-
 /* Count (and score) the samples up to `target` without keeping them. */
 static void advance(cs_samples *s, size_t target)
 {
@@ -263,8 +257,10 @@ static void advance(cs_samples *s, size_t target)
                 uint16_t a = pick(thr, m, cs_pcg32_next(&r));
                 count[a]++;
                 double sc = score_of(s, a);
-                if (sc > s->best[a])
+                if (sc > s->best[a]) {
                     s->best[a] = sc;
+                    s->lphi[a] = NAN;
+                }
             }
             s->ans_rng = r;
         }
@@ -293,14 +289,27 @@ static void advance(cs_samples *s, size_t target)
             s->count[j] += s->delta[j];
             if (!s->maxima)
                 continue;
-            double top;
-            if ((long)j == q->novel) /* each a new answer: its own bias and its own noise */
-                top = max_gaussian(s, s->delta[j], hypot(set->answer_noise, set->sample_noise));
-            else
-                top = (j == 0 ? set->separation : 0) + s->bias[j] +
-                      max_gaussian(s, s->delta[j], set->sample_noise);
-            if (top > s->best[j])
-                s->best[j] = top;
+            /* a novel answer is new each time: its own bias and its own noise */
+            int nov = (long)j == q->novel;
+            double base = nov ? 0 : (j == 0 ? set->separation : 0) + s->bias[j];
+            double sd = nov ? hypot(set->answer_noise, set->sample_noise) : set->sample_noise;
+            if (sd <= 0) {
+                s->best[j] = base > s->best[j] ? base : s->best[j];
+                continue;
+            }
+            /* The increment's largest score is base + sd Phi^-1(U^(1/n)) (the inverse of its CDF
+            ** Phi^n at one uniform). It beats the best so far exactly when U^(1/n) > Phi(z) at
+            ** z = (best - base) / sd, a test on logarithms that skips the inverse when it fails,
+            ** which, as the best grows, it mostly does. */
+            double lu = log(cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng))) / s->delta[j];
+            if (s->best[j] > -INFINITY) {
+                if (isnan(s->lphi[j]))
+                    s->lphi[j] = log1p(-gsl_cdf_ugaussian_Q((s->best[j] - base) / sd));
+                if (lu <= s->lphi[j])
+                    continue;
+            }
+            s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(-expm1(lu));
+            s->lphi[j] = NAN;
         }
         s->drawn = target;
     }
@@ -318,8 +327,10 @@ static void snapshot(cs_samples *s, size_t i)
             const double *sc = s->maxima ? cs_samples_scores(s, b) : NULL;
             for (size_t k = s->drawn; k < b; k++) {
                 s->count[ans[k]]++;
-                if (sc && sc[k] > s->best[ans[k]])
+                if (sc && sc[k] > s->best[ans[k]]) {
                     s->best[ans[k]] = sc[k];
+                    s->lphi[ans[k]] = NAN;
+                }
             }
             s->drawn = b;
         } else {

@@ -52,6 +52,7 @@ typedef struct cs_samples {
     size_t drawn;    /* samples accounted in count and best */
     uint32_t *count; /* running counts */
     double *best;    /* running best score per answer */
+    double *lphi;    /* ln Phi((best - base) / sd) per answer, NAN until needed after a change */
     uint32_t *snap;  /* nbudgets x slots */
     double *snapbest;
     size_t nsnap;
