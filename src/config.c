@@ -303,6 +303,27 @@ static int parse_call(const char *s, const char *name, double *x, double *y)
 /* More budgets than this is a mistake (a +1 range to 10^9), not a curve anyone can plot. */
 #define BUDGETS_MAX 100000
 
+/* Append v to the growing list b[0..*k); -1 (with a reason) when memory or the count runs out. */
+static int push_budget(size_t **b, size_t *k, size_t *cap, size_t v, const char *text, char *why,
+                       size_t nwhy)
+{
+    if (*k == BUDGETS_MAX) {
+        snprintf(why, nwhy, "budgets = %s: more than %d budgets", text, BUDGETS_MAX);
+        return -1;
+    }
+    if (*k == *cap) {
+        size_t *nb = realloc(*b, 2 * *cap * sizeof *nb);
+        if (!nb) {
+            snprintf(why, nwhy, "out of memory");
+            return -1;
+        }
+        *b = nb;
+        *cap *= 2;
+    }
+    (*b)[(*k)++] = v;
+    return 0;
+}
+
 int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_t nwhy)
 {
     size_t cap = 16, k = 0;
@@ -345,24 +366,12 @@ int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_
             goto bad_range;
         /* the step is tested before it is applied, so a huge one cannot wrap around past hi */
         for (unsigned long long v = lo;; v = (op == 'x') ? v * step : v + step) {
-            if (k == cap) {
-                size_t *nb = realloc(b, 2 * cap * sizeof *b);
-                if (!nb) {
-                    free(b);
-                    snprintf(why, nwhy, "out of memory");
-                    return -1;
-                }
-                b = nb;
-                cap *= 2;
-            }
-            b[k++] = (size_t)v;
-            if ((op == 'x') ? v > hi / step : step > hi - v)
-                break;
-            if (k == BUDGETS_MAX) {
-                snprintf(why, nwhy, "budgets = %s: more than %d budgets", text, BUDGETS_MAX);
+            if (push_budget(&b, &k, &cap, (size_t)v, text, why, nwhy)) {
                 free(b);
                 return -1;
             }
+            if ((op == 'x') ? v > hi / step : step > hi - v)
+                break;
         }
     } else {
         const char *p = text;
@@ -388,17 +397,10 @@ int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_
                 free(b);
                 return -1;
             }
-            if (k == cap) {
-                size_t *nb = realloc(b, 2 * cap * sizeof *b);
-                if (!nb) {
-                    free(b);
-                    snprintf(why, nwhy, "out of memory");
-                    return -1;
-                }
-                b = nb;
-                cap *= 2;
+            if (push_budget(&b, &k, &cap, (size_t)v, text, why, nwhy)) {
+                free(b);
+                return -1;
             }
-            b[k++] = (size_t)v;
             p = end;
             while (isspace((unsigned char)*p))
                 p++;

@@ -182,6 +182,18 @@ static int load(const options *o, cs_experiment *ex)
     return 0;
 }
 
+/* Parse a command's options and load its experiment; on failure nothing is left to free. */
+static int open_experiment(int argc, char **argv, int allow_run_flags, options *o,
+                           cs_experiment *ex)
+{
+    int rc = parse_options(argc, argv, o, allow_run_flags);
+    if (!rc)
+        rc = load(o, ex);
+    if (rc)
+        free(o->sets);
+    return rc;
+}
+
 static int make_dirs(const char *path)
 {
     char buf[1024];
@@ -300,14 +312,10 @@ static void progress(void *data, uint64_t done, uint64_t total)
 static int cmd_curves(int argc, char **argv, int exact)
 {
     options o;
-    int rc = parse_options(argc, argv, &o, !exact);
     cs_experiment ex;
-    if (!rc)
-        rc = load(&o, &ex);
-    if (rc) {
-        free(o.sets);
+    int rc = open_experiment(argc, argv, !exact, &o, &ex);
+    if (rc)
         return rc;
-    }
     cs_results res;
     cs_error err;
     progress_state ps = {now(), 0, 0};
@@ -361,14 +369,10 @@ static void describe_p(const cs_component *c, char *buf, size_t n)
 static int cmd_explain(int argc, char **argv)
 {
     options o;
-    int rc = parse_options(argc, argv, &o, 0);
     cs_experiment ex;
-    if (!rc)
-        rc = load(&o, &ex);
-    if (rc) {
-        free(o.sets);
+    int rc = open_experiment(argc, argv, 0, &o, &ex);
+    if (rc)
         return rc;
-    }
     cs_explain e;
     cs_error err;
     if (cs_explain_run(&ex, &e, &err)) {
@@ -502,14 +506,10 @@ static int cmd_optimize(int argc, char **argv)
     int rc = optimize_options(&argc, argv, &opt, &baseline);
     if (rc)
         return rc;
-    rc = parse_options(argc, argv, &o, 1);
     cs_experiment ex;
-    if (!rc)
-        rc = load(&o, &ex);
-    if (rc) {
-        free(o.sets);
+    rc = open_experiment(argc, argv, 1, &o, &ex);
+    if (rc)
         return rc;
-    }
     opt.threads = o.threads;
     if (baseline && (opt.baseline = find_setting(&ex, baseline)) < 0) {
         fprintf(stderr, "callscale: %s: --baseline %s: no such strategy setting in the file\n",
