@@ -309,7 +309,7 @@ static void advance(cs_samples *s, size_t target)
                     continue;
             }
             s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(-expm1(lu));
-            s->lphi[j] = NAN;
+            s->lphi[j] = lu; /* Phi((best - base) / sd) = U^(1/n) by construction */
         }
         s->drawn = target;
     }
