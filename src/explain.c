@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_sf_zeta.h>
 #include "callscale/explain.h"
 #include "callscale/population.h"
 #include "callscale/rng.h"
@@ -83,22 +82,10 @@ int cs_explain_run(const cs_experiment *ex, cs_explain *out, cs_error *err)
         const cs_component *c = &ex->comp[k];
         cs_explain_comp *o = &out->comp[k];
         o->estimated = 0;
-        const double *sh = cs_population_shares(pop, k);
-        if (sh) {
-            double smax = 0;
-            int nmax = 0;
-            for (size_t j = 0; j + 1 < (size_t)ex->answers; j++) {
-                if (sh[j] > smax) {
-                    smax = sh[j];
-                    nmax = 1;
-                } else if (sh[j] == smax)
-                    nmax++;
-            }
-            fixed_shares(c, smax, nmax, o);
-        } else if (!ex->answers && c->wrong_kind == CS_WRONG_UNIFORM) {
-            fixed_shares(c, 0, 0, o); /* every wrong answer is new: any p > 0 wins in the end */
-        } else if (!ex->answers && c->wrong_kind == CS_WRONG_ZIPF) {
-            fixed_shares(c, 1 / gsl_sf_zeta(c->wrong_param), 1, o);
+        int nmax;
+        double smax = cs_population_top_share(pop, k, &nmax);
+        if (smax >= 0) {
+            fixed_shares(c, smax, nmax, o); /* smax = 0: any p > 0 wins in the end */
         } else {
             /* Shares drawn per query: estimate from CS_EXPLAIN_DRAWS draws of this component,
             ** with a fixed stream so the estimate is reproducible. */

@@ -13,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sf_zeta.h>
 #include "callscale/explain.h"
 #include "callscale/outfile.h"
 #include "callscale/plot.h"
@@ -514,20 +513,10 @@ static void bin_titles(const cs_experiment *ex, const layout *l, char (*title)[T
 
 /* The threshold p* above which a query of component k is easy (its correct answer the unique
 ** mode), when the wrong answers' shares are fixed; -1 when they are drawn per query. */
-static double component_pstar(const cs_experiment *ex, const cs_population *pop, size_t k)
+static double component_pstar(const cs_population *pop, size_t k)
 {
-    const cs_component *c = &ex->comp[k];
-    const double *sh = cs_population_shares(pop, k);
-    double smax = -1;
-    if (sh) {
-        smax = 0;
-        for (size_t j = 0; j + 1 < (size_t)ex->answers; j++)
-            smax = fmax(smax, sh[j]);
-    } else if (!ex->answers && c->wrong_kind == CS_WRONG_UNIFORM) {
-        smax = 0; /* every wrong answer is new */
-    } else if (!ex->answers && c->wrong_kind == CS_WRONG_ZIPF) {
-        smax = 1 / gsl_sf_zeta(c->wrong_param);
-    }
+    int ntop;
+    double smax = cs_population_top_share(pop, k, &ntop);
     /* easy iff p > smax (1 - p) */
     return smax < 0 ? -1 : smax / (1 + smax);
 }
@@ -585,7 +574,7 @@ static int population_vars(FILE *f, const cs_experiment *ex, cs_error *err)
         else
             snprintf(easy, sizeof easy, "%s%.3g%% easy", e.comp[k].estimated ? "≈" : "", 100 * ez);
         snprintf(title[k], sizeof title[k], "%s (%s): %s, %s", c->name, share, p, easy);
-        pstar[k] = component_pstar(ex, pop, k);
+        pstar[k] = component_pstar(pop, k);
         if (common == -2)
             common = pstar[k];
         else if (fabs(common - pstar[k]) > PSTAR_TOL)

@@ -70,6 +70,32 @@ const double *cs_population_shares(const cs_population *pop, size_t comp)
     return pop->shares[comp];
 }
 
+double cs_population_top_share(const cs_population *pop, size_t comp, int *ntop)
+{
+    const cs_experiment *ex = pop->ex;
+    const cs_component *c = &ex->comp[comp];
+    const double *sh = pop->shares[comp];
+    *ntop = 0;
+    if (sh) {
+        double smax = 0;
+        for (size_t j = 0; j + 1 < (size_t)ex->answers; j++) {
+            if (sh[j] > smax) {
+                smax = sh[j];
+                *ntop = 1;
+            } else if (sh[j] == smax)
+                (*ntop)++;
+        }
+        return smax;
+    }
+    if (!ex->answers && c->wrong_kind == CS_WRONG_UNIFORM)
+        return 0; /* every wrong answer is new */
+    if (!ex->answers && c->wrong_kind == CS_WRONG_ZIPF) {
+        *ntop = 1;
+        return pop->open_zipf[comp][0];
+    }
+    return -1;
+}
+
 void cs_population_cdf(const cs_experiment *ex, double x, double *lo, double *hi)
 {
     double a = 0, b = 0;

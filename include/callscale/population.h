@@ -64,6 +64,11 @@ void cs_population_sample(const cs_query *q, cs_pcg32 *r, uint16_t *ans, size_t 
 ** when they are drawn per query (dirichlet) or the answer space is open. */
 const double *cs_population_shares(const cs_population *pop, size_t comp);
 
+/* The largest fixed share of the wrong mass any one wrong answer of component comp holds, and how
+** many hold it (*ntop); 0 in an open space whose wrong answers never repeat; -1 when the shares are
+** drawn per query. A query is easy (its correct answer the unique mode) iff p > s (1 - p). */
+double cs_population_top_share(const cs_population *pop, size_t comp, int *ntop);
+
 /* Mixture CDF of p: lo = P(p < x), hi = P(p <= x). */
 void cs_population_cdf(const cs_experiment *ex, double x, double *lo, double *hi);
 /* Smallest x with P(p <= x) >= u. */
