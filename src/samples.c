@@ -29,6 +29,7 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
         int d = ex->strat[i].type->draws;
         s->sequence |= d == CS_DRAWS_SEQUENCE;
         s->maxima |= d == CS_DRAWS_MAXIMA;
+        s->counts |= d == CS_DRAWS_COUNTS;
     }
     if (s->sequence) {
         s->ans = malloc(s->cap * sizeof *s->ans);
@@ -38,6 +39,8 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->count = malloc(s->slots * sizeof *s->count);
     s->best = malloc(s->slots * sizeof *s->best);
     s->lphi = malloc(s->slots * sizeof *s->lphi);
+    s->tail = malloc(s->slots * sizeof *s->tail);
+    s->rate = malloc(s->slots * sizeof *s->rate);
     s->snap = malloc(s->nbudgets * s->slots * sizeof *s->snap);
     s->snapbest = malloc(s->nbudgets * s->slots * sizeof *s->snapbest);
     s->thr = malloc(s->slots * sizeof *s->thr);
@@ -45,7 +48,7 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->delta = malloc(s->slots * sizeof *s->delta);
     s->score_rng = gsl_rng_alloc(cs_rng_pcg32);
     s->ans_gsl = malloc(sizeof *s->ans_gsl);
-    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->count || !s->best || !s->lphi || !s->snap ||
+    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->count || !s->best || !s->lphi || !s->tail || !s->rate || !s->snap ||
         !s->snapbest || !s->thr || !s->pw || !s->delta || !s->score_rng || !s->ans_gsl) {
         cs_samples_free(s);
         return -1;
@@ -64,6 +67,8 @@ void cs_samples_free(cs_samples *s)
     free(s->count);
     free(s->best);
     free(s->lphi);
+    free(s->tail);
+    free(s->rate);
     free(s->snap);
     free(s->snapbest);
     free(s->thr);
@@ -84,6 +89,7 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
     for (size_t j = 0; j < q->nans; j++) {
         s->best[j] = -INFINITY;
         s->lphi[j] = NAN;
+        s->tail[j] = NAN;
     }
     /* integer thresholds: a 32-bit draw u is answer j when thr[j-1] <= u < thr[j] */
     for (size_t j = 0; j + 1 < q->nans; j++) {
@@ -214,6 +220,67 @@ const double *cs_samples_scores(cs_samples *s, size_t n)
     return s->score;
 }
 
+/* The score law of answer j's samples: base + N(0, sd^2); a novel answer is new each time, with
+** its own bias and its own noise. */
+static void score_law(const cs_samples *s, size_t j, double *base, double *sd)
+{
+    const cs_settings *set = s->q->set;
+    int nov = (long)j == s->q->novel;
+    *base = nov ? 0 : (j == 0 ? set->separation : 0) + s->bias[j];
+    *sd = nov ? hypot(set->answer_noise, set->sample_noise) : set->sample_noise;
+}
+
+/* An increment of n samples when only each answer's best score is read (no counts): a sample
+** matters only if it beats its answer's best so far, which it does with probability
+** rate_j = pi_j (1 - Phi((best_j - base_j) / sd_j)), independently of the others. So draw how many
+** of the n do (a binomial of the summed rates), share them out over the answers (conditional
+** binomials), and for an answer with e of them draw the largest of e scores conditioned to exceed
+** its best, by inversion: its upper tail is tail_j (1 - U^(1/e)). Most increments have few such
+** samples, so this costs little however large n is; the best scores have exactly the law of the
+** largest of all n samples. */
+static void exceedances(cs_samples *s, unsigned n)
+{
+    const cs_query *q = s->q;
+    size_t m = q->nans;
+    double total = 0;
+    for (size_t j = 0; j < m; j++) {
+        double base, sd;
+        score_law(s, j, &base, &sd);
+        if (isnan(s->tail[j]))
+            s->tail[j] = s->best[j] == -INFINITY ? 1
+                         : sd > 0                ? gsl_cdf_ugaussian_Q((s->best[j] - base) / sd)
+                                                 : 0;
+        s->rate[j] = q->pi[j] * s->tail[j];
+        total += s->rate[j];
+    }
+    if (!(total > 0))
+        return;
+    unsigned left = gsl_ran_binomial(s->ans_gsl, total < 1 ? total : 1, n);
+    double rest = total;
+    for (size_t j = 0; j < m && left > 0; j++) {
+        double rj = s->rate[j];
+        unsigned e = (j + 1 == m || rj >= rest) ? left
+                     : rj > 0                    ? gsl_ran_binomial(s->ans_gsl, rj / rest, left)
+                                                 : 0;
+        left -= e;
+        rest -= rj;
+        if (!e)
+            continue;
+        double base, sd;
+        score_law(s, j, &base, &sd);
+        if (sd <= 0) {
+            s->best[j] = base;
+            s->tail[j] = 0;
+            continue;
+        }
+        double u = cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng));
+        double t = s->tail[j] * -expm1(log(u) / e);
+        s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(t);
+        s->tail[j] = t;
+        s->lphi[j] = NAN;
+    }
+}
+
 /* Count (and score) the samples up to `target` without keeping them. */
 static void advance(cs_samples *s, size_t target)
 {
@@ -259,12 +326,16 @@ static void advance(cs_samples *s, size_t target)
                 double sc = score_of(s, a);
                 if (sc > s->best[a]) {
                     s->best[a] = sc;
-                    s->lphi[a] = NAN;
+                    s->lphi[a] = s->tail[a] = NAN;
                 }
             }
             s->ans_rng = r;
         }
         s->drawn = end;
+    }
+    if (s->drawn < target && s->maxima && !s->counts) {
+        exceedances(s, (unsigned)(target - s->drawn));
+        s->drawn = target;
     }
     if (s->drawn < target) {
         /* one multinomial increment, as conditional binomials (GSL's) from our stream; the last
@@ -310,6 +381,7 @@ static void advance(cs_samples *s, size_t target)
             }
             s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(-expm1(lu));
             s->lphi[j] = lu; /* Phi((best - base) / sd) = U^(1/n) by construction */
+            s->tail[j] = NAN;
         }
         s->drawn = target;
     }
@@ -329,7 +401,7 @@ static void snapshot(cs_samples *s, size_t i)
                 s->count[ans[k]]++;
                 if (sc && sc[k] > s->best[ans[k]]) {
                     s->best[ans[k]] = sc[k];
-                    s->lphi[ans[k]] = NAN;
+                    s->lphi[ans[k]] = s->tail[ans[k]] = NAN;
                 }
             }
             s->drawn = b;

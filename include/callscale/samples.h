@@ -36,6 +36,7 @@ typedef struct cs_samples {
     size_t slots;         /* answer categories a query can have */
     int sequence;         /* some strategy reads samples one by one: keep them */
     int maxima;           /* some strategy reads each answer's best score */
+    int counts;           /* some strategy reads the counts (not only the best scores) */
     int stepped;          /* samples are PRM-scored chains of the step model */
     size_t explicit_to;   /* draws up to here are one by one; beyond, multinomial increments */
     int sampler;          /* enum cs_sampler of the experiment */
@@ -53,6 +54,8 @@ typedef struct cs_samples {
     uint32_t *count; /* running counts */
     double *best;    /* running best score per answer */
     double *lphi;    /* ln Phi((best - base) / sd) per answer, NAN until needed after a change */
+    double *tail;    /* 1 - Phi((best - base) / sd) per answer, NAN likewise */
+    double *rate;    /* per answer: the chance a sample is that answer and beats its best */
     uint32_t *snap;  /* nbudgets x slots */
     double *snapbest;
     size_t nsnap;
