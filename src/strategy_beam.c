@@ -12,26 +12,11 @@ static const cs_param beam_params[] = {
     SELECT_PARAM,
 };
 
-static size_t beam_work(const cs_strategy *s, size_t kmax)
-{
-    (void)s;
-    return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(kmax, sizeof(double)) +
-           3 * tree_size(kmax, sizeof(size_t)) + tree_size(2 * kmax, sizeof(double));
-}
-
-typedef struct beam_ctx {
-    const cs_strategy *s;
-    const cs_query *q;
-    double *key;
-    size_t *tmp;
-} beam_ctx;
-
 /* Rank the prefixes (by their score, or by the score k steps further on a rollout) and give the
 ** N/M best M children each, the best ones one more when M does not divide N. */
-static void beam_alloc(const void *ctx, cs_stepper *st, const cs_node *a, size_t N, unsigned d,
+static void beam_alloc(const tree_ctx *c, cs_stepper *st, const cs_node *a, size_t N, unsigned d,
                        size_t *kids, size_t *order, cs_record *rec)
 {
-    const beam_ctx *c = ctx;
     unsigned k = (unsigned)c->s->value[1], L = c->q->L, ahead = k < L - d ? k : L - d;
     for (size_t j = 0; j < N; j++) {
         if (ahead) {
@@ -55,18 +40,7 @@ static void beam_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
                      cs_record *rec)
 {
     (void)smp;
-    size_t kmax = budgets[nb - 1];
-    char *cur = scratch->work;
-    cs_node *a = tree_take(&cur, kmax, sizeof *a), *b = tree_take(&cur, kmax, sizeof *b);
-    beam_ctx ctx = {s, q, tree_take(&cur, kmax, sizeof(double)), tree_take(&cur, kmax, sizeof(size_t))};
-    size_t *kids = tree_take(&cur, kmax, sizeof *kids), *order = tree_take(&cur, kmax, sizeof *order);
-    double *work = tree_take(&cur, 2 * kmax, sizeof *work);
-    cs_stepper st;
-    cs_stepper_init(&st, q, rng);
-    for (size_t i = 0; i < nb; i++) {
-        tree_frontier(&st, q, &a, &b, budgets[i], beam_alloc, &ctx, kids, order, &rec[i]);
-        score[i] = cs_select_score(q, a, budgets[i], tree_select(s), work);
-    }
+    tree_frontier_run(s, q, rng, scratch, budgets, nb, score, rec, beam_alloc);
 }
 
 const cs_strategy_type cs_strategy_beam = {
@@ -80,5 +54,5 @@ const cs_strategy_type cs_strategy_beam = {
     .run = beam_run,
     .needs_steps = 1,
     .draws = CS_DRAWS_NONE,
-    .work_size = beam_work,
+    .work_size = tree_frontier_work,
 };

@@ -31,36 +31,6 @@ static inline size_t tree_width(double value, size_t N)
     return w > N ? N : w;
 }
 
-/* How a frontier search spreads the N children of a depth over the N open prefixes a: kids[j]
-** children for prefix j, generated in the order `order` (they must sum to N). */
-typedef void (*tree_alloc_fn)(const void *ctx, cs_stepper *st, const cs_node *a, size_t N,
-                              unsigned depth, size_t *kids, size_t *order, cs_record *rec);
-
-/* N first steps, then at every depth N children shared out by alloc, until the chains finish; the
-** N finished chains are left in *a. *b is scratch of N nodes. Beam search and REBASE differ only
-** in alloc. */
-static inline void tree_frontier(cs_stepper *st, const cs_query *q, cs_node **a, cs_node **b,
-                                 size_t N, tree_alloc_fn alloc, const void *ctx, size_t *kids,
-                                 size_t *order, cs_record *rec)
-{
-    cs_node root;
-    cs_step_root(st, &root);
-    for (size_t j = 0; j < N; j++)
-        cs_step_child(st, &root, &(*a)[j]);
-    cs_step_record(q, rec, (double)N, (double)N, 1);
-    for (unsigned d = 1; d < q->L; d++) {
-        alloc(ctx, st, *a, N, d, kids, order, rec);
-        size_t n = 0;
-        for (size_t j = 0; j < N; j++)
-            for (size_t c = 0; c < kids[order[j]]; c++)
-                cs_step_child(st, &(*a)[order[j]], &(*b)[n++]);
-        cs_step_record(q, rec, (double)N, (double)N, d + 1);
-        cs_node *t = *a;
-        *a = *b;
-        *b = t;
-    }
-}
-
 #define SELECT_PARAM                                                                             \
     {"select", "weighted", CS_WORDS_ONLY, 0, CS_SELECT_WORDS, 0,                                   \
      "how one answer is chosen among the N finished chains"}
@@ -69,6 +39,64 @@ static inline void tree_frontier(cs_stepper *st, const cs_query *q, cs_node **a,
 static inline int tree_select(const cs_strategy *s)
 {
     return cs_param_word(s->value[s->type->nparams - 1]);
+}
+
+/* What an allocation rule sees: the strategy setting, the query, and scratch for a key per prefix. */
+typedef struct tree_ctx {
+    const cs_strategy *s;
+    const cs_query *q;
+    double *key;
+    size_t *tmp;
+} tree_ctx;
+
+/* How a frontier search spreads the N children of a depth over the N open prefixes a: kids[j]
+** children for prefix j, generated in the order `order` (they must sum to N). */
+typedef void (*tree_alloc_fn)(const tree_ctx *ctx, cs_stepper *st, const cs_node *a, size_t N,
+                              unsigned depth, size_t *kids, size_t *order, cs_record *rec);
+
+/* Scratch a frontier search needs at budgets up to kmax. */
+static inline size_t tree_frontier_work(const cs_strategy *s, size_t kmax)
+{
+    (void)s;
+    return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(kmax, sizeof(double)) +
+           3 * tree_size(kmax, sizeof(size_t)) + tree_size(2 * kmax, sizeof(double));
+}
+
+/* A frontier search at every budget: N first steps, then at every depth N children shared out by
+** alloc, until the chains finish; then `select` among the N. Beam search and REBASE differ only in
+** alloc. */
+static inline void tree_frontier_run(const cs_strategy *s, const cs_query *q, cs_pcg32 *rng,
+                                     cs_scratch *scratch, const size_t *budgets, size_t nb,
+                                     double *score, cs_record *rec, tree_alloc_fn alloc)
+{
+    size_t kmax = budgets[nb - 1];
+    char *cur = scratch->work;
+    cs_node *a = tree_take(&cur, kmax, sizeof *a), *b = tree_take(&cur, kmax, sizeof *b);
+    tree_ctx ctx = {s, q, tree_take(&cur, kmax, sizeof(double)), tree_take(&cur, kmax, sizeof(size_t))};
+    size_t *kids = tree_take(&cur, kmax, sizeof *kids), *order = tree_take(&cur, kmax, sizeof *order);
+    double *work = tree_take(&cur, 2 * kmax, sizeof *work);
+    cs_stepper st;
+    cs_stepper_init(&st, q, rng);
+    for (size_t i = 0; i < nb; i++) {
+        size_t N = budgets[i];
+        cs_node root;
+        cs_step_root(&st, &root);
+        for (size_t j = 0; j < N; j++)
+            cs_step_child(&st, &root, &a[j]);
+        cs_step_record(q, &rec[i], (double)N, (double)N, 1);
+        for (unsigned d = 1; d < q->L; d++) {
+            alloc(&ctx, &st, a, N, d, kids, order, &rec[i]);
+            size_t n = 0;
+            for (size_t j = 0; j < N; j++)
+                for (size_t c = 0; c < kids[order[j]]; c++)
+                    cs_step_child(&st, &a[order[j]], &b[n++]);
+            cs_step_record(q, &rec[i], (double)N, (double)N, d + 1);
+            cs_node *t = a;
+            a = b;
+            b = t;
+        }
+        score[i] = cs_select_score(q, a, N, tree_select(s), work);
+    }
 }
 
 #endif
