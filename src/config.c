@@ -12,6 +12,7 @@
 #include <string.h>
 #include "callscale/experiment.h"
 #include "callscale/strategy.h"
+#include "grow.h"
 
 #define S(field) offsetof(cs_settings, field)
 
@@ -145,14 +146,8 @@ static int add_section(raw *r, const char *name, const char *file, int line)
 {
     if (find_section(r, name))
         return 0;
-    if (r->ns == r->caps) {
-        size_t cap = r->caps ? 2 * r->caps : 16;
-        section *s = realloc(r->s, cap * sizeof *s);
-        if (!s)
-            return -1;
-        r->s = s;
-        r->caps = cap;
-    }
+    if (cs_grow(&r->s, &r->caps, r->ns, sizeof *r->s))
+        return -1;
     r->s[r->ns].name = dupstr(name);
     if (!r->s[r->ns].name)
         return -1;
@@ -165,14 +160,8 @@ static int add_section(raw *r, const char *name, const char *file, int line)
 static int add_entry(raw *r, const char *sec, const char *key, const char *value, const char *file,
                      int line)
 {
-    if (r->ne == r->cape) {
-        size_t cap = r->cape ? 2 * r->cape : 64;
-        entry *e = realloc(r->e, cap * sizeof *e);
-        if (!e)
-            return -1;
-        r->e = e;
-        r->cape = cap;
-    }
+    if (cs_grow(&r->e, &r->cape, r->ne, sizeof *r->e))
+        return -1;
     entry *e = &r->e[r->ne];
     e->section = dupstr(sec);
     e->key = dupstr(key);
@@ -311,14 +300,9 @@ static int push_budget(size_t **b, size_t *k, size_t *cap, size_t v, const char 
         snprintf(why, nwhy, "budgets = %s: more than %d budgets", text, BUDGETS_MAX);
         return -1;
     }
-    if (*k == *cap) {
-        size_t *nb = realloc(*b, 2 * *cap * sizeof *nb);
-        if (!nb) {
-            snprintf(why, nwhy, "out of memory");
-            return -1;
-        }
-        *b = nb;
-        *cap *= 2;
+    if (cs_grow(b, cap, *k, sizeof **b)) {
+        snprintf(why, nwhy, "out of memory");
+        return -1;
     }
     (*b)[(*k)++] = v;
     return 0;
@@ -524,7 +508,6 @@ static int experiment_key(ctx *c, entry *e)
         ex->budgets_line = strcmp(e->file, "--set") ? e->line : 0;
         ex->budgets = b;
         ex->nbudgets = n;
-        snprintf(ex->budgets_text, sizeof ex->budgets_text, "%s", v);
     } else if (strcmp(e->key, "answers") == 0) {
         uint64_t m;
         ex->answers_line = strcmp(e->file, "--set") ? e->line : 0;
@@ -921,8 +904,7 @@ static void experiment_defaults(cs_experiment *ex, const char *path)
     ex->answers = 2;
     ex->bins_kind = CS_BINS_COMPONENTS;
     char why[64];
-    snprintf(ex->budgets_text, sizeof ex->budgets_text, "1..64 x2");
-    (void)cs_budgets_parse(ex->budgets_text, &ex->budgets, &ex->nbudgets, why, sizeof why);
+    (void)cs_budgets_parse("1..64 x2", &ex->budgets, &ex->nbudgets, why, sizeof why);
     (void)set_defaults(&ex->global);
 }
 

@@ -396,10 +396,9 @@ int cs_optimize_run(const cs_experiment *ex, const cs_optimize_options *opt, cs_
                             "optimize compares against best-of-n: the experiment needs a "
                             "[strategy.best_of_n] or [strategy.weighted_vote] (or name another "
                             "with --baseline)");
-    if (kmax > CS_SWEEP_MAX_KEPT)
-        return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->budgets_line,
-                            "budget %zu: the planner keeps every sample of a query; the largest "
-                            "budget it takes is %d", kmax, CS_SWEEP_MAX_KEPT);
+    int bad = cs_samples_check(ex, 1, err);
+    if (bad)
+        return bad;
     if (opt->predictor < 1 || opt->predictor > kmax)
         return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->budgets_line,
                             "the predictor reads a query's first %zu samples, but the largest "

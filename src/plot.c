@@ -16,6 +16,7 @@
 #include "callscale/explain.h"
 #include "callscale/outfile.h"
 #include "callscale/plot.h"
+#include "grow.h"
 #include "callscale/population.h"
 #include "callscale/results.h"
 #include "callscale/strategy.h"
@@ -217,28 +218,16 @@ static int table_row(table *t, char *line, int *exact, char *why, size_t nwhy)
         t->queries = queries;
     curve *c = table_find(t, field[0], field[1], field[3]);
     if (!c) {
-        if (t->n == t->cap) {
-            size_t cap = t->cap ? 2 * t->cap : 16;
-            curve *nc = realloc(t->c, cap * sizeof *nc);
-            if (!nc)
-                goto nomem;
-            t->c = nc;
-            t->cap = cap;
-        }
+        if (cs_grow(&t->c, &t->cap, t->n, sizeof *t->c))
+            goto nomem;
         c = &t->c[t->n++];
         memset(c, 0, sizeof *c);
         snprintf(c->strategy, sizeof c->strategy, "%s", field[0]);
         snprintf(c->setting, sizeof c->setting, "%s", field[1]);
         snprintf(c->bin, sizeof c->bin, "%s", field[3]);
     }
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 16;
-        point *np = realloc(c->pt, cap * sizeof *np);
-        if (!np)
-            goto nomem;
-        c->pt = np;
-        c->cap = cap;
-    }
+    if (cs_grow(&c->pt, &c->cap, c->n, sizeof *c->pt))
+        goto nomem;
     c->pt[c->n++] = (point){v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
     return 0;
 nomem:

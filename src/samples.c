@@ -15,6 +15,27 @@
 /* Drawing in chunks keeps the inner sampling loop long without drawing far past what is asked. */
 #define CHUNK 256
 
+/* Whether some strategy of ex reads samples one by one (stepped chains always are). */
+static int keeps_sequence(const cs_experiment *ex)
+{
+    int seq = ex->stepped;
+    for (size_t i = 0; i < ex->nstrat; i++)
+        seq |= ex->strat[i].type->draws == CS_DRAWS_SEQUENCE;
+    return seq;
+}
+
+int cs_samples_check(const cs_experiment *ex, int sequence, cs_error *err)
+{
+    size_t kmax = ex->budgets[ex->nbudgets - 1];
+    if ((sequence || keeps_sequence(ex)) && kmax > CS_SAMPLES_MAX_KEPT)
+        return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->budgets_line,
+                            "budget %zu: samples are kept one by one here (%s), %zu bytes per "
+                            "thread; the largest such budget is %d", kmax,
+                            sequence ? "the planner reads them" : "a strategy reads them in order",
+                            kmax * (sizeof(uint16_t) + sizeof(double)), CS_SAMPLES_MAX_KEPT);
+    return 0;
+}
+
 int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
 {
     memset(s, 0, sizeof *s);
@@ -23,11 +44,10 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->cap = ex->budgets[ex->nbudgets - 1];
     s->slots = cs_population_max_answers(ex);
     s->stepped = ex->stepped;
-    s->sequence = ex->stepped || sequence;
+    s->sequence = sequence || keeps_sequence(ex);
     s->sampler = ex->sampler;
     for (size_t i = 0; i < ex->nstrat; i++) {
         int d = ex->strat[i].type->draws;
-        s->sequence |= d == CS_DRAWS_SEQUENCE;
         s->maxima |= d == CS_DRAWS_MAXIMA;
         s->counts |= d == CS_DRAWS_COUNTS;
     }
@@ -38,7 +58,6 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->bias = malloc(s->slots * sizeof *s->bias);
     s->count = malloc(s->slots * sizeof *s->count);
     s->best = malloc(s->slots * sizeof *s->best);
-    s->lphi = malloc(s->slots * sizeof *s->lphi);
     s->tail = malloc(s->slots * sizeof *s->tail);
     s->rate = malloc(s->slots * sizeof *s->rate);
     s->snap = malloc(s->nbudgets * s->slots * sizeof *s->snap);
@@ -48,7 +67,7 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->delta = malloc(s->slots * sizeof *s->delta);
     s->score_rng = gsl_rng_alloc(cs_rng_pcg32);
     s->ans_gsl = malloc(sizeof *s->ans_gsl);
-    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->count || !s->best || !s->lphi || !s->tail || !s->rate || !s->snap ||
+    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->count || !s->best || !s->tail || !s->rate || !s->snap ||
         !s->snapbest || !s->thr || !s->pw || !s->delta || !s->score_rng || !s->ans_gsl) {
         cs_samples_free(s);
         return -1;
@@ -66,7 +85,6 @@ void cs_samples_free(cs_samples *s)
     free(s->bias);
     free(s->count);
     free(s->best);
-    free(s->lphi);
     free(s->tail);
     free(s->rate);
     free(s->snap);
@@ -88,7 +106,6 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
     memset(s->count, 0, q->nans * sizeof *s->count);
     for (size_t j = 0; j < q->nans; j++) {
         s->best[j] = -INFINITY;
-        s->lphi[j] = NAN;
         s->tail[j] = NAN;
     }
     /* integer thresholds: a 32-bit draw u is answer j when thr[j-1] <= u < thr[j] */
@@ -277,7 +294,6 @@ static void exceedances(cs_samples *s, unsigned n)
         double t = s->tail[j] * -expm1(log(u) / e);
         s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(t);
         s->tail[j] = t;
-        s->lphi[j] = NAN;
     }
 }
 
@@ -326,7 +342,7 @@ static void advance(cs_samples *s, size_t target)
                 double sc = score_of(s, a);
                 if (sc > s->best[a]) {
                     s->best[a] = sc;
-                    s->lphi[a] = s->tail[a] = NAN;
+                    s->tail[a] = NAN;
                 }
             }
             s->ans_rng = r;
@@ -374,14 +390,13 @@ static void advance(cs_samples *s, size_t target)
             ** which, as the best grows, it mostly does. */
             double lu = log(cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng))) / s->delta[j];
             if (s->best[j] > -INFINITY) {
-                if (isnan(s->lphi[j]))
-                    s->lphi[j] = log1p(-gsl_cdf_ugaussian_Q((s->best[j] - base) / sd));
-                if (lu <= s->lphi[j])
+                if (isnan(s->tail[j]))
+                    s->tail[j] = gsl_cdf_ugaussian_Q((s->best[j] - base) / sd);
+                if (lu <= log1p(-s->tail[j]))
                     continue;
             }
-            s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(-expm1(lu));
-            s->lphi[j] = lu; /* Phi((best - base) / sd) = U^(1/n) by construction */
-            s->tail[j] = NAN;
+            s->tail[j] = -expm1(lu); /* 1 - Phi((best - base) / sd) = 1 - U^(1/n) by construction */
+            s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(s->tail[j]);
         }
         s->drawn = target;
     }
@@ -401,7 +416,7 @@ static void snapshot(cs_samples *s, size_t i)
                 s->count[ans[k]]++;
                 if (sc && sc[k] > s->best[ans[k]]) {
                     s->best[ans[k]] = sc[k];
-                    s->lphi[ans[k]] = s->tail[ans[k]] = NAN;
+                    s->tail[ans[k]] = NAN;
                 }
             }
             s->drawn = b;

@@ -119,18 +119,9 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
     sh.pdata = pdata;
     cs_results_clear(res);
     res->exact = 0;
-    int rc = 0;
-    /* Strategies that read samples one by one keep every sample of a query: refuse budgets whose
-    ** buffers would not fit, rather than let the system kill the run. */
-    size_t kmax = ex->budgets[ex->nbudgets - 1];
-    int sequence = ex->stepped;
-    for (size_t s = 0; s < ex->nstrat; s++)
-        sequence |= ex->strat[s].type->draws == CS_DRAWS_SEQUENCE;
-    if (sequence && kmax > CS_SWEEP_MAX_KEPT)
-        return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->budgets_line,
-                            "budget %zu: a strategy here reads samples one by one and keeps them, "
-                            "%zu bytes per thread; the largest such budget is %d",
-                            kmax, kmax * (sizeof(uint16_t) + sizeof(double)), CS_SWEEP_MAX_KEPT);
+    int rc = cs_samples_check(ex, 0, err);
+    if (rc)
+        return rc;
     cs_population *pop = cs_population_new(ex, err);
     if (!pop)
         return CS_ERR_NOMEM;

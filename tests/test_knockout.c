@@ -9,12 +9,6 @@
 #include "callscale/sweep.h"
 #include "testutil.h"
 
-static double acc(const cs_results *r, size_t s, size_t b)
-{
-    const cs_cell *c = cs_results_cell(r, s, b, 0);
-    return c->sum / c->n;
-}
-
 /* The right answer of a right/wrong pair wins a match of K comparisons: more than K/2 preferences
 ** (each with probability pc), or half of the ties at exactly K/2. */
 static double match(unsigned K, double pc)
@@ -61,7 +55,7 @@ START_TEST(knockout_matches_the_bracket)
     for (size_t s = 0; s < 2; s++)
         for (size_t b = 0; b < ex.nbudgets; b++) {
             double want = bracket(ex.budgets[b], 0.3, match(K[s], pc[s]));
-            double got = acc(&r, s, b), tol = 4 * sqrt(want * (1 - want) / 60000);
+            double got = cell_mean(&r, s, b, 0), tol = 4 * sqrt(want * (1 - want) / 60000);
             ck_assert_msg(fabs(got - want) <= tol, "K=%u N=%zu: %.4f vs %.4f", K[s], ex.budgets[b],
                           got, want);
         }
@@ -84,17 +78,17 @@ START_TEST(knockout_failure_falls_below_the_bound)
     cs_results r;
     sweep_ok(&ex, &r, 2);
     for (size_t b = 1; b < ex.nbudgets; b++) {
-        double f0 = 1 - acc(&r, 0, b - 1), f1 = 1 - acc(&r, 0, b);
+        double f0 = 1 - cell_mean(&r, 0, b - 1, 0), f1 = 1 - cell_mean(&r, 0, b, 0);
         double s0 = sqrt(f0 * (1 - f0) / 60000), s1 = sqrt(f1 * (1 - f1) / 60000);
         ck_assert_msg(f0 - f1 > 3 * hypot(s0, s1), "N=%zu: %.4f -> %.4f", ex.budgets[b], f0, f1);
-        ck_assert(1 - acc(&r, 1, b) > 1 - acc(&r, 1, b - 1));
+        ck_assert(1 - cell_mean(&r, 1, b, 0) > 1 - cell_mean(&r, 1, b - 1, 0));
     }
     /* the bound for a query with p, averaged over p ~ Beta(2,3): E[(1-p)^N] = B(2, 3+N) / B(2,3) */
     for (size_t b = 0; b < ex.nbudgets; b++) {
         double N = (double)ex.budgets[b];
         double none = exp(lgamma(3 + N) + lgamma(5) - lgamma(5 + N) - lgamma(3));
         double bound = none + ceil_log2(ex.budgets[b]) * exp(-2 * 25 * 0.25 * 0.25);
-        double f = 1 - acc(&r, 0, b), s = sqrt(f * (1 - f) / 60000);
+        double f = 1 - cell_mean(&r, 0, b, 0), s = sqrt(f * (1 - f) / 60000);
         printf("knockout: N=%3zu failure %.5f (+- %.5f), bound %.5f\n", ex.budgets[b], f, s, bound);
         fflush(stdout);
         if (b == 0) /* one candidate: failure is 1 - p, the bound exactly */
@@ -148,7 +142,7 @@ START_TEST(knockout_exact_mode)
             double p = (i + 0.5) / M;
             want += 6 * p * (1 - p) * bracket(ex.budgets[b], p, q) / M;
         }
-        ck_assert_double_eq_tol(acc(&r, 0, b), want, 1e-8);
+        ck_assert_double_eq_tol(cell_mean(&r, 0, b, 0), want, 1e-8);
     }
     cs_results_free(&r);
     cs_experiment_free(&ex);

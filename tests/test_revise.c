@@ -7,28 +7,6 @@
 #include "callscale/sweep.h"
 #include "testutil.h"
 
-static double acc(const cs_results *r, size_t s, size_t b, size_t bin)
-{
-    const cs_cell *c = cs_results_cell(r, s, b, bin);
-    return c->sum / c->n;
-}
-
-static double se(const cs_results *r, size_t s, size_t b, size_t bin)
-{
-    const cs_cell *c = cs_results_cell(r, s, b, bin);
-    double m = c->sum / c->n, var = (c->sumsq - c->sum * m) / (c->n - 1);
-    return sqrt((var > 0 ? var : 0) / c->n);
-}
-
-static size_t strategy_index(const cs_experiment *ex, const char *name, const char *label)
-{
-    for (size_t s = 0; s < ex->nstrat; s++)
-        if (strcmp(ex->strat[s].type->name, name) == 0 && strcmp(ex->strat[s].label, label) == 0)
-            return s;
-    ck_abort_msg("no strategy %s:%s", name, label);
-    return 0;
-}
-
 /* Same queries, same scores, query by query: every sum of two cells is equal. */
 static void assert_same_cells(const cs_results *r, size_t a, size_t b)
 {
@@ -131,7 +109,7 @@ START_TEST(last_answer_follows_the_two_state_chain)
         double s = f + b > 0 ? f / (f + b) : p;
         for (size_t i = 0; i < ex.nbudgets; i++) {
             double want = s + (p - s) * pow(1 - f - b, (double)(ex.budgets[i] - 1));
-            double got = acc(&r, 0, i, 0), tol = 4 * sqrt(want * (1 - want) / 40000);
+            double got = cell_mean(&r, 0, i, 0), tol = 4 * sqrt(want * (1 - want) / 40000);
             ck_assert_msg(fabs(got - want) <= tol, "fix %g break %g N=%zu: %.4f, chain says %.4f",
                           f, b, ex.budgets[i], got, want);
         }
@@ -158,8 +136,8 @@ START_TEST(verifier_selection_beats_the_last_answer)
     sweep_ok(&ex, &r, 2);
     for (size_t i = 0; i < ex.nbudgets; i++) {
         double last = 0.6 * pow(0.75, (double)(ex.budgets[i] - 1));
-        ck_assert(fabs(acc(&r, 0, i, 0) - last) <= 4 * sqrt(last * (1 - last) / 40000) + 1e-12);
-        ck_assert(fabs(acc(&r, 1, i, 0) - 0.6) <= 4 * sqrt(0.24 / 40000));
+        ck_assert(fabs(cell_mean(&r, 0, i, 0) - last) <= 4 * sqrt(last * (1 - last) / 40000) + 1e-12);
+        ck_assert(fabs(cell_mean(&r, 1, i, 0) - 0.6) <= 4 * sqrt(0.24 / 40000));
     }
     cs_results_free(&r);
     cs_experiment_free(&ex);
@@ -234,14 +212,6 @@ START_TEST(ratio_gives_the_chains)
     cs_experiment_free(&ex);
 }
 END_TEST
-
-/* d / s.e. of the difference of two cells, as if independent: the settings share their first
-** answers, which correlates them positively, so this overstates the s.e. and the test is safe. */
-static double z_diff(const cs_results *r, size_t s1, size_t s2, size_t b, size_t bin)
-{
-    return (acc(r, s1, b, bin) - acc(r, s2, b, bin)) / hypot(se(r, s1, b, bin), se(r, s2, b, bin));
-}
-
 #define Z_FINDING 3.0
 
 /* Snell et al.'s finding on the shipped experiment, at the budget the file names in its comments
@@ -269,25 +239,25 @@ START_TEST(snell_revision_finding)
     for (size_t bin = 1; bin <= nbins; bin++) {
         best[bin] = 0;
         for (size_t k = 1; k < n; k++)
-            if (acc(&r, set[k], b, bin) > acc(&r, set[best[bin]], b, bin))
+            if (cell_mean(&r, set[k], b, bin) > cell_mean(&r, set[best[bin]], b, bin))
                 best[bin] = k;
         printf("revise: bin %zu best %s (%.4f)\n", bin, ex.strat[set[best[bin]]].label,
-               acc(&r, set[best[bin]], b, bin));
+               cell_mean(&r, set[best[bin]], b, bin));
     }
     ck_assert_msg(best[1] > best[nbins], "easiest bin's best %s is not more sequential than the "
                   "hardest's %s", ex.strat[set[best[1]]].label, ex.strat[set[best[nbins]]].label);
-    ck_assert(z_diff(&r, set[best[1]], set[best[nbins]], b, 1) > Z_FINDING);
-    ck_assert(z_diff(&r, set[best[nbins]], set[best[1]], b, nbins) > Z_FINDING);
+    ck_assert(cell_z(&r, set[best[1]], b, 1, set[best[nbins]], b, 1) > Z_FINDING);
+    ck_assert(cell_z(&r, set[best[nbins]], b, nbins, set[best[1]], b, nbins) > Z_FINDING);
     int interior = 0;
     for (size_t bin = 1; bin <= nbins; bin++)
-        if (best[bin] > 0 && best[bin] < n - 1 && z_diff(&r, set[best[bin]], set[0], b, bin) > Z_FINDING &&
-            z_diff(&r, set[best[bin]], set[n - 1], b, bin) > Z_FINDING)
+        if (best[bin] > 0 && best[bin] < n - 1 && cell_z(&r, set[best[bin]], b, bin, set[0], b, bin) > Z_FINDING &&
+            cell_z(&r, set[best[bin]], b, bin, set[n - 1], b, bin) > Z_FINDING)
             interior = 1;
     ck_assert_msg(interior, "no interior ratio wins a bin by 3 s.e.");
     size_t seq = strategy_index(&ex, "revise", "seq"), last = strategy_index(&ex, "revise", "seq_last");
     ck_assert(ex.comp[0].set.rev_break > 0);
     for (size_t k = 1; k < ex.nbudgets; k++)
-        ck_assert_msg(z_diff(&r, seq, last, k, 0) > Z_FINDING, "N=%zu", ex.budgets[k]);
+        ck_assert_msg(cell_z(&r, seq, k, 0, last, k, 0) > Z_FINDING, "N=%zu", ex.budgets[k]);
     cs_results_free(&r);
     cs_experiment_free(&ex);
 }

@@ -22,19 +22,6 @@ static void load_text(cs_experiment *ex, const char *text, const char *sampler)
     ck_assert_msg(rc == 0, "%d: %s", err.line, err.msg);
 }
 
-static double acc(const cs_results *r, size_t s, size_t b)
-{
-    const cs_cell *c = cs_results_cell(r, s, b, 0);
-    return c->sum / c->n;
-}
-
-static double se(const cs_results *r, size_t s, size_t b)
-{
-    const cs_cell *c = cs_results_cell(r, s, b, 0);
-    double m = c->sum / c->n, var = (c->sumsq - c->sum * m) / (c->n - 1);
-    return sqrt((var > 0 ? var : 0) / c->n);
-}
-
 /* Monte Carlo against exact, every strategy and budget: within 4 s.e., the s.e. bounded by
 ** sqrt(a(1-a)/n) for a score in [0,1] with mean a. */
 static void against_exact(const char *text, const char *sampler)
@@ -50,7 +37,7 @@ static void against_exact(const char *text, const char *sampler)
     ck_assert_int_eq(cs_sweep_run(&ex, 2, NULL, NULL, &mc, &err), 0);
     for (size_t s = 0; s < ex.nstrat; s++)
         for (size_t b = 0; b < ex.nbudgets; b++) {
-            double a = acc(&e, s, b), x = acc(&mc, s, b);
+            double a = cell_mean(&e, s, b, 0), x = cell_mean(&mc, s, b, 0);
             double n = cs_results_cell(&mc, s, b, 0)->n;
             ck_assert_msg(fabs(x - a) <= 4 * sqrt(a * (1 - a) / n) + 1e-12,
                           "%s %s N=%zu: %.5f vs exact %.5f", sampler, ex.strat[s].type->name,
@@ -146,10 +133,10 @@ static void paths_agree(const char *text)
     ck_assert_int_eq(cs_sweep_run(&b, 2, NULL, NULL, &rb, &err), 0);
     for (size_t s = 0; s < a.nstrat; s++)
         for (size_t k = 0; k < a.nbudgets; k++) {
-            double d = acc(&ra, s, k) - acc(&rb, s, k);
-            ck_assert_msg(fabs(d) <= 4 * hypot(se(&ra, s, k), se(&rb, s, k)) + 1e-12,
+            double d = cell_mean(&ra, s, k, 0) - cell_mean(&rb, s, k, 0);
+            ck_assert_msg(fabs(d) <= 4 * hypot(cell_se(&ra, s, k, 0), cell_se(&rb, s, k, 0)) + 1e-12,
                           "%s N=%zu: %.4f vs %.4f", a.strat[s].type->name, a.budgets[k],
-                          acc(&ra, s, k), acc(&rb, s, k));
+                          cell_mean(&ra, s, k, 0), cell_mean(&rb, s, k, 0));
         }
     cs_results_free(&ra);
     cs_results_free(&rb);

@@ -18,24 +18,6 @@ static void load_file(cs_experiment *ex, const char *path)
                   err.msg);
 }
 
-static size_t strategy_index(const cs_experiment *ex, const char *name, const char *label)
-{
-    for (size_t s = 0; s < ex->nstrat; s++)
-        if (strcmp(ex->strat[s].type->name, name) == 0 && strcmp(ex->strat[s].label, label) == 0)
-            return s;
-    ck_abort_msg("no strategy %s:%s", name, label);
-    return 0;
-}
-
-static size_t budget_index(const cs_experiment *ex, size_t N)
-{
-    for (size_t b = 0; b < ex->nbudgets; b++)
-        if (ex->budgets[b] == N)
-            return b;
-    ck_abort_msg("no budget %zu", N);
-    return 0;
-}
-
 /* The worked example of the issue: scores [0.9, 0.8, 0.5, 0.2], B = 16, T = 0.2 -> [10, 5, 1, 0]. */
 START_TEST(rebase_allocation_example)
 {
@@ -234,15 +216,6 @@ START_TEST(tree_strategies_need_steps)
     ck_assert_ptr_nonnull(strstr(err.msg, "[steps]"));
 }
 END_TEST
-
-/* d / s of a difference of two independent cells. */
-static double z_diff(const cs_results *r, size_t s1, size_t b1, size_t bin1, size_t s2, size_t b2,
-                     size_t bin2)
-{
-    double d = cell_mean(r, s1, b1, bin1) - cell_mean(r, s2, b2, bin2);
-    return d / hypot(cell_se(r, s1, b1, bin1), cell_se(r, s2, b2, bin2));
-}
-
 /* Snell et al.'s four findings on the shipped experiment, each by at least 3 standard errors of
 ** the difference (tree strategies draw their own randomness, so cells are independent). */
 #define Z_FINDING 3.0
@@ -257,10 +230,10 @@ START_TEST(snell_findings)
     size_t beam = strategy_index(&ex, "beam", "m4");
     size_t b4 = budget_index(&ex, 4), b16 = budget_index(&ex, 16), b256 = budget_index(&ex, 256);
     /* 1. beam beats best-of-N weighted at 4 and 16 */
-    ck_assert_msg(z_diff(&r, beam, b4, 0, bon, b4, 0) > Z_FINDING, "N=4");
-    ck_assert_msg(z_diff(&r, beam, b16, 0, bon, b16, 0) > Z_FINDING, "N=16");
+    ck_assert_msg(cell_z(&r, beam, b4, 0, bon, b4, 0) > Z_FINDING, "N=4");
+    ck_assert_msg(cell_z(&r, beam, b16, 0, bon, b16, 0) > Z_FINDING, "N=16");
     /* 2. best-of-N catches up (here: wins) at 256 */
-    ck_assert_msg(z_diff(&r, bon, b256, 0, beam, b256, 0) > Z_FINDING, "N=256");
+    ck_assert_msg(cell_z(&r, bon, b256, 0, beam, b256, 0) > Z_FINDING, "N=256");
     /* 3. on the two easiest bins (q1, q2) beam gets worse from its best budget to 256 */
     for (size_t bin = 1; bin <= 2; bin++) {
         size_t peak = 0;
@@ -268,7 +241,7 @@ START_TEST(snell_findings)
             if (cell_mean(&r, beam, b, bin) > cell_mean(&r, beam, peak, bin))
                 peak = b;
         ck_assert_uint_lt(peak, b256);
-        double z = z_diff(&r, beam, peak, bin, beam, b256, bin);
+        double z = cell_z(&r, beam, peak, bin, beam, b256, bin);
         printf("snell: beam on q%zu falls from %.4f (N=%zu) to %.4f (N=256), %.1f s.e.\n", bin,
                cell_mean(&r, beam, peak, bin), ex.budgets[peak], cell_mean(&r, beam, b256, bin), z);
         ck_assert_msg(z > Z_FINDING, "q%zu", bin);
@@ -276,7 +249,7 @@ START_TEST(snell_findings)
     /* 4. on the middle bins (q3, q4) beam beats best-of-N at the small budgets */
     for (size_t bin = 3; bin <= 4; bin++)
         for (size_t b = b4; b <= b16; b++)
-            ck_assert_msg(z_diff(&r, beam, b, bin, bon, b, bin) > Z_FINDING, "q%zu N=%zu", bin,
+            ck_assert_msg(cell_z(&r, beam, b, bin, bon, b, bin) > Z_FINDING, "q%zu N=%zu", bin,
                           ex.budgets[b]);
     cs_results_free(&r);
     cs_experiment_free(&ex);
@@ -313,7 +286,7 @@ START_TEST(wu_findings)
     size_t rb = strategy_index(&ex, "rebase", "default");
     size_t mc = strategy_index(&ex, "mcts", "default");
     size_t b32 = budget_index(&ex, 32), b256 = budget_index(&ex, 256);
-    double z = z_diff(&r, rb, b32, 0, wv, b256, 0);
+    double z = cell_z(&r, rb, b32, 0, wv, b256, 0);
     const cs_cell *c32 = cs_results_cell(&r, rb, b32, 0), *c256 = cs_results_cell(&r, wv, b256, 0);
     double ratio = (c256->tokens / c256->n) / (c32->tokens / c32->n);
     printf("wu: REBASE@32 %.4f vs sampling@256 %.4f (%+.1f s.e.), %.1fx fewer tokens\n",

@@ -41,9 +41,37 @@ static inline double cell_se(const cs_results *r, size_t s, size_t b, size_t bin
     double m = c->sum / c->n, var = (c->sumsq - c->sum * m) / (c->n - 1);
     return sqrt((var > 0 ? var : 0) / c->n);
 }
+
+/* (mean1 - mean2) over the s.e. of their difference, the cells taken as independent: cells that
+** share samples are positively correlated, which only overstates the s.e. */
+static inline double cell_z(const cs_results *r, size_t s1, size_t b1, size_t bin1, size_t s2,
+                            size_t b2, size_t bin2)
+{
+    double d = cell_mean(r, s1, b1, bin1) - cell_mean(r, s2, b2, bin2);
+    return d / hypot(cell_se(r, s1, b1, bin1), cell_se(r, s2, b2, bin2));
+}
 #endif
 
 #ifdef CALLSCALE_EXPERIMENT_H
+/* Index of the strategy setting name:label, and of budget N; absent ones fail the test. */
+static inline size_t strategy_index(const cs_experiment *ex, const char *name, const char *label)
+{
+    for (size_t s = 0; s < ex->nstrat; s++)
+        if (strcmp(ex->strat[s].type->name, name) == 0 && strcmp(ex->strat[s].label, label) == 0)
+            return s;
+    ck_abort_msg("no strategy %s:%s", name, label);
+    return 0;
+}
+
+static inline size_t budget_index(const cs_experiment *ex, size_t N)
+{
+    for (size_t b = 0; b < ex->nbudgets; b++)
+        if (ex->budgets[b] == N)
+            return b;
+    ck_abort_msg("no budget %zu", N);
+    return 0;
+}
+
 /* Load an experiment written out from text; any error fails the test. */
 static inline void load_text_ok(cs_experiment *ex, const char *text)
 {

@@ -97,7 +97,6 @@ typedef struct cs_experiment {
     int steps_line;                       /* where [steps] is, or 0 */
     size_t *budgets; /* strictly increasing, owned */
     size_t nbudgets;
-    char budgets_text[256];
     int answers;     /* M >= 2, or 0 for an open answer space */
     int bins_kind;   /* enum cs_bins_kind */
     int stepped;     /* a [steps] section: solutions are chains of steps scored by a PRM */

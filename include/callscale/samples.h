@@ -53,8 +53,7 @@ typedef struct cs_samples {
     size_t drawn;    /* samples accounted in count and best */
     uint32_t *count; /* running counts */
     double *best;    /* running best score per answer */
-    double *lphi;    /* ln Phi((best - base) / sd) per answer, NAN until needed after a change */
-    double *tail;    /* 1 - Phi((best - base) / sd) per answer, NAN likewise */
+    double *tail;    /* 1 - Phi((best - base) / sd) per answer, NAN until needed after a change */
     double *rate;    /* per answer: the chance a sample is that answer and beats its best */
     uint32_t *snap;  /* nbudgets x slots */
     double *snapbest;
@@ -67,6 +66,13 @@ typedef struct cs_samples {
     gsl_rng *ans_gsl;   /* the same stream, for GSL's binomial */
     gsl_rng *score_rng; /* PCG32 behind GSL's Gaussian sampler */
 } cs_samples;
+
+/* Largest budget when samples are kept one by one (10 bytes a sample, per thread). */
+#define CS_SAMPLES_MAX_KEPT (1 << 26)
+
+/* Whether ex's samples would be kept one by one (`sequence` forces it), and if so whether its
+** largest budget fits: 0, or CS_ERR_INPUT with err naming the budgets line. */
+int cs_samples_check(const cs_experiment *ex, int sequence, cs_error *err);
 
 /* Set up for ex's queries: what its strategies read decides how samples are drawn; `sequence`
 ** keeps them one by one whatever the strategies read (for a caller that reads them itself). */

@@ -12,9 +12,6 @@
 /* Queries per block: the unit of work a thread takes and of the ordered reduction. */
 #define CS_SWEEP_BLOCK 512
 
-/* Largest budget for strategies that keep every sample of a query (10 bytes a sample, per thread). */
-#define CS_SWEEP_MAX_KEPT (1 << 26)
-
 /* Called (from one thread at a time) as blocks complete. */
 typedef void (*cs_progress_fn)(void *data, uint64_t done, uint64_t total);
 
