@@ -654,31 +654,19 @@ static void check_filter(int M, double zipf_s, double tpr, double fpr, size_t km
 static const double judges[][2] = {{0.8, 0.3}, {0.6, 0.5}, {1, 0}, {0, 0}, {1, 1}, {0.3, 0.9}, {0.95, 0.02}};
 #define NJUDGES (sizeof judges / sizeof judges[0])
 
-START_TEST(filter_vote_m2)
-{
-    for (size_t j = 0; j < NJUDGES; j++)
-        check_filter(2, 0, judges[j][0], judges[j][1], 8);
-}
-END_TEST
+/* Filter-vote against its brute force, for every judge, over (answers, zipf exponent, largest K):
+** binary, three uniform, three Zipf(1.5) and the open answer space. */
+static const struct {
+    int answers;
+    double zipf;
+    size_t kmax;
+} filter_cases[] = {{2, 0, 8}, {3, 0, 8}, {3, 1.5, 7}, {0, 0, 7}};
 
-START_TEST(filter_vote_m3_uniform)
+START_TEST(filter_vote_brute_force)
 {
     for (size_t j = 0; j < NJUDGES; j++)
-        check_filter(3, 0, judges[j][0], judges[j][1], 8);
-}
-END_TEST
-
-START_TEST(filter_vote_m3_zipf)
-{
-    for (size_t j = 0; j < NJUDGES; j++)
-        check_filter(3, 1.5, judges[j][0], judges[j][1], 7);
-}
-END_TEST
-
-START_TEST(filter_vote_open)
-{
-    for (size_t j = 0; j < NJUDGES; j++)
-        check_filter(0, 0, judges[j][0], judges[j][1], 7);
+        check_filter(filter_cases[_i].answers, filter_cases[_i].zipf, judges[j][0], judges[j][1],
+                     filter_cases[_i].kmax);
 }
 END_TEST
 
@@ -1256,10 +1244,6 @@ Suite *make_suite(void)
         {"m4_zipf", vote_m4_zipf},
         {"larger_K", vote_multi_larger_K},
         {"brute_forces", brute_forces_agree},
-        {"filter_m2", filter_vote_m2},
-        {"filter_m3_uniform", filter_vote_m3_uniform},
-        {"filter_m3_zipf", filter_vote_m3_zipf},
-        {"filter_open", filter_vote_open},
         {"filter_components", filter_vote_component_judges},
         {"beta_binary", beta_binary_vote},
         {"beta_m4", beta_m4_vote},
@@ -1282,5 +1266,11 @@ Suite *make_suite(void)
         tcase_add_test(tc, groups[i].test);
         suite_add_tcase(s, tc);
     }
+    TCase *fv = tcase_create("filter_brute_force");
+    tcase_set_timeout(fv, 120);
+    tcase_add_checked_fixture(fv, setup, teardown);
+    tcase_add_loop_test(fv, filter_vote_brute_force, 0,
+                        (int)(sizeof filter_cases / sizeof filter_cases[0]));
+    suite_add_tcase(s, fv);
     return s;
 }
