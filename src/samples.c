@@ -61,14 +61,16 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->tail = malloc(s->slots * sizeof *s->tail);
     s->rate = malloc(s->slots * sizeof *s->rate);
     s->snap = malloc(s->nbudgets * s->slots * sizeof *s->snap);
-    s->snapbest = malloc(s->nbudgets * s->slots * sizeof *s->snapbest);
+    s->bound = malloc(s->slots * sizeof *s->bound);
+    s->snaplead = malloc(s->nbudgets * sizeof *s->snaplead);
     s->thr = malloc(s->slots * sizeof *s->thr);
-    s->pw = malloc(s->slots * sizeof *s->pw);
+    s->cum = malloc(s->slots * sizeof *s->cum);
     s->delta = malloc(s->slots * sizeof *s->delta);
+    s->exc = calloc(s->slots, sizeof *s->exc);
     s->score_rng = gsl_rng_alloc(cs_rng_pcg32);
     s->ans_gsl = malloc(sizeof *s->ans_gsl);
     if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->count || !s->best || !s->tail || !s->rate || !s->snap ||
-        !s->snapbest || !s->thr || !s->pw || !s->delta || !s->score_rng || !s->ans_gsl) {
+        !s->bound || !s->snaplead || !s->thr || !s->cum || !s->delta || !s->exc || !s->score_rng || !s->ans_gsl) {
         cs_samples_free(s);
         return -1;
     }
@@ -88,10 +90,12 @@ void cs_samples_free(cs_samples *s)
     free(s->tail);
     free(s->rate);
     free(s->snap);
-    free(s->snapbest);
+    free(s->bound);
+    free(s->snaplead);
     free(s->thr);
-    free(s->pw);
+    free(s->cum);
     free(s->delta);
+    free(s->exc);
     free(s->ans_gsl);
     if (s->score_rng)
         gsl_rng_free(s->score_rng);
@@ -103,6 +107,8 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
     s->q = q;
     s->nans = s->nscore = s->drawn = s->nsnap = 0;
     s->bias_ready = 0;
+    s->lead = -1;
+    s->lazy = 0;
     memset(s->count, 0, q->nans * sizeof *s->count);
     for (size_t j = 0; j < q->nans; j++) {
         s->best[j] = -INFINITY;
@@ -247,53 +253,129 @@ static void score_law(const cs_samples *s, size_t j, double *base, double *sd)
     *sd = nov ? hypot(set->answer_noise, set->sample_noise) : set->sample_noise;
 }
 
-/* An increment of n samples when only each answer's best score is read (no counts): a sample
-** matters only if it beats its answer's best so far, which it does with probability
+/* The leader's score, drawn from its tail if only that is known (-INFINITY before any sample). */
+static double lead_score(cs_samples *s)
+{
+    if (s->lead < 0)
+        return -INFINITY;
+    size_t l = (size_t)s->lead;
+    if (isnan(s->best[l])) {
+        double base, sd;
+        score_law(s, l, &base, &sd);
+        s->best[l] = base + sd * gsl_cdf_ugaussian_Qinv(s->tail[l]);
+    }
+    return s->best[l];
+}
+
+/* Answer j's best now has upper tail t (its score x, if known, else NAN): keep the leader. A
+** score comes from its tail by the normal quantile, which is most of the cost here, so it is only
+** drawn when needed: the leader's score only ever grows, so an answer whose tail is at or above
+** its bound (the tail of the leader's score at some earlier time) is still behind, whatever its
+** score. Otherwise its score is compared with the leader's, and it takes the lead, or gets a new
+** bound: the tail of the leader's score under its own law. */
+static void new_best(cs_samples *s, size_t j, double t, double x)
+{
+    s->tail[j] = t;
+    s->best[j] = x;
+    if ((long)j == s->lead || (s->lead >= 0 && t >= s->bound[j]))
+        return;
+    double base, sd;
+    score_law(s, j, &base, &sd);
+    if (isnan(x))
+        x = s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(t);
+    double xl = lead_score(s);
+    if (x > xl) {
+        if (s->lead >= 0) /* the old leader's own tail bounds it by the score it had */
+            s->bound[s->lead] = s->tail[s->lead];
+        s->lead = (long)j;
+    } else {
+        s->bound[j] = sd > 0 ? gsl_cdf_ugaussian_Q((xl - base) / sd) : 0;
+    }
+}
+
+/* An increment of n samples when only the leader is read (no counts): a sample matters only if
+** it beats its answer's best so far, which it does with probability
 ** rate_j = pi_j (1 - Phi((best_j - base_j) / sd_j)), independently of the others. So draw how many
-** of the n do (a binomial of the summed rates), share them out over the answers (conditional
-** binomials), and for an answer with e of them draw the largest of e scores conditioned to exceed
-** its best, by inversion: its upper tail is tail_j (1 - U^(1/e)). Most increments have few such
+** of the n do (a binomial of the summed rates), share them out over the answers (each is answer j
+** with probability rate_j / total: a categorical draw each when they are few, conditional binomials
+** when many), and for an answer with e of them draw the largest of e scores conditioned to exceed
+** its best, as a tail: tail_j times the least of e uniforms. Most increments have few such
 ** samples, so this costs little however large n is; the best scores have exactly the law of the
 ** largest of all n samples. */
+#define FEW_EXCEEDANCES 16
 static void exceedances(cs_samples *s, unsigned n)
 {
     const cs_query *q = s->q;
     size_t m = q->nans;
     double total = 0;
     for (size_t j = 0; j < m; j++) {
-        double base, sd;
-        score_law(s, j, &base, &sd);
-        if (isnan(s->tail[j]))
+        if (isnan(s->tail[j])) {
+            double base, sd;
+            score_law(s, j, &base, &sd);
             s->tail[j] = s->best[j] == -INFINITY ? 1
                          : sd > 0                ? gsl_cdf_ugaussian_Q((s->best[j] - base) / sd)
                                                  : 0;
+        }
         s->rate[j] = q->pi[j] * s->tail[j];
         total += s->rate[j];
+        s->cum[j] = total;
+    }
+    if (!s->lazy) { /* from here on, tails lead: every answer is bounded by its own */
+        for (size_t j = 0; j < m; j++)
+            s->bound[j] = s->tail[j];
+        s->lazy = 1;
     }
     if (!(total > 0))
         return;
     unsigned left = gsl_ran_binomial(s->ans_gsl, total < 1 ? total : 1, n);
-    double rest = total;
-    for (size_t j = 0; j < m && left > 0; j++) {
-        double rj = s->rate[j];
-        unsigned e = (j + 1 == m || rj >= rest) ? left
-                     : rj > 0                    ? gsl_ran_binomial(s->ans_gsl, rj / rest, left)
-                                                 : 0;
-        left -= e;
-        rest -= rj;
-        if (!e)
+    if (!left)
+        return;
+    cs_pcg32 *ur = cs_rng_pcg32_state(s->score_rng);
+    unsigned *e = s->exc; /* all zero between calls */
+    if (left <= FEW_EXCEEDANCES) {
+        /* answer j when cum[j-1] <= u < cum[j], counted without branches; u < cum[m-1] = total,
+        ** and an answer of rate zero has an empty interval */
+        const double *cum = s->cum;
+        for (unsigned k = 0; k < left; k++) {
+            double u = cs_pcg32_uniform(ur) * total;
+            size_t j = 0;
+            for (size_t i = 0; i + 1 < m; i++)
+                j += u >= cum[i];
+            e[j]++;
+        }
+    } else {
+        double rest = total;
+        for (size_t j = 0; j < m && left > 0; j++) {
+            double rj = s->rate[j];
+            e[j] = (j + 1 == m || rj >= rest) ? left
+                   : rj > 0                    ? gsl_ran_binomial(s->ans_gsl, rj / rest, left)
+                                               : 0;
+            left -= e[j];
+            rest -= rj;
+        }
+    }
+    for (size_t j = 0; j < m; j++) {
+        unsigned ej = e[j];
+        if (!ej)
             continue;
+        e[j] = 0;
         double base, sd;
         score_law(s, j, &base, &sd);
         if (sd <= 0) {
-            s->best[j] = base;
-            s->tail[j] = 0;
+            new_best(s, j, 0, base);
             continue;
         }
-        double u = cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng));
-        double t = s->tail[j] * -expm1(log(u) / e);
-        s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(t);
-        s->tail[j] = t;
+        /* the tails of the e exceeding samples are tail_j times e uniforms; the largest score
+        ** has the smallest: the least of a few uniforms, or 1 - U^(1/e) for many */
+        double u = cs_pcg32_uniform(ur);
+        if (ej <= FEW_EXCEEDANCES)
+            for (unsigned k = 1; k < ej; k++) {
+                double v = cs_pcg32_uniform(ur);
+                u = v < u ? v : u;
+            }
+        else
+            u = -expm1(log(u) / ej);
+        new_best(s, j, s->tail[j] * u, NAN);
     }
 }
 
@@ -423,11 +505,20 @@ static void snapshot(cs_samples *s, size_t i)
         } else {
             advance(s, b);
         }
-        uint32_t *row = s->snap + s->nsnap * s->slots;
-        for (size_t j = 0; j < m; j++) /* a few answers, mostly: a loop beats a memcpy call */
-            row[j] = s->count[j];
-        if (s->maxima)
-            memcpy(s->snapbest + s->nsnap * s->slots, s->best, m * sizeof *s->best);
+        /* a few answers, mostly: loops beat memcpy calls */
+        if (s->counts || !s->maxima) {
+            uint32_t *row = s->snap + s->nsnap * s->slots;
+            for (size_t j = 0; j < m; j++)
+                row[j] = s->count[j];
+        }
+        if (s->maxima && !s->lazy) {
+            /* the highest score; on a tie (sample_noise = 0) the lowest answer */
+            s->lead = -1;
+            for (size_t j = 0; j < m; j++)
+                if (s->best[j] > -INFINITY && (s->lead < 0 || s->best[j] > s->best[s->lead]))
+                    s->lead = (long)j;
+        }
+        s->snaplead[s->nsnap] = s->lead;
         s->nsnap++;
     }
 }
@@ -438,8 +529,8 @@ const uint32_t *cs_samples_counts(cs_samples *s, size_t i)
     return s->snap + i * s->slots;
 }
 
-const double *cs_samples_best(cs_samples *s, size_t i)
+long cs_samples_leader(cs_samples *s, size_t i)
 {
     snapshot(s, i);
-    return s->snapbest + i * s->slots;
+    return s->snaplead[i];
 }

@@ -17,14 +17,8 @@ static void best_of_n_run(const cs_strategy *s, const cs_query *q, cs_samples *s
     (void)rng;
     (void)scratch;
     for (size_t i = 0; i < nb; i++) {
-        /* the answer holding the highest score so far; scores are continuous, ties have
-        ** probability zero */
-        const double *best = cs_samples_best(smp, i);
-        size_t lead = 0;
-        for (size_t j = 1; j < q->nans; j++)
-            if (best[j] > best[lead])
-                lead = j;
-        score[i] = lead == 0 && best[0] > -INFINITY ? 1.0 : 0.0;
+        /* the answer holding the highest score so far */
+        score[i] = cs_samples_leader(smp, i) == 0 ? 1.0 : 0.0;
         cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
                         q->set->gen_params);
         cs_record_read(&rec[i], CS_CALL_SCORE, (double)budgets[i], q->sample_tokens,
