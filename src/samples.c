@@ -56,6 +56,8 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
         s->score = malloc(s->cap * sizeof *s->score);
     }
     s->bias = malloc(s->slots * sizeof *s->bias);
+    s->base = malloc(s->slots * sizeof *s->base);
+    s->sd = malloc(s->slots * sizeof *s->sd);
     s->count = malloc(s->slots * sizeof *s->count);
     s->best = malloc(s->slots * sizeof *s->best);
     s->tail = malloc(s->slots * sizeof *s->tail);
@@ -69,7 +71,7 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->exc = calloc(s->slots, sizeof *s->exc);
     s->score_rng = gsl_rng_alloc(cs_rng_pcg32);
     s->ans_gsl = malloc(sizeof *s->ans_gsl);
-    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->count || !s->best || !s->tail || !s->rate || !s->snap ||
+    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->base || !s->sd || !s->count || !s->best || !s->tail || !s->rate || !s->snap ||
         !s->bound || !s->snaplead || !s->thr || !s->cum || !s->delta || !s->exc || !s->score_rng || !s->ans_gsl) {
         cs_samples_free(s);
         return -1;
@@ -85,6 +87,8 @@ void cs_samples_free(cs_samples *s)
     free(s->ans);
     free(s->score);
     free(s->bias);
+    free(s->base);
+    free(s->sd);
     free(s->count);
     free(s->best);
     free(s->tail);
@@ -205,13 +209,20 @@ const uint16_t *cs_samples_answers(cs_samples *s, size_t n)
     return s->ans;
 }
 
-/* The answer-level biases come first in the score stream, one per answer slot. */
+/* The answer-level biases come first in the score stream, one per answer slot. With them, the
+** score law of answer j's samples: base_j + N(0, sd_j^2); a novel answer is new each time, with
+** its own bias and its own noise. */
 static void draw_bias(cs_samples *s)
 {
     const cs_query *q = s->q;
-    double sd = q->set->answer_noise;
-    for (size_t j = 0; j < q->nans; j++)
+    const cs_settings *set = q->set;
+    double sd = set->answer_noise;
+    for (size_t j = 0; j < q->nans; j++) {
         s->bias[j] = sd > 0 ? gsl_ran_gaussian_ziggurat(s->score_rng, sd) : 0;
+        int nov = (long)j == q->novel;
+        s->base[j] = nov ? 0 : (j == 0 ? set->separation : 0) + s->bias[j];
+        s->sd[j] = nov ? hypot(set->answer_noise, set->sample_noise) : set->sample_noise;
+    }
     s->bias_ready = 1;
 }
 
@@ -221,9 +232,9 @@ static inline double score_of(cs_samples *s, long a)
     gsl_rng *r = s->score_rng;
     double b = a == s->q->novel
                    ? (set->answer_noise > 0 ? gsl_ran_gaussian_ziggurat(r, set->answer_noise) : 0)
-                   : s->bias[a];
+                   : s->base[a];
     double noise = set->sample_noise > 0 ? gsl_ran_gaussian_ziggurat(r, set->sample_noise) : 0;
-    return (a == 0 ? set->separation : 0) + b + noise;
+    return b + noise;
 }
 
 const double *cs_samples_scores(cs_samples *s, size_t n)
@@ -243,27 +254,14 @@ const double *cs_samples_scores(cs_samples *s, size_t n)
     return s->score;
 }
 
-/* The score law of answer j's samples: base + N(0, sd^2); a novel answer is new each time, with
-** its own bias and its own noise. */
-static void score_law(const cs_samples *s, size_t j, double *base, double *sd)
-{
-    const cs_settings *set = s->q->set;
-    int nov = (long)j == s->q->novel;
-    *base = nov ? 0 : (j == 0 ? set->separation : 0) + s->bias[j];
-    *sd = nov ? hypot(set->answer_noise, set->sample_noise) : set->sample_noise;
-}
-
 /* The leader's score, drawn from its tail if only that is known (-INFINITY before any sample). */
 static double lead_score(cs_samples *s)
 {
     if (s->lead < 0)
         return -INFINITY;
     size_t l = (size_t)s->lead;
-    if (isnan(s->best[l])) {
-        double base, sd;
-        score_law(s, l, &base, &sd);
-        s->best[l] = base + sd * gsl_cdf_ugaussian_Qinv(s->tail[l]);
-    }
+    if (isnan(s->best[l]))
+        s->best[l] = s->base[l] + s->sd[l] * gsl_cdf_ugaussian_Qinv(s->tail[l]);
     return s->best[l];
 }
 
@@ -279,8 +277,7 @@ static void new_best(cs_samples *s, size_t j, double t, double x)
     s->best[j] = x;
     if ((long)j == s->lead || (s->lead >= 0 && t >= s->bound[j]))
         return;
-    double base, sd;
-    score_law(s, j, &base, &sd);
+    double base = s->base[j], sd = s->sd[j];
     if (isnan(x))
         x = s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(t);
     double xl = lead_score(s);
@@ -309,13 +306,10 @@ static void exceedances(cs_samples *s, unsigned n)
     size_t m = q->nans;
     double total = 0;
     for (size_t j = 0; j < m; j++) {
-        if (isnan(s->tail[j])) {
-            double base, sd;
-            score_law(s, j, &base, &sd);
+        if (isnan(s->tail[j]))
             s->tail[j] = s->best[j] == -INFINITY ? 1
-                         : sd > 0                ? gsl_cdf_ugaussian_Q((s->best[j] - base) / sd)
-                                                 : 0;
-        }
+                         : s->sd[j] > 0 ? gsl_cdf_ugaussian_Q((s->best[j] - s->base[j]) / s->sd[j])
+                                        : 0;
         s->rate[j] = q->pi[j] * s->tail[j];
         total += s->rate[j];
         s->cum[j] = total;
@@ -359,10 +353,8 @@ static void exceedances(cs_samples *s, unsigned n)
         if (!ej)
             continue;
         e[j] = 0;
-        double base, sd;
-        score_law(s, j, &base, &sd);
-        if (sd <= 0) {
-            new_best(s, j, 0, base);
+        if (s->sd[j] <= 0) {
+            new_best(s, j, 0, s->base[j]);
             continue;
         }
         /* the tails of the e exceeding samples are tail_j times e uniforms; the largest score
@@ -451,17 +443,13 @@ static void advance(cs_samples *s, size_t target)
             left -= d;
             rest -= pj;
         }
-        const cs_settings *set = q->set;
         for (size_t j = 0; j < m; j++) {
             if (!s->delta[j])
                 continue;
             s->count[j] += s->delta[j];
             if (!s->maxima)
                 continue;
-            /* a novel answer is new each time: its own bias and its own noise */
-            int nov = (long)j == q->novel;
-            double base = nov ? 0 : (j == 0 ? set->separation : 0) + s->bias[j];
-            double sd = nov ? hypot(set->answer_noise, set->sample_noise) : set->sample_noise;
+            double base = s->base[j], sd = s->sd[j];
             if (sd <= 0) {
                 s->best[j] = base > s->best[j] ? base : s->best[j];
                 continue;

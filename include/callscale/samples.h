@@ -47,6 +47,7 @@ typedef struct cs_samples {
     double *score;
     size_t nscore;
     double *bias; /* answer-level verifier bias per answer (not the novel slot) */
+    double *base, *sd; /* answer j's scores are base + N(0, sd^2) (the novel slot: fresh bias) */
     int bias_ready;
 
     /* snapshots */
