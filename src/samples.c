@@ -1,7 +1,8 @@
 /*
 ** A query's shared samples: drawn one by one (kept when a strategy reads them in order) or, for
 ** strategies that only read counts and best scores at each budget, counted as they are drawn and,
-** between budgets far apart, drawn as one multinomial increment with the increment's maxima.
+** between budgets far apart, drawn as one multinomial increment with the increment's maxima —
+** or, when best-of-n alone reads them, only as the samples that could change the leader.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -61,18 +62,16 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->count = malloc(s->slots * sizeof *s->count);
     s->best = malloc(s->slots * sizeof *s->best);
     s->tail = malloc(s->slots * sizeof *s->tail);
-    s->rate = malloc(s->slots * sizeof *s->rate);
     s->snap = malloc(s->nbudgets * s->slots * sizeof *s->snap);
-    s->bound = malloc(s->slots * sizeof *s->bound);
+    s->edge = malloc(s->slots * sizeof *s->edge);
     s->snaplead = malloc(s->nbudgets * sizeof *s->snaplead);
     s->thr = malloc(s->slots * sizeof *s->thr);
     s->cum = malloc(s->slots * sizeof *s->cum);
     s->delta = malloc(s->slots * sizeof *s->delta);
-    s->exc = calloc(s->slots, sizeof *s->exc);
     s->score_rng = gsl_rng_alloc(cs_rng_pcg32);
     s->ans_gsl = malloc(sizeof *s->ans_gsl);
-    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->base || !s->sd || !s->count || !s->best || !s->tail || !s->rate || !s->snap ||
-        !s->bound || !s->snaplead || !s->thr || !s->cum || !s->delta || !s->exc || !s->score_rng || !s->ans_gsl) {
+    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->base || !s->sd || !s->count || !s->best || !s->tail || !s->snap ||
+        !s->edge || !s->snaplead || !s->thr || !s->cum || !s->delta || !s->score_rng || !s->ans_gsl) {
         cs_samples_free(s);
         return -1;
     }
@@ -92,14 +91,12 @@ void cs_samples_free(cs_samples *s)
     free(s->count);
     free(s->best);
     free(s->tail);
-    free(s->rate);
     free(s->snap);
-    free(s->bound);
+    free(s->edge);
     free(s->snaplead);
     free(s->thr);
     free(s->cum);
     free(s->delta);
-    free(s->exc);
     free(s->ans_gsl);
     if (s->score_rng)
         gsl_rng_free(s->score_rng);
@@ -254,120 +251,110 @@ const double *cs_samples_scores(cs_samples *s, size_t n)
     return s->score;
 }
 
-/* The leader's score, drawn from its tail if only that is known (-INFINITY before any sample). */
+/* Answer a's best score rises to x (drawn one by one or as an increment's largest): keep the
+** leader. Ties are possible only with sample_noise = 0; the answer there first keeps the lead. */
+static void raise_best(cs_samples *s, size_t a, double x)
+{
+    s->best[a] = x;
+    s->tail[a] = NAN;
+    if (s->lead < 0 || x > s->best[s->lead])
+        s->lead = (long)a;
+}
+
+/* The upper tail of score x under answer j's score law (1 - Phi((x - base) / sd)). */
+static double tail_of(const cs_samples *s, size_t j, double x)
+{
+    if (x == -INFINITY)
+        return 1;
+    if (!(s->sd[j] > 0))
+        return s->base[j] > x ? 1 : 0;
+    return gsl_cdf_ugaussian_Q((x - s->base[j]) / s->sd[j]);
+}
+
+/* The leader's score, from its tail if only that is known (-INFINITY before any sample). */
 static double lead_score(cs_samples *s)
 {
     if (s->lead < 0)
         return -INFINITY;
     size_t l = (size_t)s->lead;
     if (isnan(s->best[l]))
-        s->best[l] = s->base[l] + s->sd[l] * gsl_cdf_ugaussian_Qinv(s->tail[l]);
+        s->best[l] = s->base[l] + s->sd[l] * gsl_cdf_ugaussian_Qinv(s->edge[l]);
     return s->best[l];
 }
 
-/* Answer j's best now has upper tail t (its score x, if known, else NAN): keep the leader. A
-** score comes from its tail by the normal quantile, which is most of the cost here, so it is only
-** drawn when needed: the leader's score only ever grows, so an answer whose tail is at or above
-** its bound (the tail of the leader's score at some earlier time) is still behind, whatever its
-** score. Otherwise its score is compared with the leader's, and it takes the lead, or gets a new
-** bound: the tail of the leader's score under its own law. */
-static void new_best(cs_samples *s, size_t j, double t, double x)
+/* The exceedance path, for increments when only the leader is read (best-of-n alone). A score
+** comes from its tail by the normal quantile, which is most of the cost, so scores are drawn
+** only where the leader could change. Each answer has an edge, a tail beyond which its samples
+** matter: for the leader its own best's tail (a sample beyond raises the leader's score), for
+** the others the tail of the leader's score at some time (a sample beyond is a threat; all the
+** others stay behind the leader, whose score only grows, and change nothing). A sample is past
+** its answer's edge with probability rate_j = pi_j edge_j, independently of the others, so the
+** next such sample comes after a geometric number of samples of parameter total = sum of rates,
+** is answer j with probability rate_j / total, and has a tail uniform up to edge_j. The leader
+** just moves its edge there. A threat is compared with the leader: it takes the lead (the old
+** leader's edge, its own tail, bounds it by the score it had), or gets a new edge, the tail of
+** the leader's score under its own law. The rates change only at these events, so the next one
+** stays drawn across budgets: a budget before it costs nothing. Events are records or threats,
+** a few per doubling of the budget, so this costs little however large the budgets are, and the
+** leader has exactly the law of the answer holding the largest of all the samples. */
+
+/* The rates from the edges, and the index of the next sample past an edge after sample `at`. */
+static void next_event(cs_samples *s, double at)
 {
-    s->tail[j] = t;
-    s->best[j] = x;
-    if ((long)j == s->lead || (s->lead >= 0 && t >= s->bound[j]))
-        return;
-    double base = s->base[j], sd = s->sd[j];
-    if (isnan(x))
-        x = s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(t);
-    double xl = lead_score(s);
-    if (x > xl) {
-        if (s->lead >= 0) /* the old leader's own tail bounds it by the score it had */
-            s->bound[s->lead] = s->tail[s->lead];
-        s->lead = (long)j;
-    } else {
-        s->bound[j] = sd > 0 ? gsl_cdf_ugaussian_Q((xl - base) / sd) : 0;
+    const cs_query *q = s->q;
+    double total = 0;
+    for (size_t j = 0; j < q->nans; j++) {
+        total += q->pi[j] * s->edge[j];
+        s->cum[j] = total;
     }
+    if (!(total > 0)) {
+        s->next = INFINITY;
+        return;
+    }
+    /* P(gap > g) = (1 - total)^g; total >= 1 (nothing drawn yet): the very next sample */
+    double u = cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng));
+    s->next = at + 1 + (total < 1 ? floor(log(u) / log1p(-total)) : 0);
 }
 
-/* An increment of n samples when only the leader is read (no counts): a sample matters only if
-** it beats its answer's best so far, which it does with probability
-** rate_j = pi_j (1 - Phi((best_j - base_j) / sd_j)), independently of the others. So draw how many
-** of the n do (a binomial of the summed rates), share them out over the answers (each is answer j
-** with probability rate_j / total: a categorical draw each when they are few, conditional binomials
-** when many), and for an answer with e of them draw the largest of e scores conditioned to exceed
-** its best, as a tail: tail_j times the least of e uniforms. Most increments have few such
-** samples, so this costs little however large n is; the best scores have exactly the law of the
-** largest of all n samples. */
-#define FEW_EXCEEDANCES 16
-static void exceedances(cs_samples *s, unsigned n)
+static void exceedances(cs_samples *s, size_t target)
 {
     const cs_query *q = s->q;
     size_t m = q->nans;
-    double total = 0;
-    for (size_t j = 0; j < m; j++) {
-        if (isnan(s->tail[j]))
-            s->tail[j] = s->best[j] == -INFINITY ? 1
-                         : s->sd[j] > 0 ? gsl_cdf_ugaussian_Q((s->best[j] - s->base[j]) / s->sd[j])
-                                        : 0;
-        s->rate[j] = q->pi[j] * s->tail[j];
-        total += s->rate[j];
-        s->cum[j] = total;
-    }
-    if (!s->lazy) { /* from here on, tails lead: every answer is bounded by its own */
-        for (size_t j = 0; j < m; j++)
-            s->bound[j] = s->tail[j];
-        s->lazy = 1;
-    }
-    if (!(total > 0))
-        return;
-    unsigned left = gsl_ran_binomial(s->ans_gsl, total < 1 ? total : 1, n);
-    if (!left)
-        return;
     cs_pcg32 *ur = cs_rng_pcg32_state(s->score_rng);
-    unsigned *e = s->exc; /* all zero between calls */
-    if (left <= FEW_EXCEEDANCES) {
-        /* answer j when cum[j-1] <= u < cum[j], counted without branches; u < cum[m-1] = total,
-        ** and an answer of rate zero has an empty interval */
-        const double *cum = s->cum;
-        for (unsigned k = 0; k < left; k++) {
-            double u = cs_pcg32_uniform(ur) * total;
-            size_t j = 0;
-            for (size_t i = 0; i + 1 < m; i++)
-                j += u >= cum[i];
-            e[j]++;
-        }
-    } else {
-        double rest = total;
-        for (size_t j = 0; j < m && left > 0; j++) {
-            double rj = s->rate[j];
-            e[j] = (j + 1 == m || rj >= rest) ? left
-                   : rj > 0                    ? gsl_ran_binomial(s->ans_gsl, rj / rest, left)
-                                               : 0;
-            left -= e[j];
-            rest -= rj;
-        }
+    if (!s->lazy) { /* the leader so far is known with every score: set the edges */
+        double xl = s->lead < 0 ? -INFINITY : s->best[s->lead];
+        for (size_t j = 0; j < m; j++)
+            s->edge[j] = tail_of(s, j, (long)j == s->lead ? s->best[j] : xl);
+        s->lazy = 1;
+        next_event(s, (double)s->drawn);
     }
-    for (size_t j = 0; j < m; j++) {
-        unsigned ej = e[j];
-        if (!ej)
-            continue;
-        e[j] = 0;
-        if (s->sd[j] <= 0) {
-            new_best(s, j, 0, s->base[j]);
-            continue;
+    while (s->next <= (double)target) {
+        /* answer j when cum[j-1] <= u < cum[j], counted without branches; u < cum[m-1], and
+        ** an answer of rate zero has an empty interval */
+        const double *cum = s->cum;
+        double u = cs_pcg32_uniform(ur) * cum[m - 1];
+        size_t j = 0;
+        for (size_t i = 0; i + 1 < m; i++)
+            j += u >= cum[i];
+        double v = 0, x = s->base[j]; /* sd = 0: every sample scores base */
+        if (s->sd[j] > 0) {
+            v = s->edge[j] * cs_pcg32_uniform(ur);
+            x = NAN;
         }
-        /* the tails of the e exceeding samples are tail_j times e uniforms; the largest score
-        ** has the smallest: the least of a few uniforms, or 1 - U^(1/e) for many */
-        double u = cs_pcg32_uniform(ur);
-        if (ej <= FEW_EXCEEDANCES)
-            for (unsigned k = 1; k < ej; k++) {
-                double v = cs_pcg32_uniform(ur);
-                u = v < u ? v : u;
+        if ((long)j != s->lead) {
+            /* a threat: compared in tails under its own law, so its score is drawn only if it
+            ** leads and is read */
+            double edge = tail_of(s, j, lead_score(s));
+            if (s->sd[j] > 0 ? !(v < edge) : !(edge > 0)) {
+                s->edge[j] = edge;
+                next_event(s, s->next);
+                continue;
             }
-        else
-            u = -expm1(log(u) / ej);
-        new_best(s, j, s->tail[j] * u, NAN);
+            s->lead = (long)j;
+        }
+        s->edge[j] = v;
+        s->best[j] = x;
+        next_event(s, s->next);
     }
 }
 
@@ -414,17 +401,15 @@ static void advance(cs_samples *s, size_t target)
                 uint16_t a = pick(thr, m, cs_pcg32_next(&r));
                 count[a]++;
                 double sc = score_of(s, a);
-                if (sc > s->best[a]) {
-                    s->best[a] = sc;
-                    s->tail[a] = NAN;
-                }
+                if (sc > s->best[a])
+                    raise_best(s, a, sc);
             }
             s->ans_rng = r;
         }
         s->drawn = end;
     }
     if (s->drawn < target && s->maxima && !s->counts) {
-        exceedances(s, (unsigned)(target - s->drawn));
+        exceedances(s, target);
         s->drawn = target;
     }
     if (s->drawn < target) {
@@ -451,7 +436,8 @@ static void advance(cs_samples *s, size_t target)
                 continue;
             double base = s->base[j], sd = s->sd[j];
             if (sd <= 0) {
-                s->best[j] = base > s->best[j] ? base : s->best[j];
+                if (base > s->best[j])
+                    raise_best(s, j, base);
                 continue;
             }
             /* The increment's largest score is base + sd Phi^-1(U^(1/n)) (the inverse of its CDF
@@ -465,8 +451,9 @@ static void advance(cs_samples *s, size_t target)
                 if (lu <= log1p(-s->tail[j]))
                     continue;
             }
-            s->tail[j] = -expm1(lu); /* 1 - Phi((best - base) / sd) = 1 - U^(1/n) by construction */
-            s->best[j] = base + sd * gsl_cdf_ugaussian_Qinv(s->tail[j]);
+            double t = -expm1(lu); /* 1 - Phi((best - base) / sd) = 1 - U^(1/n) by construction */
+            raise_best(s, j, base + sd * gsl_cdf_ugaussian_Qinv(t));
+            s->tail[j] = t;
         }
         s->drawn = target;
     }
@@ -484,10 +471,8 @@ static void snapshot(cs_samples *s, size_t i)
             const double *sc = s->maxima ? cs_samples_scores(s, b) : NULL;
             for (size_t k = s->drawn; k < b; k++) {
                 s->count[ans[k]]++;
-                if (sc && sc[k] > s->best[ans[k]]) {
-                    s->best[ans[k]] = sc[k];
-                    s->tail[ans[k]] = NAN;
-                }
+                if (sc && sc[k] > s->best[ans[k]])
+                    raise_best(s, ans[k], sc[k]);
             }
             s->drawn = b;
         } else {
@@ -498,13 +483,6 @@ static void snapshot(cs_samples *s, size_t i)
             uint32_t *row = s->snap + s->nsnap * s->slots;
             for (size_t j = 0; j < m; j++)
                 row[j] = s->count[j];
-        }
-        if (s->maxima && !s->lazy) {
-            /* the highest score; on a tie (sample_noise = 0) the lowest answer */
-            s->lead = -1;
-            for (size_t j = 0; j < m; j++)
-                if (s->best[j] > -INFINITY && (s->lead < 0 || s->best[j] > s->best[s->lead]))
-                    s->lead = (long)j;
         }
         s->snaplead[s->nsnap] = s->lead;
         s->nsnap++;

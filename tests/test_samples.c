@@ -147,7 +147,7 @@ static void paths_agree(const char *text)
 /* With answer-level noise there is no exact form: the two paths must agree with each other. An
 ** open answer space exercises the novel answers' maxima (bias and noise both fresh). With vote in
 ** the run the increments draw counts and maxima; with best-of-n alone, only the samples that beat
-** their answer's best (the exceedance path). */
+** their answer's best or threaten the leader (the exceedance path). */
 START_TEST(paths_agree_with_answer_noise)
 {
     paths_agree("[experiment]\nqueries = 20000\nbudgets = 1,16,1024,16384\nanswers = open\n"

@@ -53,19 +53,18 @@ typedef struct cs_samples {
     /* snapshots */
     size_t drawn;    /* samples accounted in count and best */
     uint32_t *count; /* running counts */
-    double *best;    /* running best score per answer; NAN while only its tail is known */
+    double *best;    /* running best score per answer (exceedance path: the leader's, or NAN) */
     double *tail;    /* 1 - Phi((best - base) / sd) per answer, NAN until needed after a change */
-    double *rate;    /* per answer: the chance a sample is that answer and beats its best */
-    double *bound;   /* per answer but the leader: a tail at or above which it is not the leader */
+    double *edge;    /* exceedance path: the tail beyond which answer j's samples matter */
     long lead;       /* the answer holding the highest score, -1 before any */
-    int lazy;        /* only tails are drawn (exceedances): lead and bound are kept as they go */
+    int lazy;        /* on the exceedance path: edges set, only the leader's score is kept */
+    double next;     /* exceedance path: the index of the next sample past its answer's edge */
     uint32_t *snap;  /* nbudgets x slots */
     long *snaplead;  /* nbudgets */
     size_t nsnap;
     uint32_t *thr;   /* integer CDF thresholds of the query's pi, for the one-by-one sampler */
-    double *cum;     /* cumulative exceedance rates, for sharing exceedances out */
+    double *cum;     /* exceedance path: cumulative rates pi_j edge_j, for picking an answer */
     unsigned *delta; /* a multinomial increment's counts */
-    unsigned *exc;   /* exceedances per answer in an increment; zero between increments */
 
     cs_pcg32 ans_rng;
     gsl_rng *ans_gsl;   /* the same stream, for GSL's binomial */
@@ -100,7 +99,7 @@ const uint32_t *cs_samples_counts(cs_samples *s, size_t i);
 
 /* The answer holding the highest verifier score among the first budgets[i] samples (the novel
 ** slot for a novel answer), or -1 before any sample; scores are continuous, so ties have
-** probability zero (with sample_noise = 0, the lowest answer index of the tied ones). Needs a
+** probability zero (with sample_noise = 0, the answer there first keeps the lead). Needs a
 ** CS_DRAWS_MAXIMA strategy in the run. */
 long cs_samples_leader(cs_samples *s, size_t i);
 
