@@ -16,6 +16,7 @@
 #include "callscale/population.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "lines.h"
 #include "runner.h"
 
 /* Scores are summed in fixed point, units of 2^-32, in 64-bit integers: integer addition is
@@ -48,8 +49,9 @@ typedef struct job {
     pthread_mutex_t lock;
 } job;
 
+/* Each thread's worker on cache lines of its own: its runner and tallies are written all the time. */
 typedef struct worker {
-    job *jb;
+    _Alignas(CS_LINE) job *jb;
     cs_runner run;
     tally t;
 } worker;
@@ -144,9 +146,9 @@ static int worker_init(worker *w, job *jb)
 {
     memset(w, 0, sizeof *w);
     w->jb = jb;
-    w->t.sum = calloc(nsums(jb), sizeof *w->t.sum);
-    w->t.n = calloc(FOLDS * A_N * jb->nbins, sizeof *w->t.n);
-    w->t.large = calloc(jb->nbins, sizeof *w->t.large);
+    w->t.sum = cs_lines_alloc(nsums(jb) * sizeof *w->t.sum);
+    w->t.n = cs_lines_alloc(FOLDS * A_N * jb->nbins * sizeof *w->t.n);
+    w->t.large = cs_lines_alloc(jb->nbins * sizeof *w->t.large);
     if (cs_runner_init(&w->run, jb->ex, jb->pop, 1) || !w->t.sum || !w->t.n || !w->t.large) {
         worker_free(w);
         return CS_ERR_NOMEM;
@@ -427,7 +429,7 @@ int cs_optimize_run(const cs_experiment *ex, const cs_optimize_options *opt, cs_
     out->large_accuracy = calloc(nbins + 1, sizeof *out->large_accuracy);
     jb.pred = malloc(ex->queries * sizeof *jb.pred);
     jb.bin = malloc(ex->queries * 3);
-    worker *w = calloc((size_t)threads, sizeof *w);
+    worker *w = cs_lines_alloc((size_t)threads * sizeof *w);
     jb.pop = cs_population_new(ex, err);
     int rc = out->point && out->large_accuracy && jb.pred && jb.bin && w && jb.pop ? 0 : CS_ERR_NOMEM;
     int ready = 0;

@@ -10,6 +10,7 @@
 #include "callscale/outfile.h"
 #include "callscale/results.h"
 #include "callscale/strategy.h"
+#include "lines.h"
 
 const char cs_results_header[] =
     "strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,calls,tokens,flops";
@@ -23,7 +24,7 @@ int cs_results_init(cs_results *res, const cs_experiment *ex)
     res->nbudgets = ex->nbudgets;
     res->nbins = cs_experiment_nbins(ex);
     res->exact = 0;
-    res->cell = calloc(res->nstrat * res->nbudgets * (res->nbins + 1), sizeof *res->cell);
+    res->cell = cs_lines_alloc(res->nstrat * res->nbudgets * (res->nbins + 1) * sizeof *res->cell);
     return res->cell ? 0 : CS_ERR_NOMEM;
 }
 

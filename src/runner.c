@@ -4,12 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lines.h"
 #include "runner.h"
 
 void cs_runner_free(cs_runner *r)
 {
-    if (r->rng)
-        gsl_rng_free(r->rng);
     free(r->pi);
     free(r->cum);
     free(r->score);
@@ -38,16 +37,17 @@ int cs_runner_init(cs_runner *r, const cs_experiment *ex, const cs_population *p
             work = need > work ? need : work;
         }
     }
-    r->rng = gsl_rng_alloc(cs_rng_pcg32);
-    r->pi = malloc(m * sizeof *r->pi);
-    r->cum = malloc(m * sizeof *r->cum);
-    r->score = malloc(nb * sizeof *r->score);
-    r->rec = malloc(nb * sizeof *r->rec);
-    r->scratch.count = malloc(2 * m * sizeof *r->scratch.count);
-    r->scratch.sum = malloc(2 * m * sizeof *r->scratch.sum);
-    r->scratch.work = aligned_alloc(16, (work + 15) / 16 * 16);
+    cs_rng_wrap(&r->rng_s, &r->rng_state);
+    r->rng = &r->rng_s;
+    r->pi = cs_lines_alloc(m * sizeof *r->pi);
+    r->cum = cs_lines_alloc(m * sizeof *r->cum);
+    r->score = cs_lines_alloc(nb * sizeof *r->score);
+    r->rec = cs_lines_alloc(nb * sizeof *r->rec);
+    r->scratch.count = cs_lines_alloc(2 * m * sizeof *r->scratch.count);
+    r->scratch.sum = cs_lines_alloc(2 * m * sizeof *r->scratch.sum);
+    r->scratch.work = cs_lines_alloc(work);
     int smp = cs_samples_init(&r->smp, ex, sequence);
-    if (!r->rng || !r->pi || !r->cum || !r->score || !r->rec || !r->scratch.count ||
+    if (!r->pi || !r->cum || !r->score || !r->rec || !r->scratch.count ||
         !r->scratch.sum || !r->scratch.work || smp) {
         cs_runner_free(r);
         return CS_ERR_NOMEM;

@@ -12,6 +12,7 @@
 #include "callscale/samples.h"
 #include "callscale/steps.h"
 #include "callscale/strategy.h"
+#include "lines.h"
 
 /* Drawing in chunks keeps the inner sampling loop long without drawing far past what is asked. */
 #define CHUNK 256
@@ -53,31 +54,32 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
         s->counts |= d == CS_DRAWS_COUNTS;
     }
     if (s->sequence) {
-        s->ans = malloc(s->cap * sizeof *s->ans);
-        s->score = malloc(s->cap * sizeof *s->score);
+        s->ans = cs_lines_alloc(s->cap * sizeof *s->ans);
+        s->score = cs_lines_alloc(s->cap * sizeof *s->score);
     }
-    s->bias = malloc(s->slots * sizeof *s->bias);
-    s->base = malloc(s->slots * sizeof *s->base);
-    s->sd = malloc(s->slots * sizeof *s->sd);
-    s->count = malloc(s->slots * sizeof *s->count);
-    s->best = malloc(s->slots * sizeof *s->best);
-    s->tail = malloc(s->slots * sizeof *s->tail);
-    s->snap = malloc(s->nbudgets * s->slots * sizeof *s->snap);
-    s->edge = malloc(s->slots * sizeof *s->edge);
-    s->snaplead = malloc(s->nbudgets * sizeof *s->snaplead);
-    s->thr = malloc(s->slots * sizeof *s->thr);
-    s->cum = malloc(s->slots * sizeof *s->cum);
-    s->delta = malloc(s->slots * sizeof *s->delta);
-    s->score_rng = gsl_rng_alloc(cs_rng_pcg32);
-    s->ans_gsl = malloc(sizeof *s->ans_gsl);
+    s->bias = cs_lines_alloc(s->slots * sizeof *s->bias);
+    s->base = cs_lines_alloc(s->slots * sizeof *s->base);
+    s->sd = cs_lines_alloc(s->slots * sizeof *s->sd);
+    s->count = cs_lines_alloc(s->slots * sizeof *s->count);
+    s->best = cs_lines_alloc(s->slots * sizeof *s->best);
+    s->tail = cs_lines_alloc(s->slots * sizeof *s->tail);
+    s->snap = cs_lines_alloc(s->nbudgets * s->slots * sizeof *s->snap);
+    s->edge = cs_lines_alloc(s->slots * sizeof *s->edge);
+    s->snaplead = cs_lines_alloc(s->nbudgets * sizeof *s->snaplead);
+    s->thr = cs_lines_alloc(s->slots * sizeof *s->thr);
+    s->cum = cs_lines_alloc(s->slots * sizeof *s->cum);
+    s->delta = cs_lines_alloc(s->slots * sizeof *s->delta);
+    /* GSL generators whose states are our streams (the answers' for the multinomial's
+    ** binomials), kept in this thread's own memory */
+    cs_rng_wrap(&s->ans_gsl_s, &s->ans_rng);
+    cs_rng_wrap(&s->score_gsl_s, &s->score_state);
+    s->ans_gsl = &s->ans_gsl_s;
+    s->score_rng = &s->score_gsl_s;
     if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->base || !s->sd || !s->count || !s->best || !s->tail || !s->snap ||
-        !s->edge || !s->snaplead || !s->thr || !s->cum || !s->delta || !s->score_rng || !s->ans_gsl) {
+        !s->edge || !s->snaplead || !s->thr || !s->cum || !s->delta) {
         cs_samples_free(s);
         return -1;
     }
-    /* a GSL generator whose state is our answer stream, for the multinomial's binomials */
-    s->ans_gsl->type = cs_rng_pcg32;
-    s->ans_gsl->state = &s->ans_rng;
     return 0;
 }
 
@@ -97,9 +99,6 @@ void cs_samples_free(cs_samples *s)
     free(s->thr);
     free(s->cum);
     free(s->delta);
-    free(s->ans_gsl);
-    if (s->score_rng)
-        gsl_rng_free(s->score_rng);
     memset(s, 0, sizeof *s);
 }
 

@@ -8,6 +8,7 @@
 #include "callscale/population.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "lines.h"
 #include "runner.h"
 
 /* Completed blocks may wait this many blocks per thread for an earlier one to be added. */
@@ -28,8 +29,9 @@ typedef struct shared {
     int failed;
 } shared;
 
+/* Each thread's worker on cache lines of its own: its runner is written all the time. */
 typedef struct worker {
-    shared *sh;
+    _Alignas(CS_LINE) shared *sh;
     cs_runner run;
 } worker;
 
@@ -128,7 +130,7 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
     sh.pop = pop;
     sh.slot = calloc(sh.window, sizeof *sh.slot);
     sh.ready = calloc(sh.window, 1);
-    worker *w = calloc((size_t)threads, sizeof *w);
+    worker *w = cs_lines_alloc((size_t)threads * sizeof *w);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     if (!sh.slot || !sh.ready || !w || !tid)
         rc = CS_ERR_NOMEM;

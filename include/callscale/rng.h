@@ -71,4 +71,12 @@ uint64_t cs_rng_hash(const char *text);
 extern const gsl_rng_type *cs_rng_pcg32;
 static inline cs_pcg32 *cs_rng_pcg32_state(gsl_rng *r) { return (cs_pcg32 *)r->state; }
 
+/* Make g a GSL generator of type cs_rng_pcg32 whose state is *state (no allocation: g and
+** state live where the caller keeps them, and nothing is freed). */
+static inline void cs_rng_wrap(gsl_rng *g, cs_pcg32 *state)
+{
+    g->type = cs_rng_pcg32;
+    g->state = state;
+}
+
 #endif

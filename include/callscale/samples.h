@@ -69,6 +69,8 @@ typedef struct cs_samples {
     cs_pcg32 ans_rng;
     gsl_rng *ans_gsl;   /* the same stream, for GSL's binomial */
     gsl_rng *score_rng; /* PCG32 behind GSL's Gaussian sampler */
+    gsl_rng ans_gsl_s, score_gsl_s;
+    cs_pcg32 score_state;
 } cs_samples;
 
 /* Largest budget when samples are kept one by one (10 bytes a sample, per thread). */
