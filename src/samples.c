@@ -169,7 +169,16 @@ static void draw_answers(cs_samples *s, uint16_t *out, size_t n)
     const uint32_t *thr = s->thr;
     size_t m = s->q->nans;
     cs_pcg32 r = s->ans_rng; /* a local copy keeps the state in registers */
-    for (size_t i = 0; i < n; i++)
+    cs_pcg32x2 p = cs_pcg32x2_start(&r);
+    size_t i = 0;
+    for (; i + 1 < n; i += 2) {
+        uint32_t u, v;
+        cs_pcg32x2_next(&p, &u, &v);
+        out[i] = pick(thr, m, u);
+        out[i + 1] = pick(thr, m, v);
+    }
+    cs_pcg32x2_finish(&p, &r);
+    if (i < n)
         out[i] = pick(thr, m, cs_pcg32_next(&r));
     s->ans_rng = r;
 }
@@ -374,7 +383,16 @@ static void advance(cs_samples *s, size_t target)
             ** ge[j-1] - ge[j], with no store per draw */
             uint32_t t0 = thr[0], t1 = m > 2 ? thr[1] : UINT32_MAX, t2 = m > 3 ? thr[2] : UINT32_MAX;
             uint32_t g0 = 0, g1 = 0, g2 = 0, n = (uint32_t)(end - s->drawn);
-            for (uint32_t i = 0; i < n; i++) {
+            cs_pcg32x2 p = cs_pcg32x2_start(&r);
+            for (uint32_t i = 0; i + 1 < n; i += 2) {
+                uint32_t u, v;
+                cs_pcg32x2_next(&p, &u, &v);
+                g0 += (uint32_t)(u >= t0) + (uint32_t)(v >= t0);
+                g1 += (uint32_t)(u >= t1) + (uint32_t)(v >= t1);
+                g2 += (uint32_t)(u >= t2) + (uint32_t)(v >= t2);
+            }
+            cs_pcg32x2_finish(&p, &r);
+            if (n & 1) {
                 uint32_t u = cs_pcg32_next(&r);
                 g0 += u >= t0;
                 g1 += u >= t1;

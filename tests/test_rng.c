@@ -43,21 +43,36 @@ START_TEST(test_reference_file)
         uint64_t initseq = strtoull(p, &end, 10);
         ck_assert(end != p);
         p = end;
-        cs_pcg32 r;
+        cs_pcg32 r, r2;
         cs_pcg32_seed(&r, initstate, initseq);
+        r2 = r;
+        uint32_t want[REF_OUTPUTS];
         int k = 0;
         for (;; k++) {
-            unsigned long long want = strtoull(p, &end, 10);
+            unsigned long long w = strtoull(p, &end, 10);
             if (end == p)
                 break;
             p = end;
-            ck_assert_uint_le(want, 0xffffffffu);
+            ck_assert_int_lt(k, REF_OUTPUTS);
+            ck_assert_uint_le(w, 0xffffffffu);
+            want[k] = (uint32_t)w;
             uint32_t got = cs_pcg32_next(&r);
-            ck_assert_msg(got == (uint32_t)want,
-                          "pcg32(%" PRIu64 ", %" PRIu64 ") output %d: got %" PRIu32 ", want %llu",
-                          initstate, initseq, k, got, want);
+            ck_assert_msg(got == want[k],
+                          "pcg32(%" PRIu64 ", %" PRIu64 ") output %d: got %" PRIu32 ", want %" PRIu32,
+                          initstate, initseq, k, got, want[k]);
         }
         ck_assert_int_eq(k, REF_OUTPUTS);
+        /* two at a time: the same words, and the stream handed back where one at a time is */
+        cs_pcg32x2 x = cs_pcg32x2_start(&r2);
+        for (k = 0; k + 1 < REF_OUTPUTS; k += 2) {
+            uint32_t u, v;
+            cs_pcg32x2_next(&x, &u, &v);
+            ck_assert_msg(u == want[k] && v == want[k + 1], "pcg32x2(%" PRIu64 ", %" PRIu64
+                          ") outputs %d, %d: got %" PRIu32 ", %" PRIu32, initstate, initseq, k,
+                          k + 1, u, v);
+        }
+        cs_pcg32x2_finish(&x, &r2);
+        ck_assert(r2.state == r.state && r2.inc == r.inc);
         if (initstate == 42u && initseq == 54u)
             saw_demo = 1;
         lines++;

@@ -16,13 +16,50 @@ typedef struct cs_pcg32 {
 /* The LCG multiplier of the PCG paper (Knuth's MMIX constant). */
 #define CS_PCG32_MULT 6364136223846793005ULL
 
+/* The output of a state: XSH-RR (xorshift high bits, then a random rotation). */
+static inline uint32_t cs_pcg32_output(uint64_t old)
+{
+    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
+    uint32_t rot = (uint32_t)(old >> 59u);
+    return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
+}
+
 static inline uint32_t cs_pcg32_next(cs_pcg32 *r)
 {
     uint64_t old = r->state;
     r->state = old * CS_PCG32_MULT + r->inc;
-    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
-    uint32_t rot = (uint32_t)(old >> 59u);
-    return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
+    return cs_pcg32_output(old);
+}
+
+/* The same sequence two at a time: states n and n+1 each step twice at once (s -> a^2 s +
+** (a+1) inc), so the two multiply chains run side by side instead of one after the other. For
+** hot loops; each pair is draws n and n+1 of the stream. */
+typedef struct cs_pcg32x2 {
+    uint64_t s0, s1, mult2, inc2;
+} cs_pcg32x2;
+
+static inline cs_pcg32x2 cs_pcg32x2_start(const cs_pcg32 *r)
+{
+    cs_pcg32x2 p;
+    p.s0 = r->state;
+    p.s1 = r->state * CS_PCG32_MULT + r->inc;
+    p.mult2 = CS_PCG32_MULT * CS_PCG32_MULT;
+    p.inc2 = (CS_PCG32_MULT + 1) * r->inc;
+    return p;
+}
+
+static inline void cs_pcg32x2_next(cs_pcg32x2 *p, uint32_t *u0, uint32_t *u1)
+{
+    *u0 = cs_pcg32_output(p->s0);
+    *u1 = cs_pcg32_output(p->s1);
+    p->s0 = p->s0 * p->mult2 + p->inc2;
+    p->s1 = p->s1 * p->mult2 + p->inc2;
+}
+
+/* Hand the stream back to r, positioned after the pairs drawn. */
+static inline void cs_pcg32x2_finish(const cs_pcg32x2 *p, cs_pcg32 *r)
+{
+    r->state = p->s0;
 }
 
 /* Same seeding as the reference's pcg32(initstate, initseq): the state advances once past the
