@@ -602,6 +602,12 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
+    /* `callscale run --help` and the like: the help, whatever else is on the line */
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
     if (strcmp(cmd, "--version") == 0) {
         printf("callscale %s\n", CALLSCALE_VERSION);
         return 0;
