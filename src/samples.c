@@ -464,7 +464,7 @@ static void advance(cs_samples *s, size_t target)
             double lu = log(cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng))) / s->delta[j];
             if (s->best[j] > -INFINITY) {
                 if (isnan(s->tail[j]))
-                    s->tail[j] = gsl_cdf_ugaussian_Q((s->best[j] - base) / sd);
+                    s->tail[j] = tail_of(s, j, s->best[j]);
                 if (lu <= log1p(-s->tail[j]))
                     continue;
             }
@@ -495,7 +495,8 @@ static void snapshot(cs_samples *s, size_t i)
         } else {
             advance(s, b);
         }
-        /* a few answers, mostly: loops beat memcpy calls */
+        /* counts are kept unless best-of-n alone reads the samples (a few answers, mostly: a
+        ** loop beats a memcpy call) */
         if (s->counts || !s->maxima) {
             uint32_t *row = s->snap + s->nsnap * s->slots;
             for (size_t j = 0; j < m; j++)

@@ -96,7 +96,8 @@ const uint16_t *cs_samples_answers(cs_samples *s, size_t n);
 const double *cs_samples_scores(cs_samples *s, size_t n);
 
 /* Counts of every answer among the first budgets[i] samples; the novel slot counts novel answers,
-** each one distinct. Snapshots are taken in budget order as they are first asked for. */
+** each one distinct. Snapshots are taken in budget order as they are first asked for. Needs a
+** CS_DRAWS_COUNTS strategy in the run, or one that reads samples one by one. */
 const uint32_t *cs_samples_counts(cs_samples *s, size_t i);
 
 /* The answer holding the highest verifier score among the first budgets[i] samples (the novel
