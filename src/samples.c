@@ -119,20 +119,8 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
         double t = q->cum[j] * 4294967296.0;
         s->thr[j] = t >= 4294967295.0 ? 4294967295u : (uint32_t)t;
     }
-    /* the last increments go to one multinomial each once they hold enough samples per answer */
-    s->explicit_to = s->cap;
-    if (!s->sequence && s->sampler == CS_SAMPLER_MULTINOMIAL)
-        s->explicit_to = 0;
-    else if (!s->sequence && s->sampler == CS_SAMPLER_AUTO) {
-        size_t min_step = (s->maxima ? CS_MULTINOMIAL_PER_ANSWER_SCORED : CS_MULTINOMIAL_PER_ANSWER) *
-                          q->nans;
-        for (size_t i = s->nbudgets; i-- > 0;) {
-            size_t prev = i ? s->budgets[i - 1] : 0;
-            if (s->budgets[i] - prev < min_step)
-                break;
-            s->explicit_to = prev;
-        }
-    }
+    /* increments of this many samples or more are drawn whole (the sampler `auto`) */
+    s->min_step = (s->maxima ? CS_MULTINOMIAL_PER_ANSWER_SCORED : CS_MULTINOMIAL_PER_ANSWER) * q->nans;
     cs_rng_stream(&s->ans_rng, seed, q->index, CS_STREAM_SAMPLES);
     cs_rng_stream(cs_rng_pcg32_state(s->score_rng), seed, q->index, CS_STREAM_SCORES);
 }
@@ -373,8 +361,11 @@ static void advance(cs_samples *s, size_t target)
     size_t m = q->nans;
     if (s->maxima && !s->bias_ready)
         draw_bias(s);
-    if (s->drawn < s->explicit_to && s->drawn < target) {
-        size_t end = target < s->explicit_to ? target : s->explicit_to;
+    /* each increment one by one or whole: whole when large (or asked for), and always once the
+    ** leader walks from event to event, where a small increment costs nothing */
+    int whole = s->lazy || s->sampler == CS_SAMPLER_MULTINOMIAL ||
+                (s->sampler == CS_SAMPLER_AUTO && target - s->drawn >= s->min_step);
+    if (!whole && s->drawn < target) {
         const uint32_t *thr = s->thr;
         uint32_t *count = s->count;
         cs_pcg32 r = s->ans_rng;
@@ -382,7 +373,7 @@ static void advance(cs_samples *s, size_t target)
             /* count how many draws reach each threshold, in registers: answer j's count is then
             ** ge[j-1] - ge[j], with no store per draw */
             uint32_t t0 = thr[0], t1 = m > 2 ? thr[1] : UINT32_MAX, t2 = m > 3 ? thr[2] : UINT32_MAX;
-            uint32_t g0 = 0, g1 = 0, g2 = 0, n = (uint32_t)(end - s->drawn);
+            uint32_t g0 = 0, g1 = 0, g2 = 0, n = (uint32_t)(target - s->drawn);
             cs_pcg32x2 p = cs_pcg32x2_start(&r);
             for (uint32_t i = 0; i + 1 < n; i += 2) {
                 uint32_t u, v;
@@ -410,11 +401,11 @@ static void advance(cs_samples *s, size_t target)
                 count[3] += g2;
             s->ans_rng = r;
         } else if (!s->maxima) {
-            for (size_t i = s->drawn; i < end; i++)
+            for (size_t i = s->drawn; i < target; i++)
                 count[pick(thr, m, cs_pcg32_next(&r))]++;
             s->ans_rng = r;
         } else {
-            for (size_t i = s->drawn; i < end; i++) {
+            for (size_t i = s->drawn; i < target; i++) {
                 uint16_t a = pick(thr, m, cs_pcg32_next(&r));
                 count[a]++;
                 double sc = score_of(s, a);
@@ -423,7 +414,7 @@ static void advance(cs_samples *s, size_t target)
             }
             s->ans_rng = r;
         }
-        s->drawn = end;
+        s->drawn = target;
     }
     if (s->drawn < target && s->maxima && !s->counts) {
         exceedances(s, target);

@@ -116,6 +116,21 @@ START_TEST(auto_matches_exact)
 }
 END_TEST
 
+/* Best-of-n alone, one jump from 16 samples to 2^20 and on: the leader walks from event to
+** event (records and threats) through one increment holding about a million samples, and several
+** answers of unequal weight (zipf) compete for the lead. */
+START_TEST(leader_events_match_exact)
+{
+    static const char jump[] =
+        "[experiment]\nqueries = 20000\nbudgets = 16,1048576,1048577,4194304\nanswers = 5\n"
+        "[population.a]\np_correct = beta(1,4)\nwrong = zipf(1)\n"
+        "[verifier]\nseparation = 0.8\nanswer_noise = 0\nsample_noise = 1\n"
+        "[strategy.best_of_n]\n";
+    against_exact(jump, "auto");
+    against_exact(jump, "multinomial");
+}
+END_TEST
+
 /* With answer-level noise there is no exact form: the two paths must agree with each other,
 ** within 4 s.e. of the difference of two independent estimates. An open answer space exercises
 ** the novel answers' maxima (bias and noise both fresh). */
@@ -157,6 +172,11 @@ START_TEST(paths_agree_with_answer_noise)
     paths_agree("[experiment]\nqueries = 20000\nbudgets = 1,16,1024,16384\nanswers = open\n"
                 "[population.a]\np_correct = beta(2,2)\nwrong = dirichlet(3)\n"
                 "[verifier]\nseparation = 1.5\nanswer_noise = 1\nsample_noise = 0.5\n"
+                "[strategy.best_of_n]\n");
+    /* no sample noise: every answer scores its own bias; ties only between equal biases */
+    paths_agree("[experiment]\nqueries = 20000\nbudgets = 1,4,64,4096\nanswers = 4\n"
+                "[population.a]\np_correct = beta(2,2)\n"
+                "[verifier]\nseparation = 0.3\nanswer_noise = 0.5\nsample_noise = 0\n"
                 "[strategy.best_of_n]\n");
     paths_agree("[experiment]\nqueries = 10000\nbudgets = 1..16384 x4\nanswers = 5\n"
                 "[population.a]\np_correct = beta(1,2)\nwrong = zipf(1)\n"
@@ -221,6 +241,7 @@ Suite *make_suite(void)
     tcase_set_timeout(mc, 600);
     tcase_add_test(mc, multinomial_matches_exact);
     tcase_add_test(mc, per_sample_matches_exact);
+    tcase_add_test(mc, leader_events_match_exact);
     tcase_add_test(mc, auto_matches_exact);
     tcase_add_test(mc, paths_agree_with_answer_noise);
     suite_add_tcase(s, mc);

@@ -38,7 +38,7 @@ typedef struct cs_samples {
     int maxima;           /* some strategy reads each answer's best score */
     int counts;           /* some strategy reads the counts (not only the best scores) */
     int stepped;          /* samples are PRM-scored chains of the step model */
-    size_t explicit_to;   /* draws up to here are one by one; beyond, multinomial increments */
+    size_t min_step;      /* sampler auto: increments this large are drawn whole */
     int sampler;          /* enum cs_sampler of the experiment */
 
     /* one by one (sequence) */
