@@ -5,18 +5,22 @@
 #ifndef CALLSCALE_LINES_H
 #define CALLSCALE_LINES_H
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CS_LINE 64
 
-/* n bytes on lines of their own, zeroed; free() releases them. NULL when out of memory. */
-static inline void *cs_lines_alloc(size_t n)
+/* count elements of size bytes on lines of their own, zeroed; free() releases them. NULL when out
+** of memory (or when the size overflows, as calloc). */
+static inline void *cs_lines_alloc(size_t count, size_t size)
 {
-    size_t size = (n + CS_LINE - 1) / CS_LINE * CS_LINE;
-    void *p = aligned_alloc(CS_LINE, size ? size : CS_LINE);
+    if (size && count > SIZE_MAX / size - CS_LINE)
+        return NULL;
+    size_t n = (count * size + CS_LINE - 1) / CS_LINE * CS_LINE;
+    void *p = aligned_alloc(CS_LINE, n ? n : CS_LINE);
     if (p)
-        memset(p, 0, size ? size : CS_LINE);
+        memset(p, 0, n ? n : CS_LINE);
     return p;
 }
 

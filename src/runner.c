@@ -37,15 +37,14 @@ int cs_runner_init(cs_runner *r, const cs_experiment *ex, const cs_population *p
             work = need > work ? need : work;
         }
     }
-    cs_rng_wrap(&r->rng_s, &r->rng_state);
-    r->rng = &r->rng_s;
-    r->pi = cs_lines_alloc(m * sizeof *r->pi);
-    r->cum = cs_lines_alloc(m * sizeof *r->cum);
-    r->score = cs_lines_alloc(nb * sizeof *r->score);
-    r->rec = cs_lines_alloc(nb * sizeof *r->rec);
-    r->scratch.count = cs_lines_alloc(2 * m * sizeof *r->scratch.count);
-    r->scratch.sum = cs_lines_alloc(2 * m * sizeof *r->scratch.sum);
-    r->scratch.work = cs_lines_alloc(work);
+    cs_rng_wrap(&r->rng, &r->rng_state);
+    r->pi = cs_lines_alloc(m, sizeof *r->pi);
+    r->cum = cs_lines_alloc(m, sizeof *r->cum);
+    r->score = cs_lines_alloc(nb, sizeof *r->score);
+    r->rec = cs_lines_alloc(nb, sizeof *r->rec);
+    r->scratch.count = cs_lines_alloc(2 * m, sizeof *r->scratch.count);
+    r->scratch.sum = cs_lines_alloc(2 * m, sizeof *r->scratch.sum);
+    r->scratch.work = cs_lines_alloc(work, 1);
     int smp = cs_samples_init(&r->smp, ex, sequence);
     if (!r->pi || !r->cum || !r->score || !r->rec || !r->scratch.count ||
         !r->scratch.sum || !r->scratch.work || smp) {
@@ -59,7 +58,7 @@ int cs_runner_init(cs_runner *r, const cs_experiment *ex, const cs_population *p
 
 const cs_query *cs_runner_query(cs_runner *r, uint64_t i)
 {
-    cs_population_query(r->pop, i, &r->q, r->rng);
+    cs_population_query(r->pop, i, &r->q, &r->rng);
     cs_samples_reset(&r->smp, &r->q, r->ex->seed);
     return &r->q;
 }

@@ -13,9 +13,8 @@ typedef struct cs_runner {
     const cs_experiment *ex;
     const cs_population *pop;
     uint64_t purpose[CS_MAX_STRATEGIES]; /* each setting's stream, from its name */
-    gsl_rng *rng; /* the query stream, wrapped for GSL's samplers */
-    gsl_rng rng_s;
-    cs_pcg32 rng_state;
+    cs_pcg32 rng_state; /* the query stream */
+    gsl_rng rng;        /* the same, for GSL's samplers */
     double *pi, *cum;
     cs_query q;
     cs_samples smp;

@@ -54,27 +54,25 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
         s->counts |= d == CS_DRAWS_COUNTS;
     }
     if (s->sequence) {
-        s->ans = cs_lines_alloc(s->cap * sizeof *s->ans);
-        s->score = cs_lines_alloc(s->cap * sizeof *s->score);
+        s->ans = cs_lines_alloc(s->cap, sizeof *s->ans);
+        s->score = cs_lines_alloc(s->cap, sizeof *s->score);
     }
-    s->bias = cs_lines_alloc(s->slots * sizeof *s->bias);
-    s->base = cs_lines_alloc(s->slots * sizeof *s->base);
-    s->sd = cs_lines_alloc(s->slots * sizeof *s->sd);
-    s->count = cs_lines_alloc(s->slots * sizeof *s->count);
-    s->best = cs_lines_alloc(s->slots * sizeof *s->best);
-    s->tail = cs_lines_alloc(s->slots * sizeof *s->tail);
-    s->snap = cs_lines_alloc(s->nbudgets * s->slots * sizeof *s->snap);
-    s->edge = cs_lines_alloc(s->slots * sizeof *s->edge);
-    s->snaplead = cs_lines_alloc(s->nbudgets * sizeof *s->snaplead);
-    s->thr = cs_lines_alloc(s->slots * sizeof *s->thr);
-    s->cum = cs_lines_alloc(s->slots * sizeof *s->cum);
-    s->delta = cs_lines_alloc(s->slots * sizeof *s->delta);
+    s->bias = cs_lines_alloc(s->slots, sizeof *s->bias);
+    s->base = cs_lines_alloc(s->slots, sizeof *s->base);
+    s->sd = cs_lines_alloc(s->slots, sizeof *s->sd);
+    s->count = cs_lines_alloc(s->slots, sizeof *s->count);
+    s->best = cs_lines_alloc(s->slots, sizeof *s->best);
+    s->tail = cs_lines_alloc(s->slots, sizeof *s->tail);
+    s->snap = cs_lines_alloc(s->nbudgets * s->slots, sizeof *s->snap);
+    s->edge = cs_lines_alloc(s->slots, sizeof *s->edge);
+    s->snaplead = cs_lines_alloc(s->nbudgets, sizeof *s->snaplead);
+    s->thr = cs_lines_alloc(s->slots, sizeof *s->thr);
+    s->cum = cs_lines_alloc(s->slots, sizeof *s->cum);
+    s->delta = cs_lines_alloc(s->slots, sizeof *s->delta);
     /* GSL generators whose states are our streams (the answers' for the multinomial's
     ** binomials), kept in this thread's own memory */
-    cs_rng_wrap(&s->ans_gsl_s, &s->ans_rng);
-    cs_rng_wrap(&s->score_gsl_s, &s->score_state);
-    s->ans_gsl = &s->ans_gsl_s;
-    s->score_rng = &s->score_gsl_s;
+    cs_rng_wrap(&s->ans_gsl, &s->ans_rng);
+    cs_rng_wrap(&s->score_rng, &s->score_state);
     if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->base || !s->sd || !s->count || !s->best || !s->tail || !s->snap ||
         !s->edge || !s->snaplead || !s->thr || !s->cum || !s->delta) {
         cs_samples_free(s);
@@ -122,7 +120,7 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
     /* increments of this many samples or more are drawn whole (the sampler `auto`) */
     s->min_step = (s->maxima ? CS_MULTINOMIAL_PER_ANSWER_SCORED : CS_MULTINOMIAL_PER_ANSWER) * q->nans;
     cs_rng_stream(&s->ans_rng, seed, q->index, CS_STREAM_SAMPLES);
-    cs_rng_stream(cs_rng_pcg32_state(s->score_rng), seed, q->index, CS_STREAM_SCORES);
+    cs_rng_stream(&s->score_state, seed, q->index, CS_STREAM_SCORES);
 }
 
 /* One answer from a 32-bit draw: the number of thresholds at or below it. Few answers (the
@@ -211,7 +209,7 @@ static void draw_bias(cs_samples *s)
     const cs_settings *set = q->set;
     double sd = set->answer_noise;
     for (size_t j = 0; j < q->nans; j++) {
-        s->bias[j] = sd > 0 ? gsl_ran_gaussian_ziggurat(s->score_rng, sd) : 0;
+        s->bias[j] = sd > 0 ? gsl_ran_gaussian_ziggurat(&s->score_rng, sd) : 0;
         int nov = (long)j == q->novel;
         s->base[j] = nov ? 0 : (j == 0 ? set->separation : 0) + s->bias[j];
         s->sd[j] = nov ? hypot(set->answer_noise, set->sample_noise) : set->sample_noise;
@@ -222,7 +220,7 @@ static void draw_bias(cs_samples *s)
 static inline double score_of(cs_samples *s, long a)
 {
     const cs_settings *set = s->q->set;
-    gsl_rng *r = s->score_rng;
+    gsl_rng *r = &s->score_rng;
     double b = a == s->q->novel
                    ? (set->answer_noise > 0 ? gsl_ran_gaussian_ziggurat(r, set->answer_noise) : 0)
                    : s->base[a];
@@ -308,7 +306,7 @@ static void next_event(cs_samples *s, double at)
         return;
     }
     /* P(gap > g) = (1 - total)^g; total >= 1 (nothing drawn yet): the very next sample */
-    double u = cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng));
+    double u = cs_pcg32_uniform(&s->score_state);
     s->next = at + 1 + (total < 1 ? floor(log(u) / log1p(-total)) : 0);
 }
 
@@ -316,7 +314,7 @@ static void exceedances(cs_samples *s, size_t target)
 {
     const cs_query *q = s->q;
     size_t m = q->nans;
-    cs_pcg32 *ur = cs_rng_pcg32_state(s->score_rng);
+    cs_pcg32 *ur = &s->score_state;
     if (!s->lazy) { /* the leader so far is known with every score: set the edges */
         double xl = s->lead < 0 ? -INFINITY : s->best[s->lead];
         for (size_t j = 0; j < m; j++)
@@ -431,7 +429,7 @@ static void advance(cs_samples *s, size_t target)
             if (j + 1 == m || pj >= rest)
                 d = left;
             else if (pj > 0 && left > 0)
-                d = gsl_ran_binomial(s->ans_gsl, pj / rest, left);
+                d = gsl_ran_binomial(&s->ans_gsl, pj / rest, left);
             s->delta[j] = d;
             left -= d;
             rest -= pj;
@@ -452,7 +450,7 @@ static void advance(cs_samples *s, size_t target)
             ** Phi^n at one uniform). It beats the best so far exactly when U^(1/n) > Phi(z) at
             ** z = (best - base) / sd, a test on logarithms that skips the inverse when it fails,
             ** which, as the best grows, it mostly does. */
-            double lu = log(cs_pcg32_uniform(cs_rng_pcg32_state(s->score_rng))) / s->delta[j];
+            double lu = log(cs_pcg32_uniform(&s->score_state)) / s->delta[j];
             if (s->best[j] > -INFINITY) {
                 if (isnan(s->tail[j]))
                     s->tail[j] = tail_of(s, j, s->best[j]);

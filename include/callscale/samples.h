@@ -67,10 +67,9 @@ typedef struct cs_samples {
     unsigned *delta; /* a multinomial increment's counts */
 
     cs_pcg32 ans_rng;
-    gsl_rng *ans_gsl;   /* the same stream, for GSL's binomial */
-    gsl_rng *score_rng; /* PCG32 behind GSL's Gaussian sampler */
-    gsl_rng ans_gsl_s, score_gsl_s;
-    cs_pcg32 score_state;
+    gsl_rng ans_gsl;      /* the same stream, for GSL's binomial */
+    cs_pcg32 score_state; /* the verifier's scores */
+    gsl_rng score_rng;    /* the same stream, for GSL's Gaussian sampler */
 } cs_samples;
 
 /* Largest budget when samples are kept one by one (10 bytes a sample, per thread). */
