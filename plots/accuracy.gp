@@ -13,7 +13,8 @@ set format y '%g'
 set autoscale yfix
 set offsets 0, 0, graph 0.06, graph 0.06
 keyfont = sprintf('Sans,%.2f', 0.8 * fontsize)
-if (nstrat > 4) { set key outside below center horizontal Left reverse maxcols 2 width -1 font keyfont } else { set key outside below center horizontal Left reverse }
+keycols = nstrat > 8 ? 3 : 2  # many settings: three columns, so the key does not eat the plot
+if (nstrat > 4) { set key outside below center horizontal Left reverse maxcols keycols width -1 font keyfont } else { set key outside below center horizontal Left reverse }
 
 if (mode == 0) {
     plot for [s=1:nstrat] curves index idx(s, 0) using 1:2 with lines lt s title strat[s]

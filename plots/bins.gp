@@ -1,7 +1,8 @@
-# The difficulty confounder. One column per strategy setting: the whole population on top (on its
-# own scale, to show its shape) and each difficulty bin below (on 0..1), with the whole population
-# again in black, dashed. Every bin's curve can be monotone while their weighted sum, the whole
-# population, rises and then falls: easy bins climb toward 1, hard ones sink toward 0.
+# The difficulty confounder. A pair of panels per strategy setting: the whole population on top
+# (on its own scale, to show its shape) and each difficulty bin below (on 0..1), with the whole
+# population again in black, dashed. Every bin's curve can be monotone while their weighted sum,
+# the whole population, rises and then falls: easy bins climb toward 1, hard ones sink toward 0.
+# The pairs stand side by side, bincols to a row (callscale wraps more than four settings).
 idx(s, b) = (s - 1) * (nbins + 1) + b
 all_lc = "rgb '#000000'"
 
@@ -32,11 +33,27 @@ rm = 1 - 2.0 * em_x
 tm = 1 - (nstrat > 1 ? 6.6 : 4.4) * em_y
 bm = 6.6 * em_y + keyrows * key_rowh
 maintitle = (nstrat > 1 ? name : name . ', ' . strat[1]) . ": accuracy by difficulty bin\n" . note
-set multiplot layout 2, nstrat margins lm, rm, bm, tm spacing 5.5 * em_x, 1.0 * em_y title maintitle
+# The panels' places: columns 5.5 characters apart; the two panels of a setting 1 line apart;
+# rows of settings 6.2 lines apart (tick labels below, the next names above).
+bincols = exists("bincols") ? bincols : nstrat
+binrows = ceil(nstrat / (bincols * 1.0))
+col_gap = 5.5 * em_x
+pair_gap = 1.0 * em_y
+row_gap = 6.2 * em_y
+panel_w = (rm - lm - (bincols - 1) * col_gap) / bincols
+panel_h = ((tm - bm - (binrows - 1) * row_gap) / binrows - pair_gap) / 2
+# place(s, lower): setting s's upper panel (lower = 0) or lower one (lower = 1)
+place(s, lower) = sprintf("set lmargin at screen %.6f; set rmargin at screen %.6f; " . \
+    "set tmargin at screen %.6f; set bmargin at screen %.6f", \
+    lm + ((s - 1) % bincols) * (panel_w + col_gap), \
+    lm + ((s - 1) % bincols) * (panel_w + col_gap) + panel_w, \
+    tm - int((s - 1) / bincols) * (2 * panel_h + pair_gap + row_gap) - lower * (panel_h + pair_gap), \
+    tm - int((s - 1) / bincols) * (2 * panel_h + pair_gap + row_gap) - lower * (panel_h + pair_gap) - panel_h)
+set multiplot title maintitle
 set logscale x 2
 set xrange [bmin:bmax]
 # narrower panels, fewer budget labels
-tickexp = nstrat > 1 ? ceil(log2(bmax / bmin) / 5.0 - 1e-9) : tickexp
+tickexp = bincols > 1 ? ceil(log2(bmax / bmin) / 5.0 - 1e-9) : tickexp
 tickexp = tickexp < 1 ? 1 : tickexp
 set xtics tickstart, 2 ** tickexp
 set format y '%g'
@@ -44,12 +61,13 @@ unset key
 unset title
 
 do for [s=1:nstrat] {
+    eval place(s, 0)
     if (nstrat > 1) {
         set label 1 strat[s] at graph 0.5, graph 1 center offset 0, 1.0
     }
     unset xlabel
     set format x ''
-    set ylabel (s == 1 ? 'all queries' : '')
+    set ylabel ((s - 1) % bincols == 0 ? 'all queries' : '')
     # The whole population's turning point, when it has one: its highest (lowest) value, above
     # (below) both ends by more than 2% of its range, so that noise on a plateau is not one.
     src = mode == 2 ? exact : curves
@@ -98,8 +116,9 @@ unset label 1
 unset label 3
 
 do for [s=1:nstrat] {
+    eval place(s, 1)
     set format x '%.0f'
-    set ylabel (s == 1 ? 'each bin' : '')
+    set ylabel ((s - 1) % bincols == 0 ? 'each bin' : '')
     set yrange [0:1]
     set offsets 0, 0, 0, 0
     if (s == nstrat) {

@@ -30,7 +30,16 @@ set linetype 5 lc rgb '#E69F00' lw 1.6 pt 11 ps 1.0 dt 1  # orange
 set linetype 6 lc rgb '#56B4E9' lw 1.6 pt 15 ps 0.9 dt 1  # sky blue
 set linetype 7 lc rgb '#000000' lw 1.6 pt 3 ps 0.9 dt 1   # black
 set linetype 8 lc rgb '#F0E442' lw 1.6 pt 1 ps 0.9 dt 1   # yellow
-set linetype cycle 8
+# settings 9 to 16: the same colours, dashed, with open points
+set linetype 9 lc rgb '#0072B2' lw 1.6 pt 6 ps 0.9 dt (6, 3)
+set linetype 10 lc rgb '#D55E00' lw 1.6 pt 4 ps 0.9 dt (6, 3)
+set linetype 11 lc rgb '#009E73' lw 1.6 pt 8 ps 1.0 dt (6, 3)
+set linetype 12 lc rgb '#CC79A7' lw 1.6 pt 12 ps 1.0 dt (6, 3)
+set linetype 13 lc rgb '#E69F00' lw 1.6 pt 10 ps 1.0 dt (6, 3)
+set linetype 14 lc rgb '#56B4E9' lw 1.6 pt 14 ps 0.9 dt (6, 3)
+set linetype 15 lc rgb '#000000' lw 1.6 pt 2 ps 0.9 dt (6, 3)
+set linetype 16 lc rgb '#F0E442' lw 1.6 pt 1 ps 0.9 dt (6, 3)
+set linetype cycle 16
 set pointsize linescale / 1.5
 
 band_alpha = 0.22          # 95% bands: light enough that the lines over them stay readable

@@ -43,8 +43,11 @@ static const char *const format_names[] = {"png", "pdf", "svg"};
 #define QLABEL_GAP 0.04
 /* Legend titles and labels: a name, a share, a description of p. */
 #define TITLE_MAX 256
-/* The bins figure: each column after the first adds this share of a panel's width. */
+/* The bins figure: each column after the first adds this share of a panel's width, and each row
+** of settings after the first this share of the height of one; at most this many to a row. */
 #define BINS_COLUMN 0.55
+#define BINS_ROW 0.8
+#define BINS_MAX_COLS 4
 
 const char *cs_plot_figure_name(int fig)
 {
@@ -659,6 +662,7 @@ typedef struct curve_vars {
     int costcol; /* COST_TOKENS or COST_CALLS */
     char (*strat)[TITLE_MAX], (*strat_name)[TITLE_MAX], (*bin)[TITLE_MAX];
     char xlabel[200];
+    size_t bincols; /* the bins figure's settings to a row */
 } curve_vars;
 
 static void write_curve_vars(FILE *f, const curve_vars *v)
@@ -674,6 +678,7 @@ static void write_curve_vars(FILE *f, const curve_vars *v)
     gp_string_array(f, "strat", v->strat, v->l->nstrat);
     gp_string_array(f, "strat_name", v->strat_name, v->l->nstrat);
     fprintf(f, "nbins = %zu\n", v->l->nbins);
+    fprintf(f, "bincols = %zu   # the bins figure: settings to a row\n", v->bincols);
     if (v->l->nbins)
         gp_string_array(f, "bin", v->bin, v->l->nbins);
     fprintf(f, "queries = %.0f   # Monte Carlo queries in the whole population\n", v->queries);
@@ -688,7 +693,7 @@ static void write_curve_vars(FILE *f, const curve_vars *v)
 }
 
 static int write_script(const char *dir, int fig, const cs_plot *p, const cs_experiment *ex,
-                        const curve_vars *cv, double span, cs_error *err)
+                        const curve_vars *cv, double span, double tall, cs_error *err)
 {
     char name[64], outname[64];
     cs_plot_script_name(fig, name, sizeof name);
@@ -712,7 +717,7 @@ static int write_script(const char *dir, int fig, const cs_plot *p, const cs_exp
             cs_plot_figure_name(fig));
     fprintf(f, "span = %.4g   # panel widths across the figure, for font and line sizes\n", span);
     fprintf(f, "tall = %.4g   # the height it is designed for, as a share of one panel's width\n",
-            fig == CS_FIG_BINS ? 1.0 : (double)CS_PLOT_HEIGHT / CS_PLOT_WIDTH);
+            tall);
     fputs("name = ", f);
     gp_string(f, ex->name);
     fputc('\n', f);
@@ -794,7 +799,7 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
         goto done;
 
     curve_vars cv = {&l, !t.exact, overlay, INFINITY, 0, t.queries, COST_NONE,
-                     strat, strat_name, bin, ""};
+                     strat, strat_name, bin, "", 1};
     strategy_titles(&l, strat, strat_name, cv.xlabel, sizeof cv.xlabel);
     bin_titles(ex, &l, bin);
     for (size_t s = 0; s < l.nstrat; s++) {
@@ -810,16 +815,20 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
     int user_size = opt->width > 0 && opt->height > 0;
     int w0 = opt->format == CS_PLOT_PDF ? CS_PLOT_PDF_WIDTH : CS_PLOT_WIDTH;
     int h0 = opt->format == CS_PLOT_PDF ? CS_PLOT_PDF_HEIGHT : CS_PLOT_HEIGHT;
-    double bins_span = 1 + BINS_COLUMN * (double)(l.nstrat - 1);
+    /* the bins figure: pairs of panels in rows of at most BINS_MAX_COLS, as even as can be */
+    size_t bin_rows = (l.nstrat + BINS_MAX_COLS - 1) / BINS_MAX_COLS;
+    cv.bincols = bin_rows ? (l.nstrat + bin_rows - 1) / bin_rows : 1;
+    double bins_span = 1 + BINS_COLUMN * (double)(cv.bincols - 1);
+    double bins_tall = 1 + BINS_ROW * (double)(bin_rows ? bin_rows - 1 : 0);
     for (int fig = 0; fig < CS_NFIGURES; fig++) {
         out->width[fig] = user_size ? opt->width : w0;
         out->height[fig] = user_size ? opt->height : h0;
     }
     if (!user_size) {
-        /* two rows of panels, one column per strategy setting */
-        double w = w0 * bins_span;
+        /* a pair of panels per strategy setting, bincols to a row */
+        double w = w0 * bins_span, h = w0 * bins_tall;
         out->width[CS_FIG_BINS] = w > CS_PLOT_MAX_SIZE ? CS_PLOT_MAX_SIZE : (int)lround(w);
-        out->height[CS_FIG_BINS] = w0;
+        out->height[CS_FIG_BINS] = h > CS_PLOT_MAX_SIZE ? CS_PLOT_MAX_SIZE : (int)lround(h);
     }
     out->drawn[CS_FIG_ACCURACY] = out->drawn[CS_FIG_POPULATION] = 1;
     out->drawn[CS_FIG_BINS] = l.nbins >= 2;
@@ -839,7 +848,8 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
             continue;
         }
         rc = write_script(dir, fig, out, ex, fig == CS_FIG_POPULATION ? NULL : &cv,
-                          fig == CS_FIG_BINS ? bins_span : 1, err);
+                          fig == CS_FIG_BINS ? bins_span : 1,
+                          fig == CS_FIG_BINS ? bins_tall : (double)CS_PLOT_HEIGHT / CS_PLOT_WIDTH, err);
     }
 done:
     free(strat);
