@@ -185,6 +185,28 @@ START_TEST(paths_agree_with_answer_noise)
 }
 END_TEST
 
+/* Every way of drawing the shared samples gives the same bytes with 1 and 3 threads: best-of-n
+** alone (the leader's events), vote with best-of-n (counts and maxima), vote alone (settling),
+** and with weighted_vote (kept one by one). Over several blocks of queries. */
+START_TEST(paths_do_not_depend_on_threads)
+{
+    static const char *const strategies[] = {
+        "[strategy.best_of_n]\n", "[strategy.best_of_n]\n[strategy.vote]\n", "[strategy.vote]\n",
+        "[strategy.vote]\n[strategy.weighted_vote]\n"};
+    for (size_t i = 0; i < sizeof strategies / sizeof strategies[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "[experiment]\nqueries = 3000\nbudgets = 1..4096 x4\nanswers = open\n"
+                 "[population.a]\np_correct = beta(1,2)\nwrong = dirichlet(2)\n%s",
+                 strategies[i]);
+        cs_experiment ex;
+        load_text(&ex, text, "auto");
+        assert_thread_independent(&ex);
+        cs_experiment_free(&ex);
+    }
+}
+END_TEST
+
 /* The settling bound: an answer ahead of another by L votes, with probabilities in ratio r < 1, is
 ** caught with probability r^L (gambler's ruin), so a score settles when the bound is below 1e-18. */
 START_TEST(settling_bound)
@@ -244,6 +266,7 @@ Suite *make_suite(void)
     tcase_add_test(mc, leader_events_match_exact);
     tcase_add_test(mc, auto_matches_exact);
     tcase_add_test(mc, paths_agree_with_answer_noise);
+    tcase_add_test(mc, paths_do_not_depend_on_threads);
     suite_add_tcase(s, mc);
     return s;
 }
