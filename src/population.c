@@ -225,31 +225,3 @@ void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, 
         q->bin = b < 0 ? 0 : b >= ex->nquantiles ? (size_t)ex->nquantiles - 1 : (size_t)b;
     }
 }
-
-void cs_population_sample(const cs_query *q, cs_pcg32 *r, uint16_t *ans, size_t n)
-{
-    const double *cum = q->cum;
-    size_t m = q->nans;
-    if (m <= 8) {
-        for (size_t i = 0; i < n; i++) {
-            double u = cs_pcg32_uniform(r);
-            size_t j = 0;
-            while (u >= cum[j])
-                j++;
-            ans[i] = (uint16_t)j;
-        }
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            double u = cs_pcg32_uniform(r);
-            size_t lo = 0, hi = m - 1;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (u < cum[mid])
-                    hi = mid;
-                else
-                    lo = mid + 1;
-            }
-            ans[i] = (uint16_t)lo;
-        }
-    }
-}

@@ -57,7 +57,6 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
         s->ans = cs_lines_alloc(s->cap, sizeof *s->ans);
         s->score = cs_lines_alloc(s->cap, sizeof *s->score);
     }
-    s->bias = cs_lines_alloc(s->slots, sizeof *s->bias);
     s->base = cs_lines_alloc(s->slots, sizeof *s->base);
     s->sd = cs_lines_alloc(s->slots, sizeof *s->sd);
     s->count = cs_lines_alloc(s->slots, sizeof *s->count);
@@ -73,7 +72,7 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     ** binomials), kept in this thread's own memory */
     cs_rng_wrap(&s->ans_gsl, &s->ans_rng);
     cs_rng_wrap(&s->score_rng, &s->score_state);
-    if ((s->sequence && (!s->ans || !s->score)) || !s->bias || !s->base || !s->sd || !s->count || !s->best || !s->tail || !s->snap ||
+    if ((s->sequence && (!s->ans || !s->score)) || !s->base || !s->sd || !s->count || !s->best || !s->tail || !s->snap ||
         !s->edge || !s->snaplead || !s->thr || !s->cum || !s->delta) {
         cs_samples_free(s);
         return -1;
@@ -85,7 +84,6 @@ void cs_samples_free(cs_samples *s)
 {
     free(s->ans);
     free(s->score);
-    free(s->bias);
     free(s->base);
     free(s->sd);
     free(s->count);
@@ -209,9 +207,9 @@ static void draw_bias(cs_samples *s)
     const cs_settings *set = q->set;
     double sd = set->answer_noise;
     for (size_t j = 0; j < q->nans; j++) {
-        s->bias[j] = sd > 0 ? gsl_ran_gaussian_ziggurat(&s->score_rng, sd) : 0;
+        double bias = sd > 0 ? gsl_ran_gaussian_ziggurat(&s->score_rng, sd) : 0;
         int nov = (long)j == q->novel;
-        s->base[j] = nov ? 0 : (j == 0 ? set->separation : 0) + s->bias[j];
+        s->base[j] = nov ? 0 : (j == 0 ? set->separation : 0) + bias;
         s->sd[j] = nov ? hypot(set->answer_noise, set->sample_noise) : set->sample_noise;
     }
     s->bias_ready = 1;

@@ -35,7 +35,7 @@ static size_t n_chains(const cs_strategy *s, size_t N)
 typedef struct chain {
     cs_pcg32 r;
     const cs_query *q;
-    const double *bias; /* the verifier's bias per answer of q */
+    const double *base; /* per answer of q: the mean of its verifier scores (separation + bias) */
     double fix, brk, stick;
     long ans;
     double run_bias; /* the verifier's bias of the current novel answer */
@@ -88,8 +88,8 @@ static double score_now(chain *c)
     const cs_settings *set = c->q->set;
     if (c->q->prm)
         return (c->ans == 0 ? 1.0 : 0.0) + gaussian(&c->r, set->prm_noise);
-    double b = c->ans == c->q->novel ? c->run_bias : c->bias[c->ans];
-    return (c->ans == 0 ? set->separation : 0) + b + gaussian(&c->r, set->sample_noise);
+    double b = c->ans == c->q->novel ? c->run_bias : c->base[c->ans];
+    return b + gaussian(&c->r, set->sample_noise);
 }
 
 /* Running totals of one vote over answers (counts or weights; a PRM weight may be 0, so an
@@ -178,7 +178,7 @@ static void revise_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
     base |= cs_pcg32_next(rng);
     chain c;
     c.q = q;
-    c.bias = smp->bias;
+    c.base = smp->base;
     c.fix = set->fix * pow(q->p, set->fix_power);
     c.brk = set->rev_break;
     c.stick = set->stick;

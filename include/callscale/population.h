@@ -57,9 +57,6 @@ size_t cs_population_max_answers(const cs_experiment *ex);
 /* Draw query `index` into q (q->pi and q->cum provided by the caller), using r for randomness. */
 void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, gsl_rng *r);
 
-/* Fill ans[0..n) with n independent answers of q. */
-void cs_population_sample(const cs_query *q, cs_pcg32 *r, uint16_t *ans, size_t n);
-
 /* The fixed wrong-answer shares of a component (summing to 1 over its M-1 wrong answers), or NULL
 ** when they are drawn per query (dirichlet) or the answer space is open. */
 const double *cs_population_shares(const cs_population *pop, size_t comp);

@@ -46,8 +46,9 @@ typedef struct cs_samples {
     size_t nans;
     double *score;
     size_t nscore;
-    double *bias; /* answer-level verifier bias per answer (not the novel slot) */
-    double *base, *sd; /* answer j's scores are base + N(0, sd^2) (the novel slot: fresh bias) */
+    double *base, *sd; /* answer j's scores are base + N(0, sd^2): base holds separation (correct
+                        ** answer) plus the answer's own verifier bias; the novel slot, base 0 and
+                        ** both noises, as each novel answer has a bias of its own */
     int bias_ready;
 
     /* snapshots */
