@@ -33,6 +33,7 @@ static void best_of_n_run(const cs_strategy *s, const cs_query *q, cs_samples *s
 ** every K, where the x-space integrand concentrates ever further out. */
 typedef struct bon {
     double p, sep, sd, q;
+    gsl_root_fsolver *solver; /* one for all the quantiles of an integral */
 } bon;
 
 static double upper_tail(double x, void *v)
@@ -50,13 +51,10 @@ static double tail_quantile(bon *b)
     if (hi - lo < 1e-15)
         return lo;
     gsl_function f = {upper_tail, b};
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s || gsl_root_fsolver_set(s, &f, lo, hi)) {
-        if (s)
-            gsl_root_fsolver_free(s);
-        return 0.5 * (lo + hi);
-    }
+    gsl_root_fsolver *s = b->solver;
     double x = 0.5 * (lo + hi);
+    if (gsl_root_fsolver_set(s, &f, lo, hi))
+        return x;
     for (int i = 0; i < 200; i++) {
         gsl_root_fsolver_iterate(s);
         x = gsl_root_fsolver_root(s);
@@ -64,7 +62,6 @@ static double tail_quantile(bon *b)
                                    1e-14) == GSL_SUCCESS)
             break;
     }
-    gsl_root_fsolver_free(s);
     return x;
 }
 
@@ -89,14 +86,17 @@ static double best_of_n_exact(const cs_exact_ctx *ctx, double p, size_t K)
     const cs_settings *set = &ctx->comp->set;
     if (p <= 0 || p >= 1 || K == 1 || set->separation == 0)
         return p <= 0 ? 0 : p >= 1 ? 1 : K == 1 ? p : p;
-    bon_k d = {{p, set->separation, set->sample_noise, 0}, K};
+    gsl_root_fsolver *solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    bon_k d = {{p, set->separation, set->sample_noise, 0, solver}, K};
     gsl_function f = {posterior_at_max, &d};
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
     double res = NAN, err;
-    if (ws) {
+    if (ws && solver)
         gsl_integration_qag(&f, 0, 1, 1e-12, 1e-10, 1000, GSL_INTEG_GAUSS21, ws, &res, &err);
+    if (ws)
         gsl_integration_workspace_free(ws);
-    }
+    if (solver)
+        gsl_root_fsolver_free(solver);
     return res;
 }
 
