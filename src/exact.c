@@ -137,7 +137,11 @@ static double value_at(const cs_exact_ctx *ctx, double p, size_t K, int what)
     if (what == Q_ACCURACY)
         return ctx->strategy->type->exact(ctx, p, K);
     cs_record r = {0, 0, 0, 0};
-    ctx->strategy->type->cost(ctx, p, K, &r);
+    const cs_settings *set = &ctx->comp->set;
+    if (ctx->strategy->type->record) /* exact mode has no steps: the reward model scores */
+        ctx->strategy->type->record(ctx->strategy, set, set->gen_tokens, set->verifier_params, K, &r);
+    else
+        ctx->strategy->type->cost(ctx, p, K, &r);
     return what == Q_CALLS ? r.calls : what == Q_TOKENS ? r.tokens : r.flops;
 }
 
@@ -238,7 +242,7 @@ static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size
                           gsl_integration_workspace *ws)
 {
     const cs_component *c = ctx->comp;
-    int fixed_cost = ctx->strategy->type->cost_fixed;
+    int fixed_cost = ctx->strategy->type->record != NULL;
     if (c->p_kind == CS_P_FIXED) {
         double frac = 1;
         if (!whole) {

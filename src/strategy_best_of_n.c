@@ -14,16 +14,13 @@ static void best_of_n_run(const cs_strategy *s, const cs_query *q, cs_samples *s
                           cs_record *rec)
 {
     (void)s;
+    (void)q;
     (void)rng;
     (void)scratch;
-    for (size_t i = 0; i < nb; i++) {
-        /* the answer holding the highest score so far */
+    (void)budgets;
+    (void)rec;
+    for (size_t i = 0; i < nb; i++) /* the answer holding the highest score so far */
         score[i] = cs_samples_leader(smp, i) == 0 ? 1.0 : 0.0;
-        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
-                        q->set->gen_params);
-        cs_record_read(&rec[i], CS_CALL_SCORE, (double)budgets[i], q->sample_tokens,
-                       q->score_params);
-    }
 }
 
 /* Exact form without answer-level noise: scores are independent, N(sep, s^2) when right and
@@ -115,14 +112,6 @@ static int best_of_n_check(const cs_strategy *s, const cs_component *c, char *wh
     return 0;
 }
 
-static void best_of_n_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record *rec)
-{
-    (void)p;
-    const cs_settings *set = &ctx->comp->set;
-    cs_record_round(rec, CS_CALL_GENERATE, (double)K, set->gen_tokens, set->gen_params);
-    cs_record_read(rec, CS_CALL_SCORE, (double)K, set->gen_tokens, set->verifier_params);
-}
-
 const cs_strategy_type cs_strategy_best_of_n = {
     .name = "best_of_n",
     .unit = "samples (N generations + N reward-model scores)",
@@ -132,8 +121,7 @@ const cs_strategy_type cs_strategy_best_of_n = {
     .run = best_of_n_run,
     .exact = best_of_n_exact,
     .exact_check = best_of_n_check,
-    .cost = best_of_n_cost,
-    .cost_fixed = 1,
+    .record = cs_record_scored,
     .exact_when = "answer_noise = 0 and sample_noise > 0",
     .draws = CS_DRAWS_MAXIMA,
 };

@@ -10,16 +10,17 @@ static void coverage_run(const cs_strategy *s, const cs_query *q, cs_samples *sm
                          cs_record *rec)
 {
     (void)s;
+    (void)q;
     (void)rng;
     (void)scratch;
+    (void)budgets;
+    (void)rec;
     int found = 0;
     for (size_t i = 0; i < nb; i++) {
         /* once a right answer is among the samples, no more are asked for */
         if (!found)
             found = cs_samples_counts(smp, i)[0] > 0;
         score[i] = found ? 1.0 : 0.0;
-        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
-                        q->set->gen_params);
     }
 }
 
@@ -27,13 +28,6 @@ static double coverage_exact(const cs_exact_ctx *ctx, double p, size_t K)
 {
     (void)ctx;
     return -expm1((double)K * log1p(-p)); /* 1 - (1-p)^K */
-}
-
-static void coverage_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record *rec)
-{
-    (void)p;
-    const cs_settings *set = &ctx->comp->set;
-    cs_record_round(rec, CS_CALL_GENERATE, (double)K, set->gen_tokens, set->gen_params);
 }
 
 const cs_strategy_type cs_strategy_coverage = {
@@ -45,6 +39,5 @@ const cs_strategy_type cs_strategy_coverage = {
     .run = coverage_run,
     .draws = CS_DRAWS_COUNTS,
     .exact = coverage_exact,
-    .cost = coverage_cost,
-    .cost_fixed = 1,
+    .record = cs_record_generations,
 };

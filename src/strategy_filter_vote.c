@@ -14,6 +14,8 @@ static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples 
                             double *score, cs_record *rec)
 {
     (void)s;
+    (void)budgets;
+    (void)rec;
     size_t m = q->nans;
     uint32_t *kept = scratch->count;
     double *lw = scratch->sum; /* log of how likely each answer is to be drawn and kept */
@@ -46,10 +48,6 @@ static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples 
                 now = tally_score(c, m, q->novel);
         }
         score[i] = now;
-        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
-                        q->set->gen_params);
-        cs_record_round(&rec[i], CS_CALL_JUDGE, (double)budgets[i], q->set->judge_tokens,
-                        q->set->judge_params);
     }
 }
 
@@ -103,12 +101,14 @@ static double filter_vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
     return acc;
 }
 
-static void filter_vote_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record *rec)
+/* N generations, then N judge calls */
+static void filter_vote_record(const cs_strategy *s, const cs_settings *set, double tokens,
+                               double score_params, size_t N, cs_record *rec)
 {
-    (void)p;
-    const cs_settings *set = &ctx->comp->set;
-    cs_record_round(rec, CS_CALL_GENERATE, (double)K, set->gen_tokens, set->gen_params);
-    cs_record_round(rec, CS_CALL_JUDGE, (double)K, set->judge_tokens, set->judge_params);
+    (void)s;
+    (void)score_params;
+    cs_record_round(rec, CS_CALL_GENERATE, (double)N, tokens, set->gen_params);
+    cs_record_round(rec, CS_CALL_JUDGE, (double)N, set->judge_tokens, set->judge_params);
 }
 
 const cs_strategy_type cs_strategy_filter_vote = {
@@ -119,8 +119,7 @@ const cs_strategy_type cs_strategy_filter_vote = {
     .uses = "[generator], [judge]",
     .run = filter_vote_run,
     .exact = filter_vote_exact,
-    .cost = filter_vote_cost,
-    .cost_fixed = 1,
+    .record = filter_vote_record,
     .draws = CS_DRAWS_COUNTS,
     .exact_tables = 1,
 };

@@ -51,12 +51,15 @@ static unsigned rounds_of(size_t n)
     return r;
 }
 
-static void knockout_record(cs_record *rec, size_t N, double K, double tokens, double gen_params,
-                            double judge_tokens, double judge_params)
+/* N generations, then N - 1 matches of K comparisons each, one round of the bracket after another */
+static void knockout_record(const cs_strategy *s, const cs_settings *set, double tokens,
+                            double score_params, size_t N, cs_record *rec)
 {
-    cs_record_round(rec, CS_CALL_GENERATE, (double)N, tokens, gen_params);
+    (void)score_params;
+    cs_record_round(rec, CS_CALL_GENERATE, (double)N, tokens, set->gen_params);
     if (N > 1) {
-        cs_record_round(rec, CS_CALL_COMPARE, (double)(N - 1) * K, judge_tokens, judge_params);
+        cs_record_round(rec, CS_CALL_COMPARE, (double)(N - 1) * s->value[0], set->judge_tokens,
+                        set->judge_params);
         rec->rounds += rounds_of(N) - 1u;
     }
 }
@@ -65,15 +68,13 @@ static void knockout_run(const cs_strategy *s, const cs_query *q, cs_samples *sm
                          cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
                          cs_record *rec)
 {
+    (void)q;
     (void)scratch;
+    (void)rec;
     const uint16_t *ans = cs_samples_answers(smp, budgets[nb - 1]);
-    double K = s->value[0], q_win = match_win(K, s->value[1]);
-    const cs_settings *set = q->set;
-    for (size_t i = 0; i < nb; i++) {
+    double q_win = match_win(s->value[0], s->value[1]);
+    for (size_t i = 0; i < nb; i++)
         score[i] = bracket(ans, budgets[i], q_win, rng) ? 1.0 : 0.0;
-        knockout_record(&rec[i], budgets[i], K, q->sample_tokens, set->gen_params,
-                        set->judge_tokens, set->judge_params);
-    }
 }
 
 /* Candidates are right independently with probability p, so a bracket of n is won by a right
@@ -112,14 +113,6 @@ static double knockout_exact(const cs_exact_ctx *ctx, double p, size_t K)
     return fn;
 }
 
-static void knockout_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record *rec)
-{
-    (void)p;
-    const cs_settings *set = &ctx->comp->set;
-    knockout_record(rec, K, ctx->strategy->value[0], set->gen_tokens, set->gen_params,
-                    set->judge_tokens, set->judge_params);
-}
-
 const cs_strategy_type cs_strategy_knockout = {
     .name = "knockout",
     .unit = "candidates (N generations + (N-1) K comparisons)",
@@ -130,6 +123,5 @@ const cs_strategy_type cs_strategy_knockout = {
     .nparams = sizeof knockout_params / sizeof knockout_params[0],
     .run = knockout_run,
     .exact = knockout_exact,
-    .cost = knockout_cost,
-    .cost_fixed = 1,
+    .record = knockout_record,
 };

@@ -67,5 +67,4 @@ const cs_strategy_type cs_strategy_resample = {
     .run = resample_run,
     .exact = resample_exact,
     .cost = resample_cost,
-    .cost_fixed = 0,
 };

@@ -11,6 +11,8 @@ static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
 {
     (void)s;
     (void)rng;
+    (void)budgets;
+    (void)rec;
     double *lw = scratch->sum;
     tally_logs(q->pi, q->nans, lw);
     double now = 0;
@@ -22,8 +24,6 @@ static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
             now = tally_vote(c, q->nans, q->novel, lw, &settled);
         }
         score[i] = now;
-        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
-                        q->set->gen_params);
     }
 }
 
@@ -37,13 +37,6 @@ static double vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
     return acc;
 }
 
-static void vote_cost(const cs_exact_ctx *ctx, double p, size_t K, cs_record *rec)
-{
-    (void)p;
-    const cs_settings *set = &ctx->comp->set;
-    cs_record_round(rec, CS_CALL_GENERATE, (double)K, set->gen_tokens, set->gen_params);
-}
-
 const cs_strategy_type cs_strategy_vote = {
     .name = "vote",
     .unit = "generator calls",
@@ -52,8 +45,7 @@ const cs_strategy_type cs_strategy_vote = {
     .uses = "[generator]",
     .run = vote_run,
     .exact = vote_exact,
-    .cost = vote_cost,
-    .cost_fixed = 1,
+    .record = cs_record_generations,
     .draws = CS_DRAWS_COUNTS,
     .exact_tables = 1,
 };

@@ -12,6 +12,7 @@ static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_sample
 {
     (void)s;
     (void)rng;
+    (void)rec;
     size_t kmax = budgets[nb - 1];
     const double *sc = cs_samples_scores(smp, kmax);
     const uint16_t *ans = cs_samples_answers(smp, kmax);
@@ -34,10 +35,6 @@ static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_sample
             }
         }
         score[i] = right ? 1.0 : 0.0;
-        cs_record_round(&rec[i], CS_CALL_GENERATE, (double)budgets[i], q->sample_tokens,
-                        q->set->gen_params);
-        cs_record_read(&rec[i], CS_CALL_SCORE, (double)budgets[i], q->sample_tokens,
-                       q->score_params);
     }
 }
 
@@ -48,5 +45,5 @@ const cs_strategy_type cs_strategy_weighted_vote = {
     .source = "Snell et al. 2024; Wu et al. 2024",
     .uses = "[generator], [verifier]",
     .run = weighted_vote_run,
-    .cost_fixed = 1,
+    .record = cs_record_scored,
 };

@@ -49,7 +49,7 @@ static void check_experiment(const char *path)
                     ** bounding the s.d. of a query's calls by half their range [0, 2K]
                     ** (Popoviciu's inequality), since the sweep keeps no sum of squares of calls. */
                     double dc = fabs(m->calls / m->n - e->calls / e->n);
-                    if (ex.strat[s].type->cost_fixed)
+                    if (ex.strat[s].type->record)
                         ck_assert(dc <= 1e-9 * (1 + e->calls));
                     else
                         ck_assert(dc <= 4 * (double)ex.budgets[b] / sqrt(m->n));

@@ -15,6 +15,13 @@
 
 struct cs_exact_ctx;
 
+/* record functions several strategies share: N generations; N generations each read once by the
+** scorer (a reward model, or the PRM in a stepped experiment). */
+void cs_record_generations(const cs_strategy *s, const cs_settings *set, double tokens,
+                           double score_params, size_t N, cs_record *rec);
+void cs_record_scored(const cs_strategy *s, const cs_settings *set, double tokens,
+                      double score_params, size_t N, cs_record *rec);
+
 /* Working memory a strategy may use for one query: per answer counters and sums. */
 typedef struct cs_scratch {
     uint32_t *count; /* 2 * max answers */
@@ -32,7 +39,7 @@ typedef struct cs_strategy_type {
     size_t nparams;
     /* Simulate one query at every budget. smp gives the query's shared answers and scores (up to
     ** budgets[nb-1] of them); rng is this strategy's own stream for the query. Writes score[i] in
-    ** [0,1] and adds the calls to rec[i]. */
+    ** [0,1] and, unless the type has record, adds its calls to rec[i]. */
     void (*run)(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
                 cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
                 cs_record *rec);
@@ -42,10 +49,15 @@ typedef struct cs_strategy_type {
     /* Exact mode: why this component's settings have no exact form (written into why), or 0 when
     ** they do. NULL: every component the exact sums accept is fine. */
     int (*exact_check)(const cs_strategy *s, const cs_component *c, char *why, size_t n);
-    /* Exact mode: the calls of budget K at per-call accuracy p. They are integrated over p like the
-    ** accuracy, unless cost_fixed says they do not depend on p. */
+    /* The calls of budget N, for a strategy whose calls do not depend on its draws: the runner
+    ** adds them to each budget's record after run (which then records nothing), and exact mode
+    ** takes them as they are. tokens: per answer generated; score_params: the model that scores
+    ** an answer. NULL: run records its own calls, and exact mode needs cost. */
+    void (*record)(const cs_strategy *s, const cs_settings *set, double tokens,
+                   double score_params, size_t N, cs_record *rec);
+    /* Exact mode, when record is NULL: the expected calls of budget K at per-call accuracy p,
+    ** integrated over p like the accuracy. */
     void (*cost)(const struct cs_exact_ctx *ctx, double p, size_t K, cs_record *rec);
-    int cost_fixed;
     const char *exact_when; /* for `callscale list`: the condition exact_check enforces */
     int exact_tables;       /* its exact form reads the vote win table (cs_vote_win) */
     int needs_steps;        /* runs only in stepped experiments (tree search) */
