@@ -103,6 +103,19 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+/* text, whole, as an integer in [lo, hi]: 0 and *out, or -1. */
+static int parse_int(const char *text, long lo, long hi, long *out)
+{
+    char *end;
+    if (!text || !*text)
+        return -1;
+    long n = strtol(text, &end, 10);
+    if (*end || n < lo || n > hi)
+        return -1;
+    *out = n;
+    return 0;
+}
+
 typedef struct options {
     const char *experiment, *outdir;
     int threads, quiet, no_plot;
@@ -132,20 +145,16 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
             i++;
         } else if (strncmp(a, "--set=", 6) == 0) {
             o->sets[o->nsets++] = a + 6;
-        } else if (allow_run_flags && (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0)) {
-            char *end;
-            long n = val ? strtol(val, &end, 10) : 0;
-            if (!val || *end || n < 1 || n > 1024)
+        } else if (allow_run_flags && (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0 ||
+                                       (strncmp(a, "-j", 2) == 0 && a[2]))) {
+            const char *num = a[1] == 'j' && a[2] ? a + 2 : val; /* -j4 or -j 4 */
+            long n;
+            if (parse_int(num, 1, 1024, &n))
                 return usage_error("-j needs a number of threads in [1, 1024], not '%s'",
-                                   val ? val : "");
+                                   num ? num : "");
             o->threads = (int)n;
-            i++;
-        } else if (allow_run_flags && strncmp(a, "-j", 2) == 0 && a[2]) {
-            char *end;
-            long n = strtol(a + 2, &end, 10);
-            if (*end || n < 1 || n > 1024)
-                return usage_error("-j needs a number of threads in [1, 1024], not '%s'", a + 2);
-            o->threads = (int)n;
+            if (num == val)
+                i++;
         } else if (allow_run_flags && strcmp(a, "--seed") == 0) {
             if (!val)
                 return usage_error("%s needs a number", a);
@@ -467,9 +476,8 @@ static int optimize_options(int *argc, char **argv, cs_optimize_options *opt, co
     for (int i = 0; i < *argc; i++) {
         const char *a = argv[i], *val = i + 1 < *argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--predictor") == 0) {
-            char *end;
-            long k = val ? strtol(val, &end, 10) : 0;
-            if (!val || *end || k < 1 || k > 1000000)
+            long k;
+            if (parse_int(val, 1, 1000000, &k))
                 return usage_error("--predictor needs a number of samples >= 1, not '%s'",
                                    val ? val : "");
             opt->predictor = (size_t)k;
