@@ -537,27 +537,16 @@ static void check_multi_vote(int M, double zipf_s, const double *ps, size_t np, 
 static const double multi_ps[] = {0.02, 0.1, 0.2, 0.25, 1.0 / 3, 0.34, 0.4, 0.5, 0.75, 0.99, 0, 1};
 #define NMULTI (sizeof multi_ps / sizeof multi_ps[0])
 
-START_TEST(vote_m3_uniform)
-{
-    check_multi_vote(3, 0, multi_ps, NMULTI, "1..12");
-}
-END_TEST
+/* Vote against its brute force for K = 1..12 over (answers, zipf exponent): three and four
+** answers, wrong mass uniform (0) or Zipf(1.5). */
+static const struct {
+    int answers;
+    double zipf;
+} vote_cases[] = {{3, 0}, {3, 1.5}, {4, 0}, {4, 1.5}};
 
-START_TEST(vote_m3_zipf)
+START_TEST(vote_multi_brute_force)
 {
-    check_multi_vote(3, 1.5, multi_ps, NMULTI, "1..12");
-}
-END_TEST
-
-START_TEST(vote_m4_uniform)
-{
-    check_multi_vote(4, 0, multi_ps, NMULTI, "1..12");
-}
-END_TEST
-
-START_TEST(vote_m4_zipf)
-{
-    check_multi_vote(4, 1.5, multi_ps, NMULTI, "1..12");
+    check_multi_vote(vote_cases[_i].answers, vote_cases[_i].zipf, multi_ps, NMULTI, "1..12");
 }
 END_TEST
 
@@ -1238,10 +1227,6 @@ Suite *make_suite(void)
     } groups[] = {
         {"binary", binary_vote_fixed_p},
         {"chen", chen_two_level_example},
-        {"m3_uniform", vote_m3_uniform},
-        {"m3_zipf", vote_m3_zipf},
-        {"m4_uniform", vote_m4_uniform},
-        {"m4_zipf", vote_m4_zipf},
         {"larger_K", vote_multi_larger_K},
         {"brute_forces", brute_forces_agree},
         {"filter_components", filter_vote_component_judges},
@@ -1266,11 +1251,23 @@ Suite *make_suite(void)
         tcase_add_test(tc, groups[i].test);
         suite_add_tcase(s, tc);
     }
-    TCase *fv = tcase_create("filter_brute_force");
-    tcase_set_timeout(fv, 120);
-    tcase_add_checked_fixture(fv, setup, teardown);
-    tcase_add_loop_test(fv, filter_vote_brute_force, 0,
-                        (int)(sizeof filter_cases / sizeof filter_cases[0]));
-    suite_add_tcase(s, fv);
+    /* one test case per row of a table of cases */
+    struct {
+        const char *name;
+        const TTest *test;
+        int n;
+    } loops[] = {
+        {"vote_brute_force", vote_multi_brute_force,
+         (int)(sizeof vote_cases / sizeof vote_cases[0])},
+        {"filter_brute_force", filter_vote_brute_force,
+         (int)(sizeof filter_cases / sizeof filter_cases[0])},
+    };
+    for (size_t i = 0; i < sizeof loops / sizeof loops[0]; i++) {
+        TCase *tc = tcase_create(loops[i].name);
+        tcase_set_timeout(tc, 120);
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_loop_test(tc, loops[i].test, 0, loops[i].n);
+        suite_add_tcase(s, tc);
+    }
     return s;
 }
