@@ -264,6 +264,46 @@ START_TEST(curves_hold_the_results_in_order)
 }
 END_TEST
 
+/* The bins figure: a pair of panels per setting, in rows of at most four, as even as can be (5
+** settings: 3 + 2; 9: 3 + 3 + 3). Each column after the first adds 0.55 of a 1000-pixel panel
+** width, each row after the first 0.8 of the 1000-pixel height of one row. */
+START_TEST(bins_figure_wraps_into_rows)
+{
+    static const struct {
+        int settings, cols, width, height;
+    } cases[] = {{1, 1, 1000, 1000}, {2, 2, 1550, 1000}, {4, 4, 2650, 1000}, {5, 3, 2100, 1800},
+                 {8, 4, 2650, 1800}, {9, 3, 2100, 2600}, {11, 4, 2650, 2600}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char dir[64], rows[8192] = "";
+        cs_experiment ex;
+        make_temp_dir(dir, sizeof dir);
+        load_experiment(&ex, experiment_ini);
+        for (int k = 0; k < cases[c].settings; k++)
+            for (int b = 1; b <= 3; b += 2) {
+                size_t len = strlen(rows);
+                snprintf(rows + len, sizeof rows - len,
+                         "vote,s%d,%d,all,100,0.6,0.5,0.7,%d,300,1\n"
+                         "vote,s%d,%d,easy,60,0.8,0.7,0.9,%d,300,1\n"
+                         "vote,s%d,%d,hard,40,0.3,0.2,0.4,%d,300,1\n",
+                         k, b, b, k, b, b, k, b, b);
+            }
+        write_results(dir, rows);
+        cs_plot p;
+        cs_error err;
+        cs_plot_options opt = {CS_PLOT_PNG, 0, 0, NULL};
+        ck_assert_msg(cs_plot_write(&ex, dir, &opt, &p, &err) == 0, "%s", err.msg);
+        ck_assert_int_eq(p.width[CS_FIG_BINS], cases[c].width);
+        ck_assert_int_eq(p.height[CS_FIG_BINS], cases[c].height);
+        char *gp = read_file(dir, "bins.gp", NULL), want[64];
+        snprintf(want, sizeof want, "\nbincols = %d ", cases[c].cols);
+        ck_assert_msg(strstr(gp, want) != NULL, "%d settings: no '%s'", cases[c].settings, want + 1);
+        free(gp);
+        cs_experiment_free(&ex);
+        remove_dir(dir);
+    }
+}
+END_TEST
+
 START_TEST(user_size_applies_to_every_figure)
 {
     char dir[64];
@@ -786,6 +826,7 @@ Suite *make_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, formats_and_sizes_parse);
     tcase_add_test(tc, curves_hold_the_results_in_order);
+    tcase_add_test(tc, bins_figure_wraps_into_rows);
     tcase_add_test(tc, user_size_applies_to_every_figure);
     tcase_add_test(tc, cost_figure_only_when_costs_differ);
     tcase_add_test(tc, population_bars_hold_each_share);
