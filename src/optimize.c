@@ -146,9 +146,9 @@ static int worker_init(worker *w, job *jb)
 {
     memset(w, 0, sizeof *w);
     w->jb = jb;
-    w->t.sum = cs_lines_alloc(nsums(jb), sizeof *w->t.sum);
-    w->t.n = cs_lines_alloc(FOLDS * A_N * jb->nbins, sizeof *w->t.n);
-    w->t.large = cs_lines_alloc(jb->nbins, sizeof *w->t.large);
+    w->t.sum = cs_lines_zalloc(nsums(jb), sizeof *w->t.sum);
+    w->t.n = cs_lines_zalloc(FOLDS * A_N * jb->nbins, sizeof *w->t.n);
+    w->t.large = cs_lines_zalloc(jb->nbins, sizeof *w->t.large);
     if (cs_runner_init(&w->run, jb->ex, jb->pop, 1) || !w->t.sum || !w->t.n || !w->t.large) {
         worker_free(w);
         return CS_ERR_NOMEM;
@@ -429,7 +429,7 @@ int cs_optimize_run(const cs_experiment *ex, const cs_optimize_options *opt, cs_
     out->large_accuracy = calloc(nbins + 1, sizeof *out->large_accuracy);
     jb.pred = malloc(ex->queries * sizeof *jb.pred);
     jb.bin = malloc(ex->queries * 3);
-    worker *w = cs_lines_alloc((size_t)threads, sizeof *w);
+    worker *w = cs_lines_zalloc((size_t)threads, sizeof *w);
     jb.pop = cs_population_new(ex, err);
     int rc = out->point && out->large_accuracy && jb.pred && jb.bin && w && jb.pop ? 0 : CS_ERR_NOMEM;
     int ready = 0;

@@ -24,7 +24,7 @@ int cs_results_init(cs_results *res, const cs_experiment *ex)
     res->nbudgets = ex->nbudgets;
     res->nbins = cs_experiment_nbins(ex);
     res->exact = 0;
-    res->cell = cs_lines_alloc(res->nstrat * res->nbudgets * (res->nbins + 1), sizeof *res->cell);
+    res->cell = cs_lines_zalloc(res->nstrat * res->nbudgets * (res->nbins + 1), sizeof *res->cell);
     return res->cell ? 0 : CS_ERR_NOMEM;
 }
 

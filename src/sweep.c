@@ -130,7 +130,7 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
     sh.pop = pop;
     sh.slot = calloc(sh.window, sizeof *sh.slot);
     sh.ready = calloc(sh.window, 1);
-    worker *w = cs_lines_alloc((size_t)threads, sizeof *w);
+    worker *w = cs_lines_zalloc((size_t)threads, sizeof *w);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     if (!sh.slot || !sh.ready || !w || !tid)
         rc = CS_ERR_NOMEM;
