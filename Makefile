@@ -172,7 +172,7 @@ install -m 755 $(SHLIB) $$d/lib/$(notdir $(SHLIB)); \
 ln -sf $(notdir $(SHLIB)) $$d/lib/$(SONAME); ln -sf $(SONAME) $$d/lib/libcallscale.so; \
 sed -e 's|@PREFIX@|$(2)|' -e 's|@VERSION@|$(VERSION)|' callscale.pc.in > $$d/lib/pkgconfig/callscale.pc; \
 install -m 644 include/callscale.h $$d/include/callscale.h; \
-install -m 644 $(BUILD)/man/callscale.1 $$d/share/man/man1/callscale.1; \
+sed 's|@PREFIX@|$(2)|g' $(BUILD)/man/callscale.1 > $$d/share/man/man1/callscale.1; chmod 644 $$d/share/man/man1/callscale.1; \
 install -m 644 README.md LICENSE $$d/share/doc/callscale/; \
 install -m 644 experiments/*.ini $$d/share/callscale/experiments/; \
 install -m 644 $(PYTHON_MODULE) $$py/
