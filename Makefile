@@ -78,7 +78,7 @@ $(SHLIB): $(LIB_OBJ) src/callscale.map
 $(BUILD)/libcallscale.so: $(SHLIB)
 	ln -sf $(notdir $(SHLIB)) $(BUILD)/$(SONAME) && ln -sf $(SONAME) $@
 $(BUILD)/san/libcallscale.a: $(SAN_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/callscale: src/cli/main.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
