@@ -13,7 +13,7 @@ BUILD := build
 
 # Debian packages: to build, to test, and to draw figures at run time.
 BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config
-TEST_DEPS := check libpcg-cpp-dev g++ python3 man-db groff-base binutils
+TEST_DEPS := check libpcg-cpp-dev g++ python3 man-db groff-base bsdextrautils binutils
 RUN_DEPS := gnuplot-nox
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Werror
@@ -187,6 +187,8 @@ endef
 
 install: all
 	$(call install_to,$(DESTDIR),$(PREFIX))
+	@# the dynamic loader's cache, so programs find libcallscale.so.0 at once (a real install only)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig 2>/dev/null || true; fi
 
 uninstall:
 	$(call uninstall_from,$(DESTDIR),$(PREFIX))

@@ -15,7 +15,7 @@ static const struct {
     const char *what;
 } sections[] = {
     {"generator", cs_generator_params, &cs_generator_nparams, "The model that answers."},
-    {"judge", cs_judge_params, &cs_judge_nparams, "The LLM judge of filter_vote and resample."},
+    {"judge", cs_judge_params, &cs_judge_nparams, "The LLM judge."},
     {"verifier", cs_verifier_params, &cs_verifier_nparams, "The answer-level reward model (ORM)."},
     {"revise", cs_revise_params, &cs_revise_nparams, "How a revision changes an answer."},
     {"steps", cs_steps_params, &cs_steps_nparams,
@@ -59,9 +59,18 @@ static void param_rows(const cs_param *p, size_t n)
 static void settings(void)
 {
     for (size_t t = 0; t < sizeof sections / sizeof sections[0]; t++) {
-        printf(".SS [%s]\n", sections[t].section);
+        char tag[64];
+        snprintf(tag, sizeof tag, "[%s]", sections[t].section);
+        printf(".SS %s\n", tag);
         roff(sections[t].what);
-        printf("\n");
+        /* who reads it, from the strategies' own `uses` */
+        const char *sep = " Read by: ";
+        for (size_t i = 0; i < cs_strategy_ntypes; i++)
+            if (strstr(cs_strategy_types[i]->uses, tag)) {
+                printf("%s%s", sep, cs_strategy_types[i]->name);
+                sep = ", ";
+            }
+        printf("%s\n", sep[0] == ',' ? "." : "");
         param_rows(sections[t].rows, *sections[t].n);
     }
 }
