@@ -28,6 +28,13 @@ const char *cs_version(void)
     return CALLSCALE_VERSION;
 }
 
+/* Fill err and give the caller nothing. */
+static void *fail(cs_error *err, int code, const char *file, const char *what)
+{
+    cs_error_set(err, code, file, 0, "%s", what);
+    return NULL;
+}
+
 /* Library code fills err on every failure; this is the net under a path that forgot. */
 static void ensure_message(cs_error *err, int rc, const char *file)
 {
@@ -62,7 +69,7 @@ cs_study *cs_study_load(const char *path, const char *const *overrides, size_t n
                         cs_error *err)
 {
     if (!path)
-        return cs_error_set(err, CS_ERR_INPUT, "", 0, "no experiment file given"), NULL;
+        return fail(err, CS_ERR_INPUT, "", "no experiment file given");
     return load(path, NULL, NULL, 0, overrides, noverrides, err);
 }
 
@@ -70,8 +77,7 @@ cs_study *cs_study_load_text(const char *name, const char *text, size_t len,
                              const char *const *overrides, size_t noverrides, cs_error *err)
 {
     if (!text)
-        return cs_error_set(err, CS_ERR_INPUT, name ? name : "", 0, "no experiment text given"),
-               NULL;
+        return fail(err, CS_ERR_INPUT, name ? name : "", "no experiment text given");
     return load(NULL, name ? name : "experiment", text, len, overrides, noverrides, err);
 }
 
@@ -113,11 +119,11 @@ static cs_table *curves(const cs_study *st, int exact, int threads, cs_error *er
 {
     cs_error_clear(err);
     if (!st)
-        return cs_error_set(err, CS_ERR_INPUT, "", 0, "no study given"), NULL;
+        return fail(err, CS_ERR_INPUT, "", "no study given");
     const cs_experiment *ex = &st->ex;
     cs_results res;
     if (cs_results_init(&res, ex))
-        return cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory"), NULL;
+        return fail(err, CS_ERR_NOMEM, ex->file, "out of memory");
     cs_guard_enter();
     int rc = exact ? cs_exact_run(ex, &res, err) : cs_sweep_run(ex, threads, NULL, NULL, &res, err);
     cs_guard_leave();
@@ -157,13 +163,14 @@ cs_frontier *cs_study_optimize(const cs_study *st, int threads, size_t predictor
 {
     cs_error_clear(err);
     if (!st)
-        return cs_error_set(err, CS_ERR_INPUT, "", 0, "no study given"), NULL;
+        return fail(err, CS_ERR_INPUT, "", "no study given");
     const cs_experiment *ex = &st->ex;
     cs_optimize_options opt = {threads, predictor ? predictor : CS_OPTIMIZE_PREDICTOR, -1};
-    if (baseline && (opt.baseline = find_setting(ex, baseline)) < 0)
-        return cs_error_set(err, CS_ERR_INPUT, ex->file, 0,
-                            "baseline %s: no such strategy setting in the file", baseline),
-               NULL;
+    if (baseline && (opt.baseline = find_setting(ex, baseline)) < 0) {
+        cs_error_set(err, CS_ERR_INPUT, ex->file, 0,
+                     "baseline %s: no such strategy setting in the file", baseline);
+        return NULL;
+    }
     cs_optimize o;
     cs_guard_enter();
     int rc = cs_optimize_run(ex, &opt, &o, err);
