@@ -1,6 +1,6 @@
 /*
-** The step model: step outcomes, PRM scores and traps, rollouts, final selection, REBASE's
-** allocation.
+** The step model: step outcomes, PRM scores (value plus noise, or Math-Shepherd rollout labels)
+** and traps, rollouts, final selection, REBASE's allocation.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -20,6 +20,25 @@ static double gaussian(cs_stepper *st, double sd)
         return 0;
     gsl_rng g = {cs_rng_pcg32, st->rng}; /* GSL's ziggurat drawing straight from our stream */
     return gsl_ran_gaussian_ziggurat(&g, sd);
+}
+
+/* Math-Shepherd's label of a prefix from which a rollout ends right with probability v: of k
+** rollouts, the fraction that end right (soft) or whether any does (hard). The count is one
+** binomial draw; v = 0 (derailed) and v = 1 (a finished on-track chain) draw nothing. */
+static double rollout_label(cs_stepper *st, double v, unsigned k, int estimate)
+{
+    unsigned right;
+    if (v <= 0)
+        right = 0;
+    else if (v >= 1)
+        right = k;
+    else {
+        gsl_rng g = {cs_rng_pcg32, st->rng};
+        right = gsl_ran_binomial(&g, v, k);
+    }
+    if (estimate == CS_ESTIMATE_HARD)
+        return right > 0 ? 1.0 : 0.0;
+    return (double)right / (double)k;
 }
 
 /* A wrong answer from pi's wrong part, as a derailed chain or a trap ends in one. */
@@ -87,8 +106,21 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
                    : child->state == CS_TRAP   ? best + set->trap_score
                                                : 0;
     double rho = set->rho;
-    child->err = (float)(rho * parent->err + sqrt(1 - rho * rho) * gaussian(st, set->prm_noise));
-    child->score = value + child->err;
+    if (set->prm_rollouts > 0) {
+        /* Math-Shepherd's label instead of Gaussian noise: its error on the honest value it
+        ** estimates (a trap's rollouts are scored as the best honest step's: the trap is the
+        ** trained PRM's blind spot, not the labels') is the fresh part of the inherited error */
+        double honest = child->state == CS_DERAILED ? 0 : best;
+        double label = rollout_label(st, honest, (unsigned)set->prm_rollouts,
+                                     cs_param_word(set->prm_estimate));
+        double e = rho * parent->err + sqrt(1 - rho * rho) * (label - honest);
+        child->err = (float)e;
+        /* with rho = 0 the score is the label itself, to the bit */
+        child->score = rho > 0 ? value + e : label + (child->state == CS_TRAP ? set->trap_score : 0);
+    } else {
+        child->err = (float)(rho * parent->err + sqrt(1 - rho * rho) * gaussian(st, set->prm_noise));
+        child->score = value + child->err;
+    }
     child->agg = aggregate((int)-set->agg - 1, parent->agg, child->score, d);
 }
 
