@@ -22,6 +22,21 @@ static double gaussian(cs_stepper *st, double sd)
     return gsl_ran_gaussian_ziggurat(&g, sd);
 }
 
+/* The chance that a rollout of n more steps from an on-track (or derailed) prefix ends right,
+** by the step model's two states: a step keeps on track with probability s and a derailed prefix
+** recovers with probability r, so with lambda = s - r and the stationary share pi = r / (1 - s + r)
+** it is pi + (1 - pi) lambda^n from on track and pi (1 - lambda^n) from derailed: s^n and 0 when
+** r = 0, the value the Gaussian model centres on. With r > 0 a derailed prefix's rollouts can end
+** right, as Math-Shepherd's completer sometimes reaches the answer from a wrong step. */
+static double rollout_value(const cs_query *q, int on_track, unsigned n)
+{
+    double s = q->s, r = q->set->recover;
+    if (!(r > 0))
+        return on_track ? pow(s, (double)n) : 0;
+    double lambda = s - r, pi = r / (1 - s + r), ln = pow(lambda, (double)n);
+    return on_track ? pi + (1 - pi) * ln : pi * (1 - ln);
+}
+
 /* Math-Shepherd's label of a prefix from which a rollout ends right with probability v: of k
 ** rollouts, the fraction that end right (soft) or whether any does (hard). The count is one
 ** binomial draw; v = 0 (derailed) and v = 1 (a finished on-track chain) draw nothing. */
@@ -110,7 +125,7 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
         /* Math-Shepherd's label instead of Gaussian noise: its error on the honest value it
         ** estimates (a trap's rollouts are scored as the best honest step's: the trap is the
         ** trained PRM's blind spot, not the labels') is the fresh part of the inherited error */
-        double honest = child->state == CS_DERAILED ? 0 : best;
+        double honest = rollout_value(q, child->state != CS_DERAILED, q->L - d);
         double label = rollout_label(st, honest, (unsigned)set->prm_rollouts,
                                      cs_param_word(set->prm_estimate));
         double e = rho * parent->err + sqrt(1 - rho * rho) * (label - honest);
