@@ -162,8 +162,8 @@ static void poll_pick(poll *v, const cs_query *q, long ans, double score)
 ** sees every answer ends the query at the first round holding a right one. The query is right iff
 ** some chain reaches the right answer within its length (the coverage of its N answers), and it
 ** pays for the rounds up to that one: chain k spends min(L_k, t*) calls, t* the first round with a
-** right answer. A chain's path is the one the other select rules see (the same stream, the same
-** draws, scores included), walked only as far as it can matter. */
+** right answer. A chain draws what it would under any other rule from the same stream (scores
+** included), walked only as far as it can matter. */
 static void oracle_run(const cs_strategy *s, const cs_query *q, chain *c, uint64_t base,
                        const uint16_t *first, const size_t *budgets, size_t nb, double *score,
                        cs_record *rec)

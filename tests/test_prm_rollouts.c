@@ -191,12 +191,42 @@ START_TEST(labels_at_the_ends_and_traps)
 }
 END_TEST
 
+/* With recovery (chance r per step that a derailed prefix gets back on track) a rollout ends right
+** with the chance the two-state chain gives after the L - d steps left, here computed by iterating
+** its transition matrix [[s, 1 - s], [r, 1 - r]] step by step: labels of on-track and of derailed
+** prefixes follow Binomial(k, that chance) / k (chi-square as above). */
+START_TEST(labels_see_recovery)
+{
+    fixture f;
+    fixture_init(&f, 0.2, 8, 16, 0, 0);
+    f.set.recover = 0.1;
+    const unsigned d = 3;
+    double on = 1, off = 0; /* P(end on track | on now), P(end on track | derailed now) */
+    for (unsigned i = 0; i < 8 - d; i++) {
+        double on2 = f.q.s * on + (1 - f.q.s) * off, off2 = 0.1 * on + 0.9 * off;
+        on = on2;
+        off = off2;
+    }
+    const int states[2] = {CS_ON_TRACK, CS_DERAILED};
+    const double value[2] = {on, off};
+    for (int i = 0; i < 2; i++) {
+        size_t counts[17];
+        size_t n = label_counts(&f, d, 200000, states[i], 0, counts);
+        int df;
+        double stat = chi_square(counts, 16, value[i], n, &df);
+        ck_assert_msg(stat < gsl_cdf_chisq_Qinv(1e-3, df), "state %d, V %.4f: chi-square %.2f (df %d)",
+                      states[i], value[i], stat, df);
+    }
+    ck_assert_double_gt(off, 0.05); /* derailed prefixes' rollouts do end right here */
+}
+END_TEST
+
 /* With many rollouts the labels are the values themselves, so search with a rollout PRM tends to
 ** search with the noiseless PRM (noise = 0). Beam search (agg last) and weighted best-of-N with the
 ** mean of the step scores (so that every step's label counts; with agg last a finished chain's
 ** label is exact whatever k) on two fixed difficulties: at k = 4096 each cell lies within 4 s.e.
 ** of the noiseless one (independent runs: s.e. of the difference from the two cells' own), while
-** at k = 1 beam search is clearly off it — the test can tell. */
+** at k = 1 best-of-N is clearly off it (more than 6 s.e. somewhere) — the test can tell. */
 START_TEST(many_rollouts_tend_to_the_noiseless_prm)
 {
     gsl_set_error_handler_off();
@@ -208,7 +238,7 @@ START_TEST(many_rollouts_tend_to_the_noiseless_prm)
     cs_experiment ref, k1, big, wv_ref, wv_big;
     snprintf(text, sizeof text, head, "last", "noise = 0\n");
     load_text_ok(&ref, text);
-    snprintf(text, sizeof text, head, "last", "model = rollouts(1)\n");
+    snprintf(text, sizeof text, head, "mean", "model = rollouts(1)\n");
     load_text_ok(&k1, text);
     snprintf(text, sizeof text, head, "last", "model = rollouts(4096)\n");
     load_text_ok(&big, text);
@@ -235,8 +265,8 @@ START_TEST(many_rollouts_tend_to_the_noiseless_prm)
             ck_assert_msg(fabs(x - a) <= 4 * se,
                           "weighted (mean) N=%zu bin %zu: k=4096 %.4f vs noiseless %.4f",
                           ref.budgets[b], bin, x, a);
-            double z = fabs(cell_mean(&r_k1, 0, b, bin) - cell_mean(&r_ref, 0, b, bin)) /
-                       hypot(cell_se(&r_k1, 0, b, bin), cell_se(&r_ref, 0, b, bin));
+            double z = fabs(cell_mean(&r_k1, 1, b, bin) - cell_mean(&r_wref, 1, b, bin)) /
+                       hypot(cell_se(&r_k1, 1, b, bin), cell_se(&r_wref, 1, b, bin));
             worst_k1 = z > worst_k1 ? z : worst_k1;
         }
     ck_assert_msg(worst_k1 > 6, "k = 1 is within %.1f s.e. of the noiseless PRM everywhere", worst_k1);
@@ -300,6 +330,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, chi_square_rejects_the_wrong_depth);
     tcase_add_test(tc, hard_labels_are_any_right);
     tcase_add_test(tc, labels_at_the_ends_and_traps);
+    tcase_add_test(tc, labels_see_recovery);
     tcase_add_test(tc, many_rollouts_tend_to_the_noiseless_prm);
     tcase_add_test(tc, rollouts_thread_independent);
     tcase_add_test(tc, model_key_round_trips);
