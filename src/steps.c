@@ -131,7 +131,8 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
         double e = rho * parent->err + sqrt(1 - rho * rho) * (label - honest);
         child->err = (float)e;
         /* with rho = 0 the score is the label itself, to the bit */
-        child->score = rho > 0 ? value + e : label + (child->state == CS_TRAP ? set->trap_score : 0);
+        double lift = child->state == CS_TRAP ? set->trap_score : 0;
+        child->score = rho > 0 ? value + e : label + lift;
     } else {
         child->err = (float)(rho * parent->err + sqrt(1 - rho * rho) * gaussian(st, set->prm_noise));
         child->score = value + child->err;

@@ -9,7 +9,7 @@
 
 static const cs_param adaptive_params[] = {
     {"confidence", "0.95", 0.5, 1, 0, NULL, 0,
-     "stop once P(leader more likely than runner-up) >= this (Beta rule); 1: never early, vote at N"},
+     "stop once P(leader likelier than runner-up) >= this (Beta rule); 1: never early (vote)"},
     {"batch", "1", 1, 1e6, 1, NULL, 0,
      "samples drawn together, one generation round each; the rule is checked after every batch"},
 };
@@ -89,7 +89,7 @@ static void adaptive_run(const cs_strategy *s, const cs_query *q, cs_samples *sm
 
 const cs_strategy_type cs_strategy_adaptive_vote = {
     .name = "adaptive_vote",
-    .unit = "generator calls at most (it stops when confident)",
+    .unit = "calls at most",
     .help = "majority vote drawing `batch` samples at a time until the leader is the mode with "
             "posterior probability `confidence`",
     .source = "Aggarwal et al. 2023 (Adaptive-Consistency)",
