@@ -321,6 +321,45 @@ START_TEST(model_key_round_trips)
 }
 END_TEST
 
+static size_t bin_index(const cs_experiment *ex, const char *name)
+{
+    for (size_t k = 0; k < ex->ncomp; k++)
+        if (strcmp(ex->comp[k].name, name) == 0)
+            return k + 1; /* bin 0 is all */
+    ck_abort_msg("no component %s", name);
+    return 0;
+}
+
+/* The findings experiments/math_shepherd_prm.ini states, at 18,000 queries (2,000 per PRM, s.e.
+** at most 0.011 per cell): each comparison by more than 4 s.e. of the difference (cells taken
+** as independent; the differences stated in the file are 14 s.e. or more here). */
+START_TEST(math_shepherd_findings)
+{
+    gsl_set_error_handler_off();
+    const char *over[] = {"experiment.queries=18000", "experiment.budgets=16,64,256"};
+    cs_experiment ex;
+    cs_error err;
+    ck_assert_msg(cs_experiment_load(&ex, "experiments/math_shepherd_prm.ini", over, 2, &err) == 0,
+                  "%s", err.msg);
+    cs_results r;
+    sweep_ok(&ex, &r, 2);
+    size_t wv = strategy_index(&ex, "weighted_vote", "default"), beam = strategy_index(&ex, "beam", "m4");
+    size_t b16 = budget_index(&ex, 16), b64 = budget_index(&ex, 64), b256 = budget_index(&ex, 256);
+    size_t k1 = bin_index(&ex, "k1"), k16 = bin_index(&ex, "k16"), k64 = bin_index(&ex, "k64");
+    size_t last = bin_index(&ex, "k16-last"), gauss = bin_index(&ex, "gaussian");
+    /* 1. the label budget: beam search and best-of-N (min) gain from k = 1 to k = 64 */
+    ck_assert_double_gt(cell_z(&r, beam, b64, k64, beam, b64, k1), 4);
+    ck_assert_double_gt(cell_z(&r, wv, b256, k64, wv, b256, k1), 4);
+    /* 2. rollout labels beat Gaussian noise of k = 1's s.d. in beam search */
+    ck_assert_double_gt(cell_z(&r, beam, b16, k1, beam, b16, gauss), 4);
+    /* 4. min beats last for beam search at large budgets; last beats min for best-of-N */
+    ck_assert_double_gt(cell_z(&r, beam, b256, k16, beam, b256, last), 4);
+    ck_assert_double_gt(cell_z(&r, wv, b16, last, wv, b16, k16), 4);
+    cs_results_free(&r);
+    cs_experiment_free(&ex);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("prm_rollouts");
@@ -334,6 +373,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, many_rollouts_tend_to_the_noiseless_prm);
     tcase_add_test(tc, rollouts_thread_independent);
     tcase_add_test(tc, model_key_round_trips);
+    tcase_add_test(tc, math_shepherd_findings);
     suite_add_tcase(s, tc);
     return s;
 }
