@@ -350,8 +350,10 @@ START_TEST(math_shepherd_findings)
     /* 1. the label budget: beam search and best-of-N (min) gain from k = 1 to k = 64 */
     ck_assert_double_gt(cell_z(&r, beam, b64, k64, beam, b64, k1), 4);
     ck_assert_double_gt(cell_z(&r, wv, b256, k64, wv, b256, k1), 4);
-    /* 2. rollout labels beat Gaussian noise of k = 1's s.d. in beam search */
-    ck_assert_double_gt(cell_z(&r, beam, b16, k1, beam, b16, gauss), 4);
+    /* 2. rollout labels with k = 16 beat the Gaussian PRM (noise 0.5, last) in beam search */
+    ck_assert_double_gt(cell_z(&r, beam, b16, k16, beam, b16, gauss), 4);
+    /* 3. hard labels saturate: with k = 64 they lose to soft ones in beam search at N = 16 */
+    ck_assert_double_gt(cell_z(&r, beam, b16, k64, beam, b16, bin_index(&ex, "k64-hard")), 4);
     /* 4. min beats last for beam search at large budgets; last beats min for best-of-N */
     ck_assert_double_gt(cell_z(&r, beam, b256, k16, beam, b256, last), 4);
     ck_assert_double_gt(cell_z(&r, wv, b16, last, wv, b16, k16), 4);
