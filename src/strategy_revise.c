@@ -83,12 +83,14 @@ static void revise_once(chain *c)
 
 /* The score of the chain's current answer: the reward model's separation [right] + the answer's
 ** bias + sample noise; in a stepped experiment the PRM's final value (1 right, 0 wrong) + noise,
-** as it scores a finished chain. */
+** as it scores a finished chain — exactly, for a rollout PRM, whose label of a finished chain is
+** its outcome. */
 static double score_now(chain *c)
 {
     const cs_settings *set = c->q->set;
     if (c->q->prm)
-        return (c->ans == 0 ? 1.0 : 0.0) + gaussian(&c->r, set->prm_noise);
+        return (c->ans == 0 ? 1.0 : 0.0) +
+               (set->prm_rollouts > 0 ? 0 : gaussian(&c->r, set->prm_noise));
     double b = c->ans == c->q->novel ? c->run_bias : c->base[c->ans];
     return b + gaussian(&c->r, set->sample_noise);
 }

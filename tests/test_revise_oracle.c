@@ -105,6 +105,26 @@ START_TEST(oracle_of_single_answers_is_coverage)
 }
 END_TEST
 
+/* A rollout PRM labels a finished chain by its outcome, so in a stepped experiment revise's
+** scores are exact: with N chains of one answer each, select = best picks a right answer whenever
+** there is one — coverage, to the bit, on the same shared samples. */
+START_TEST(rollout_prm_scores_revisions_exactly)
+{
+    gsl_set_error_handler_off();
+    cs_experiment ex;
+    load_text_ok(&ex, "[experiment]\nqueries = 3000\nbudgets = 1,4,16\nanswers = open\n"
+                      "[population.m]\np_correct = beta(0.6,1.2)\n[steps]\nsteps = 4\n"
+                      "[prm]\nmodel = rollouts(4)\n"
+                      "[strategy.coverage]\n[strategy.revise]\nratio = 1e-9\nselect = best\n");
+    cs_results r;
+    sweep_ok(&ex, &r, 2);
+    for (size_t b = 0; b < ex.nbudgets; b++)
+        ck_assert_double_eq(cs_results_cell(&r, 0, b, 0)->sum, cs_results_cell(&r, 1, b, 0)->sum);
+    cs_results_free(&r);
+    cs_experiment_free(&ex);
+}
+END_TEST
+
 /* The findings experiments/rise_multi_turn.ini states, at 30,000 queries, each by more than 4 s.e.
 ** of the difference: at N = 5 both modes above the first turn and the oracle above the majority
 ** over turns; the oracle's mean calls below 3 of 5; turns with an oracle beat parallel pass@5 on the
@@ -142,6 +162,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, oracle_matches_the_chain_model);
     tcase_add_test(tc, oracle_of_single_answers_is_coverage);
     tcase_add_test(tc, rise_findings);
+    tcase_add_test(tc, rollout_prm_scores_revisions_exactly);
     suite_add_tcase(s, tc);
     return s;
 }
