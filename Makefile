@@ -110,6 +110,7 @@ check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) | test-dep
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
+	@echo "== tests/cli/shepherd (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/shepherd
 	@echo "== tests/cli/lib (installed into $(STAGE))"; rm -rf $(STAGE)
 	@$(call install_to,$(abspath $(STAGE)),$(STAGE_PREFIX)) >/dev/null
 	@STAGE=$(abspath $(STAGE)) PREFIX=$(STAGE_PREFIX) PYTHON_DIR=$(call python_dir,$(STAGE_PREFIX)) tests/cli/lib

@@ -80,7 +80,8 @@ static const char usage[] =
     "tokens, params), [verifier] (separation, answer_noise, sample_noise, params), [revise]\n"
     "(fix, fix_power, break, stick: how a revision changes an answer), [steps]\n"
     "(steps, steps_max, recover: solutions as chains of steps, for tree search), [prm] (noise,\n"
-    "trap, trap_score, rho, agg, params), [strategy.NAME] or [strategy.NAME:SETTING],\n"
+    "trap, trap_score, rho, agg, params, model = gaussian | rollouts(k), estimate = soft | hard),\n"
+    "[strategy.NAME] or [strategy.NAME:SETTING],\n"
     "[large_model] (params, p_correct, ratios: a larger model for optimize to weigh against).\n"
     "Budgets: 1,3,5 or 1..1024 x2 or 1..31 +2. See README.md.\n";
 
