@@ -12,6 +12,10 @@ BUILD := build
 # Debian packages: to build, to test, and to draw figures at run time.
 BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config
 TEST_DEPS := check libpcg-cpp-dev g++
+# serve: the HTTP server, its JSON, and the plotting library its page ships (copied in at build)
+BUILD_DEPS += libmicrohttpd-dev libjson-c-dev libjs-chart.js
+# serve's tests: the page in a headless browser, requests with curl
+TEST_DEPS += chromium curl
 RUN_DEPS := gnuplot-nox
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Werror
@@ -60,10 +64,27 @@ $(BUILD)/libcallscale.a: $(LIB_OBJ)
 $(BUILD)/san/libcallscale.a: $(SAN_OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/callscale: src/cli/main.c $(BUILD)/libcallscale.a
-	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
-$(BUILD)/san/callscale: src/cli/main.c $(BUILD)/san/libcallscale.a
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(BUILD)/san/libcallscale.a $(LDLIBS) -o $@
+# The program: src/cli/*.c, with the teaching page of `serve` (web/ and Debian's Chart.js)
+# embedded as data, so the server reads no file to answer a request.
+CLI_SRC := $(wildcard src/cli/*.c)
+CLI_HDR := $(wildcard src/cli/*.h)
+CHART_JS := /usr/share/javascript/chart.js/chart.min.js
+WEB_FILES := /=web/index.html /app.js=web/app.js /chart.min.js=$(CHART_JS) \
+             /chen2024_two_level.ini=experiments/chen2024_two_level.ini
+SERVE_CFLAGS := $(shell pkg-config --cflags libmicrohttpd json-c 2>/dev/null)
+SERVE_LIBS := $(shell pkg-config --libs libmicrohttpd json-c 2>/dev/null || echo -lmicrohttpd -ljson-c)
+$(BUILD)/gen/web.c: web/index.html web/app.js $(CHART_JS) experiments/chen2024_two_level.ini \
+                    scripts/embed-web | $(BUILD)/gen
+	scripts/embed-web $(WEB_FILES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/web.o: $(BUILD)/gen/web.c src/cli/web.h | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -Isrc/cli -c $< -o $@
+
+$(BUILD)/callscale: $(CLI_SRC) $(CLI_HDR) $(BUILD)/obj/web.o $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $(SERVE_CFLAGS) $(CLI_SRC) $(BUILD)/obj/web.o $(BUILD)/libcallscale.a \
+	    $(SERVE_LIBS) $(LDLIBS) -o $@
+$(BUILD)/san/callscale: $(CLI_SRC) $(CLI_HDR) $(BUILD)/obj/web.o $(BUILD)/san/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $(SERVE_CFLAGS) -O1 $(SAN) $(CLI_SRC) $(BUILD)/obj/web.o \
+	    $(BUILD)/san/libcallscale.a $(SERVE_LIBS) $(LDLIBS) -o $@
 
 # The PCG reference: Debian's libpcg-cpp-dev (O'Neill's C++ implementation) prints the outputs our
 # C PCG32 must reproduce word for word.
@@ -81,6 +102,7 @@ check: test-deps
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
+	@echo "== tests/cli/serve (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/serve
 	@echo "== all tests passed"
 
 demo: test-deps
