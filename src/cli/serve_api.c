@@ -23,15 +23,24 @@
 
 enum { HTTP_OK = 200, HTTP_BAD_REQUEST = 400, HTTP_UNPROCESSABLE = 422, HTTP_INTERNAL = 500 };
 
-void serve_api_error(FILE *out, const char *msg)
+/* The error object, with the experiment's parameters when it loaded (so the page can still
+** offer its sliders, and its Monte Carlo button, where exact mode cannot go). */
+static void error_json(FILE *out, const char *msg, json_object *experiment)
 {
     json_object *o = json_object_new_object();
     char line[2048];
     snprintf(line, sizeof line, "callscale: %s", msg);
     json_object_object_add(o, "error", json_object_new_string(line));
+    if (experiment)
+        json_object_object_add(o, "experiment", experiment);
     fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), out);
     fputc('\n', out);
     json_object_put(o);
+}
+
+void serve_api_error(FILE *out, const char *msg)
+{
+    error_json(out, msg, NULL);
 }
 
 /* The CLI's one-line message of err, without its "callscale: " prefix. */
@@ -264,6 +273,7 @@ static int parse_request(const serve_request *rq, json_object **root, const char
     return 0;
 }
 
+
 /* The server's caps on what one request may compute. */
 static int check_caps(const serve_request *rq, const cs_experiment *ex, FILE *out)
 {
@@ -290,7 +300,7 @@ static int check_caps(const serve_request *rq, const cs_experiment *ex, FILE *ou
                  lim->max_rows);
     else
         return 0;
-    serve_api_error(out, msg);
+    error_json(out, msg, experiment_json(ex));
     return HTTP_UNPROCESSABLE;
 }
 
@@ -343,7 +353,7 @@ int serve_api_answer(const serve_request *rq, FILE *out)
                                  : cs_exact_run(&ex, &res, &err);
         if (rc) {
             error_text(&err, msg, sizeof msg);
-            serve_api_error(out, msg);
+            error_json(out, msg, experiment_json(&ex));
             status = rc == CS_ERR_NOMEM ? HTTP_INTERNAL : HTTP_UNPROCESSABLE;
         } else {
             cs_explain e;
