@@ -1,6 +1,6 @@
 /*
 ** callscale serve: the teaching page and its JSON API over libmicrohttpd (DESIGN.md section 10).
-** Pages come from the table embedded at build time; each computation runs in a bounded child.
+** Pages come from the table embedded at build time; each computation runs in a bounded worker.
 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -126,11 +126,6 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
     return send_json(c, status, buf, len);
 }
 
-static int api_job(const void *arg, FILE *out)
-{
-    return serve_api_answer(arg, out);
-}
-
 static enum MHD_Result compute(server *sv, struct MHD_Connection *c, const request *rq,
                                int monte_carlo)
 {
@@ -154,7 +149,7 @@ static enum MHD_Result compute(server *sv, struct MHD_Connection *c, const reque
                          sv->name, sv->text, sv->len, &sv->lim};
     char *body;
     size_t len;
-    int status = serve_worker_run(api_job, &req, &sv->lim, &body, &len);
+    int status = serve_worker_run(&req, &body, &len);
     atomic_fetch_sub(&sv->busy, 1);
     return send_json(c, status, body, len);
 }
@@ -357,6 +352,8 @@ int serve_main(int argc, char **argv)
                                             DEFAULT_MAX_MEMORY_MIB};
     const char *path = NULL, *bind = DEFAULT_BIND;
     double timeout = DEFAULT_TIMEOUT;
+    if (argc == 1 && strcmp(argv[0], "--worker") == 0)
+        return serve_worker_main();
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         int k = 0;

@@ -1,6 +1,6 @@
 /*
 ** callscale serve: the teaching page's server (serve.c), its JSON API (serve_api.c) and the
-** bounded child process every computation runs in (serve_worker.c).
+** bounded process every computation runs in (serve_worker.c).
 */
 #ifndef CALLSCALE_CLI_SERVE_H
 #define CALLSCALE_CLI_SERVE_H
@@ -36,19 +36,19 @@ typedef struct serve_request {
 } serve_request;
 
 /* Answer an API request: write the JSON body to out and return the HTTP status (200, or 4xx
-** with {"error": "callscale: ..."}). Runs in a worker child; prints nothing else. */
+** with {"error": "callscale: ..."}). Runs in a worker process; prints nothing else. */
 int serve_api_answer(const serve_request *rq, FILE *out);
 
 /* Write {"error": "callscale: msg"} to out. */
 void serve_api_error(FILE *out, const char *msg);
 
-/* A computation run in a child process: writes its body to out and returns an HTTP status. */
-typedef int (*serve_job_fn)(const void *arg, FILE *out);
+/* Answer rq in a new worker process limited to rq->lim's time and memory: *body (malloc'd,
+** *len bytes) is its answer, or an error object when it failed, took too long or died. Returns
+** the HTTP status. */
+int serve_worker_run(const serve_request *rq, char **body, size_t *len);
 
-/* Run job(arg) in a child process limited to lim->timeout seconds and lim->max_memory bytes;
-** *body (malloc'd, *len bytes) is its answer, or an error object when it failed, took too long
-** or died. Returns the HTTP status. */
-int serve_worker_run(serve_job_fn job, const void *arg, const serve_limits *lim, char **body,
-                     size_t *len);
+/* The worker (`callscale serve --worker`): one request from standard input, its status line and
+** answer on standard output. Returns the exit status. */
+int serve_worker_main(void);
 
 #endif
