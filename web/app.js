@@ -1,7 +1,9 @@
 // callscale serve: the teaching page's logic. Sliders become --set overrides of the server's
 // experiment (section.key=value), sent to /api/exact as they move; Chart.js draws the rows.
 // The page's state is in the URL's fragment (#population.easy.weight=0.5&...), so a moved slider
-// can be bookmarked, shown to a class, and loaded as it is by a headless browser.
+// can be bookmarked, shown to a class, and loaded as it is by a headless browser. Keys without a
+// dot are the page's own: x=log|linear (the budget axis), queries=N and seed=S (Monte Carlo's
+// fields), run=1 (run Monte Carlo once the exact curves are in).
 "use strict";
 
 const COLORS = ["#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#6d4c41", "#17a2b8", "#7f8c8d"];
@@ -13,6 +15,7 @@ const state = {
   text: null,        // the experiment's text when the user applied an edited one, else null
   fileText: "",      // the server's experiment text
   sets: new Map(),   // override key -> value, in the order they were first set
+  opts: new Map(),   // the page's own keys (no dot in them)
   exp: null,         // the experiment's parameters, from the last answer
   exact: null,       // the last exact answer's rows
   mc: null,          // the last Monte Carlo answer's rows (cleared when a parameter moves)
@@ -35,12 +38,14 @@ function overrides() {
 function saveFragment() {
   const q = new URLSearchParams();
   for (const [k, v] of state.sets) q.append(k, v);
+  if (state.opts.has("x")) q.append("x", state.opts.get("x"));
   history.replaceState(null, "", q.toString() ? "#" + q.toString() : location.pathname);
 }
 
 function readFragment() {
   state.sets.clear();
-  for (const [k, v] of new URLSearchParams(location.hash.slice(1))) state.sets.set(k, v);
+  for (const [k, v] of new URLSearchParams(location.hash.slice(1)))
+    (k.includes(".") ? state.sets : state.opts).set(k, v);
 }
 
 async function post(mode, extra) {
@@ -190,6 +195,18 @@ function useExperiment(exp) {
   const budgets = clearFieldset("budgets");
   field(budgets, "budget-list", "budgets", current("experiment.budgets", budgetText(exp.budgets)), "experiment.budgets");
   field(budgets, "answers", "answers (M)", current("experiment.answers", exp.answers), "experiment.answers");
+  const axis = document.createElement("label");
+  axis.className = "check";
+  axis.innerHTML = `<input type="checkbox" id="logx"> budget axis in log scale`;
+  const b = exp.budgets;
+  axis.firstChild.checked = state.opts.has("x") ? state.opts.get("x") === "log" :
+    b.length > 1 && b[b.length - 1] / Math.max(b[0], 1) > 16;
+  axis.firstChild.addEventListener("change", (e) => {
+    state.opts.set("x", e.target.checked ? "log" : "linear");
+    saveFragment();
+    render();
+  });
+  budgets.appendChild(axis);
   const strats = clearFieldset("strategies");
   exp.strategies.forEach((s, i) => {
     const id = s.strategy + ":" + s.setting;
@@ -208,8 +225,8 @@ function useExperiment(exp) {
       field(strats, `param-${i}-${p}`, "  " + p, current(`${s.section}.${p}`, v), `${s.section}.${p}`);
   });
   const mc = clearFieldset("montecarlo");
-  field(mc, "mc-queries", "queries", Math.min(exp.queries, 20000), null);
-  field(mc, "mc-seed", "seed", exp.seed, null);
+  field(mc, "mc-queries", "queries", state.opts.get("queries") || Math.min(exp.queries, 20000), null);
+  field(mc, "mc-seed", "seed", state.opts.get("seed") || exp.seed, null);
   const button = document.createElement("button");
   button.id = "mc-run";
   button.type = "button";
@@ -256,7 +273,7 @@ function drawChart() {
   const sets = [];
   if (state.exact) sets.push(...datasets(state.exact.rows, exp, false));
   if (state.mc) sets.push(...datasets(state.mc.rows, exp, true));
-  const b = exp.budgets, logx = b.length > 1 && b[b.length - 1] / Math.max(b[0], 1) > 16;
+  const b = exp.budgets, logx = $("logx").checked;
   const options = {
     animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
     scales: {
@@ -298,7 +315,7 @@ function words() {
     h = `Majority vote <b id="shape">falls</b> with K, toward ${lim}: the hard questions win (α = ${s.alpha.toFixed(2)} is at most 1 − 1/t = ${s.threshold.toFixed(4)}).`;
   else
     h = `Not a two-level binary population, so there is no closed-form K*; as K grows, majority vote tends to ${lim}, ` +
-        `the share of questions whose correct answer is the most likely one (easy: ${fmt(s.easy)}).`;
+        `the share of questions whose correct answer is the most likely one.`;
   w.innerHTML = h;
 }
 
@@ -361,6 +378,7 @@ async function start() {
     schedule();
   });
   await runExact();
+  if (state.opts.get("run") === "1") await runMonteCarlo();
 }
 
 start();
