@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <json-c/json.h>
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
@@ -324,8 +325,16 @@ static char *explain_text(const cs_experiment *ex, cs_explain *e, int *ok)
     return buf;
 }
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 int serve_api_answer(const serve_request *rq, FILE *out)
 {
+    double start = now();
     const char *name, *text, *sets[MAX_OVERRIDES];
     size_t len, nsets;
     json_object *root;
@@ -365,6 +374,7 @@ int serve_api_answer(const serve_request *rq, FILE *out)
             json_object_object_add(o, "explain", report ? json_object_new_string(report) : NULL);
             json_object_object_add(o, "summary", explained ? summary_json(&e) : NULL);
             json_object_object_add(o, "experiment", experiment_json(&ex));
+            json_object_object_add(o, "seconds", json_object_new_double(now() - start));
             fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), out);
             fputc('\n', out);
             json_object_put(o);
