@@ -13,7 +13,7 @@ BUILD := build
 BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config
 TEST_DEPS := check libpcg-cpp-dev g++
 # serve: the HTTP server, its JSON, and the plotting library its page ships (copied in at build)
-BUILD_DEPS += libmicrohttpd-dev libjson-c-dev libjs-chart.js
+BUILD_DEPS += libmicrohttpd-dev libjson-c-dev libjs-chart.js libseccomp-dev
 # serve's tests: the page in a headless browser, requests with curl
 TEST_DEPS += chromium curl
 RUN_DEPS := gnuplot-nox
@@ -71,8 +71,9 @@ CLI_HDR := $(wildcard src/cli/*.h)
 CHART_JS := /usr/share/javascript/chart.js/chart.min.js
 WEB_FILES := /=web/index.html /app.js=web/app.js /chart.min.js=$(CHART_JS) \
              /chen2024_two_level.ini=experiments/chen2024_two_level.ini
-SERVE_CFLAGS := $(shell pkg-config --cflags libmicrohttpd json-c 2>/dev/null)
-SERVE_LIBS := $(shell pkg-config --libs libmicrohttpd json-c 2>/dev/null || echo -lmicrohttpd -ljson-c)
+SERVE_CFLAGS := $(shell pkg-config --cflags libmicrohttpd json-c libseccomp 2>/dev/null)
+SERVE_LIBS := $(shell pkg-config --libs libmicrohttpd json-c libseccomp 2>/dev/null || \
+                echo -lmicrohttpd -ljson-c -lseccomp)
 $(BUILD)/gen/web.c: web/index.html web/app.js $(CHART_JS) experiments/chen2024_two_level.ini \
                     scripts/embed-web | $(BUILD)/gen
 	scripts/embed-web $(WEB_FILES) > $@.tmp && mv $@.tmp $@
@@ -96,6 +97,13 @@ $(BUILD)/san/test_%: tests/test_%.c tests/main.c tests/testutil.h $(BUILD)/san/l
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Wno-conversion -O1 $(SAN) -Itests -DPCG_REFERENCE='"$(BUILD)/pcg_reference.txt"' \
 	    -DCALLSCALE_BIN='"$(BUILD)/san/callscale"' $< tests/main.c \
 	    $(BUILD)/san/libcallscale.a $(CHECK_LIBS) $(LDLIBS) -o $@
+
+# serve's API and sandbox live in src/cli/: their unit test links them and their libraries.
+$(BUILD)/san/test_serve: tests/test_serve.c tests/main.c tests/testutil.h src/cli/serve_api.c \
+                         src/cli/serve_sandbox.c src/cli/serve.h $(BUILD)/san/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $(SERVE_CFLAGS) -D_DEFAULT_SOURCE -Wno-conversion -O1 $(SAN) -Itests -Isrc/cli \
+	    $< tests/main.c src/cli/serve_api.c src/cli/serve_sandbox.c $(BUILD)/san/libcallscale.a \
+	    $(CHECK_LIBS) $(SERVE_LIBS) $(LDLIBS) -o $@
 
 check: test-deps
 	@$(MAKE) --no-print-directory all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS)

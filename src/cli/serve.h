@@ -1,6 +1,6 @@
 /*
-** callscale serve: the teaching page's server (serve.c), its JSON API (serve_api.c) and the
-** bounded process every computation runs in (serve_worker.c).
+** callscale serve: the teaching page's server (serve.c), its JSON API (serve_api.c), the
+** bounded process every computation runs in (serve_worker.c) and its sandbox (serve_sandbox.c).
 */
 #ifndef CALLSCALE_CLI_SERVE_H
 #define CALLSCALE_CLI_SERVE_H
@@ -46,6 +46,10 @@ void serve_api_error(FILE *out, const char *msg);
 ** *len bytes) is its answer, or an error object when it failed, took too long or died. Returns
 ** the HTTP status. */
 int serve_worker_run(const serve_request *rq, char **body, size_t *len);
+
+/* Forbid this process from here on to open files, start programs or connect (serve_sandbox.c):
+** 0, or -1 when the kernel refuses the filter. */
+int serve_sandbox_enter(void);
 
 /* The worker (`callscale serve --worker`): one request from standard input, its status line and
 ** answer on standard output. Returns the exit status. */
