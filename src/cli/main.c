@@ -75,7 +75,7 @@ static const char usage[] =
     "        two-level example): sliders for the population, judge, budgets and strategies,\n"
     "        exact curves as they move, Monte Carlo on demand. Defaults: timeout 20 s per\n"
     "        computation, body 256 KiB, queries 200000, budget 1024, rows 20000, 2\n"
-    "        computations and 64 connections at once, 1024 MiB per computation.\n"
+    "        computations and 256 connections at once, 1024 MiB per computation.\n"
     "  list  Every strategy with its parameters, defaults and budget unit.\n"
     "  --help, --version\n"
     "\n"

@@ -26,7 +26,7 @@
 #define DEFAULT_MAX_BUDGET 1024
 #define DEFAULT_MAX_ROWS 20000
 #define DEFAULT_MAX_REQUESTS 2
-#define DEFAULT_MAX_CONNECTIONS 64
+#define DEFAULT_MAX_CONNECTIONS 256
 #define DEFAULT_TIMEOUT 20.0
 #define DEFAULT_MAX_MEMORY_MIB 1024
 /* Seconds a connection may stay idle (a slow or silent client) before it is closed. */
