@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
+#include "callscale/clock.h"
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
 #include "callscale/explain.h"
@@ -118,7 +119,7 @@ static int parse_int(const char *text, long lo, long hi, long *out)
 
 typedef struct options {
     const char *experiment, *outdir;
-    int threads, quiet, no_plot;
+    int threads, quiet, no_plot, trace;
     const char *seed;
     const char **sets;
     size_t nsets;
@@ -164,6 +165,8 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
             o->quiet = 1;
         } else if (strcmp(a, "--no-plot") == 0) {
             o->no_plot = 1;
+        } else if (allow_run_flags && strcmp(a, "--trace") == 0) {
+            o->trace = 1;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!o->experiment) {
@@ -317,6 +320,45 @@ static void progress(void *data, uint64_t done, uint64_t total)
     p->shown = 1;
 }
 
+/* With [serving]: the clock's cells, DIR/latency.csv, and with --trace queries.csv and
+** trace.json; the table on stdout gains p99 latency and throughput. */
+static int run_clock(const cs_experiment *ex, const options *o, const char *dir)
+{
+    cs_clock_result cr;
+    cs_error err;
+    double start = now();
+    if (cs_clock_run(ex, o->threads, o->trace, &cr, &err))
+        return error_out(&err);
+    int rc = cs_clock_write_latency(ex, &cr, dir, &err);
+    if (!rc && o->trace)
+        rc = cs_clock_write_queries(ex, &cr, dir, &err);
+    if (!rc && o->trace)
+        rc = cs_clock_write_trace(ex, &cr, dir, &err);
+    if (rc) {
+        cs_clock_result_free(&cr);
+        return error_out(&err);
+    }
+    if (!o->quiet) {
+        printf("%-28s %8s %9s %11s %11s %10s\n", "strategy:setting", "budget", "accuracy",
+               "latency_p99", "throughput", "util");
+        for (size_t c = 0; c < cr.ncell; c++) {
+            const cs_clock_cell *cell = &cr.cell[c];
+            const cs_strategy *st = &ex->strat[cell->strategy];
+            cs_clock_row r;
+            cs_clock_summary(ex, cell, 0, ex->serving.slo, &r);
+            char name[2 * CS_NAME_MAX + 2];
+            snprintf(name, sizeof name, "%s:%s", st->type->name, st->label);
+            printf("%-28s %8zu %9.4f %10.3fs %9.3f/s %9.1f%%\n", name, ex->budgets[cell->budget],
+                   r.accuracy, r.latency_p99, r.throughput, 100 * r.utilization);
+        }
+        fprintf(stderr, "callscale: %s: the clock, %zu cells of %.0f queries in %.1f s; wrote "
+                        "%s/latency.csv%s\n", ex->name, cr.ncell, ex->serving.queries,
+                now() - start, dir, o->trace ? ", queries.csv and trace.json" : "");
+    }
+    cs_clock_result_free(&cr);
+    return 0;
+}
+
 /* run (Monte Carlo) and exact: the same experiment in, the same results.csv and figures out. */
 static int cmd_curves(int argc, char **argv, int exact)
 {
@@ -352,6 +394,8 @@ static int cmd_curves(int argc, char **argv, int exact)
             default_dir(&ex, exact ? "-exact" : "", dir, sizeof dir);
         rc = write_outputs(&ex, &res, dir);
     }
+    if (!rc && !exact && ex.serving.line)
+        rc = run_clock(&ex, &o, dir);
     if (!rc && !o.quiet) {
         if (exact)
             fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
