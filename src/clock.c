@@ -387,8 +387,8 @@ static int boundary(sim *s, pool *p, size_t r, double now)
 {
     replica *R = &p->rep[r];
     int pid = (int)(p - s->pool);
-    if (R->span != SPAN_IDLE)
-        add_busy(s, pid, R->t0, now, 1);
+    if (R->span != SPAN_IDLE) /* the slots the span kept busy */
+        add_busy(s, pid, R->t0, now, (double)R->nrun);
     for (size_t i = 0; i < R->nrun; i++) {
         call *k = &s->calls[R->run[i]];
         if (R->span == SPAN_DECODE) {
@@ -695,7 +695,7 @@ static int simulate(sim *s)
         }
     }
     const cs_pool *g = &sv->pool[CS_POOL_GENERATOR];
-    s->cell->capacity = g->replicas * (g->service == CS_SERVICE_ROOFLINE ? 1 : g->max_num_seqs);
+    s->cell->capacity = g->replicas * g->max_num_seqs;
     cs_rng_stream(&s->arrivals, s->ex->seed, 0, arrival_purpose);
     if (sv->arrival == CS_ARRIVAL_RATE) {
         double gap = -log1p(-cs_pcg32_uniform53(&s->arrivals)) / sv->rate;

@@ -31,8 +31,8 @@ typedef struct cs_clock_cell {
     cs_clock_query *q;
     size_t nq, first;
     double window_start, window_end;
-    double busy;      /* generator pool's busy capacity-seconds in the window */
-    double capacity;  /* generator pool's capacity: replicas (x max_num_seqs for fixed/exponential) */
+    double busy;      /* generator pool's busy slot-seconds in the window (running sequences) */
+    double capacity;  /* generator pool's slots: replicas x max_num_seqs */
     double area;      /* integral over the window of the number of queries in the system */
     cs_clock_call *call; /* with keep_calls: every call, in order of ending */
     size_t ncall, capcall;

@@ -322,27 +322,22 @@ static void progress(void *data, uint64_t done, uint64_t total)
 
 /* With [serving]: the clock's cells, DIR/latency.csv, and with --trace queries.csv and
 ** trace.json; the table on stdout gains p99 latency and throughput. */
-static int run_clock(const cs_experiment *ex, const options *o, const char *dir)
+static int write_clock(const cs_experiment *ex, const options *o, const char *dir,
+                       const cs_clock_result *cr, double start)
 {
-    cs_clock_result cr;
     cs_error err;
-    double start = now();
-    if (cs_clock_run(ex, o->threads, o->trace, &cr, &err))
-        return error_out(&err);
-    int rc = cs_clock_write_latency(ex, &cr, dir, &err);
+    int rc = cs_clock_write_latency(ex, cr, dir, &err);
     if (!rc && o->trace)
-        rc = cs_clock_write_queries(ex, &cr, dir, &err);
+        rc = cs_clock_write_queries(ex, cr, dir, &err);
     if (!rc && o->trace)
-        rc = cs_clock_write_trace(ex, &cr, dir, &err);
-    if (rc) {
-        cs_clock_result_free(&cr);
+        rc = cs_clock_write_trace(ex, cr, dir, &err);
+    if (rc)
         return error_out(&err);
-    }
     if (!o->quiet) {
         printf("%-28s %8s %9s %11s %11s %10s\n", "strategy:setting", "budget", "accuracy",
                "latency_p99", "throughput", "util");
-        for (size_t c = 0; c < cr.ncell; c++) {
-            const cs_clock_cell *cell = &cr.cell[c];
+        for (size_t c = 0; c < cr->ncell; c++) {
+            const cs_clock_cell *cell = &cr->cell[c];
             const cs_strategy *st = &ex->strat[cell->strategy];
             cs_clock_row r;
             cs_clock_summary(ex, cell, 0, ex->serving.slo, &r);
@@ -352,10 +347,9 @@ static int run_clock(const cs_experiment *ex, const options *o, const char *dir)
                    r.accuracy, r.latency_p99, r.throughput, 100 * r.utilization);
         }
         fprintf(stderr, "callscale: %s: the clock, %zu cells of %.0f queries in %.1f s; wrote "
-                        "%s/latency.csv%s\n", ex->name, cr.ncell, ex->serving.queries,
+                        "%s/latency.csv%s\n", ex->name, cr->ncell, ex->serving.queries,
                 now() - start, dir, o->trace ? ", queries.csv and trace.json" : "");
     }
-    cs_clock_result_free(&cr);
     return 0;
 }
 
@@ -386,6 +380,11 @@ static int cmd_curves(int argc, char **argv, int exact)
     }
     if (rc)
         rc = error_out(&err);
+    /* the clock before any file is written: a load above capacity writes nothing */
+    cs_clock_result cr = {NULL, 0};
+    double clock_start = now();
+    if (!rc && !exact && ex.serving.line && cs_clock_run(&ex, o.threads, o.trace, &cr, &err))
+        rc = error_out(&err);
     char dir[600];
     if (!rc) {
         if (o.outdir)
@@ -395,7 +394,7 @@ static int cmd_curves(int argc, char **argv, int exact)
         rc = write_outputs(&ex, &res, dir);
     }
     if (!rc && !exact && ex.serving.line)
-        rc = run_clock(&ex, &o, dir);
+        rc = write_clock(&ex, &o, dir, &cr, clock_start);
     if (!rc && !o.quiet) {
         if (exact)
             fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
@@ -405,6 +404,7 @@ static int cmd_curves(int argc, char **argv, int exact)
     }
     if (!rc && !o.no_plot)
         rc = draw_figures(&ex, dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, o.quiet);
+    cs_clock_result_free(&cr);
     cs_results_free(&res);
     cs_experiment_free(&ex);
     free(o.sets);
