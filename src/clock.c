@@ -605,6 +605,7 @@ static int start_query(sim *s, double now)
         double el = now - s->cell->window_start;
         double util = isfinite(s->cell->window_start) && el > 0
                           ? s->cell->busy / (s->cell->capacity * el) : 1;
+        s->cell->overloaded = 1;
         return fail(s, CS_ERR_INPUT, s->sv->rate_line > 0 ? s->sv->rate_line : s->sv->arrivals_line,
                     "[arrivals]: the load is above capacity: %g queries were waiting or running "
                     "after %g arrivals (max_queue); the generator replicas were %.1f%% busy "
@@ -778,7 +779,10 @@ int cs_clock_cell_run(const cs_experiment *ex, const cs_serving *sv, size_t stra
     if (run.ex)
         cs_runner_free(&run);
     cs_population_free(pop);
-    if (rc)
+    if (rc) {
+        int over = cell->overloaded;
         cs_clock_cell_free(cell);
+        cell->overloaded = over; /* the capacity search reads it */
+    }
     return rc;
 }

@@ -36,6 +36,7 @@ typedef struct cs_clock_cell {
     double area;      /* integral over the window of the number of queries in the system */
     cs_clock_call *call; /* with keep_calls: every call, in order of ending */
     size_t ncall, capcall;
+    int overloaded; /* the run stopped at max_queue: the load is above capacity */
 } cs_clock_cell;
 
 /* One row of latency.csv. */

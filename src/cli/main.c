@@ -16,6 +16,7 @@
 #include "callscale/experiment.h"
 #include "callscale/explain.h"
 #include "callscale/plot.h"
+#include "callscale/slo.h"
 
 #include "callscale/optimize.h"
 #include "callscale/outfile.h"
@@ -550,6 +551,41 @@ static long find_setting(const cs_experiment *ex, const char *spec)
     return -1;
 }
 
+/* optimize with [serving] and an slo: the best setting and budget per bin within it, and each
+** cell's largest arrival rate that meets it. */
+static int optimize_slo(const cs_experiment *ex, const options *o, const char *dir)
+{
+    cs_slo s;
+    cs_error err;
+    double start = now();
+    if (cs_slo_run(ex, o->threads, &s, &err) || cs_slo_write(ex, &s, dir, &err)) {
+        cs_slo_free(&s);
+        return error_out(&err);
+    }
+    const cs_slo_choice *all = &s.choice[0];
+    if (all->cell < 0) {
+        printf("slo: no setting and budget keeps p99 latency within %g s at this load\n",
+               ex->serving.slo);
+    } else {
+        const cs_clock_cell *c = &s.clock.cell[all->cell];
+        printf("slo: within p99 <= %g s, the most accurate is %s:%s at budget %zu (accuracy "
+               "%.4f, p99 %.3g s)\n", ex->serving.slo, ex->strat[c->strategy].type->name,
+               ex->strat[c->strategy].label, ex->budgets[c->budget], all->accuracy,
+               all->latency_p99);
+    }
+    for (size_t i = 0; s.capacity && i < s.clock.ncell; i++) {
+        const cs_clock_cell *c = &s.clock.cell[i];
+        printf("capacity: %s:%s at budget %zu meets the slo up to %.3g queries/s\n",
+               ex->strat[c->strategy].type->name, ex->strat[c->strategy].label,
+               ex->budgets[c->budget], s.capacity[i]);
+    }
+    if (!o->quiet)
+        fprintf(stderr, "callscale: %s: the SLO planner in %.1f s; wrote %s/slo.csv%s\n", ex->name,
+                now() - start, dir, s.capacity ? " and capacity.csv" : "");
+    cs_slo_free(&s);
+    return 0;
+}
+
 static int cmd_optimize(int argc, char **argv)
 {
     cs_optimize_options opt = {0, CS_OPTIMIZE_PREDICTOR, -1};
@@ -614,6 +650,8 @@ static int cmd_optimize(int argc, char **argv)
                 fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/frontier.csv\n",
                         ex.name, (unsigned long long)ex.queries, now() - start, dir);
         }
+        if (!rc && ex.serving.line && ex.serving.slo > 0)
+            rc = optimize_slo(&ex, &o, dir);
         cs_optimize_free(&res);
     }
     cs_experiment_free(&ex);
