@@ -96,10 +96,13 @@ demo: test-deps
 # python3-numpy, when installed, gives the vectorised reference a user would write.
 $(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
+$(BUILD)/bench_clock: bench/bench_clock.c $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench
+	@$(MAKE) --no-print-directory $(BUILD)/bench $(BUILD)/bench_clock
 	$(BUILD)/bench $(BENCH_FLAGS)
+	$(BUILD)/bench_clock
 
 # Every shipped experiment, small enough to take seconds, with its exact curves drawn over the
 # Monte Carlo ones where exact mode covers it; the figures go to plots/gallery/NAME-FIGURE.png

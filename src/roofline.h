@@ -17,7 +17,7 @@ double cs_roofline_iteration(const cs_pool *p, double tokens, double context);
 double cs_roofline_span(const cs_pool *p, double b, double c0, double n);
 
 /* The first iteration boundary of such a span at or after elapsed time dt: the smallest k in
-** [0, n] with span(k) >= dt (bisection on the closed form: log n, not n, steps). */
+** [0, n] with span(k) >= dt, in closed form (the root of a quadratic). */
 double cs_roofline_boundary(const cs_pool *p, double b, double c0, double n, double dt);
 
 #endif
