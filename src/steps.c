@@ -116,6 +116,12 @@ double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int r
 {
     if (n == 0)
         return 0;
+    if (rule == CS_SELECT_ORACLE) {
+        for (size_t i = 0; i < n; i++)
+            if (finals[i].answer == 0)
+                return 1.0;
+        return 0.0;
+    }
     if (rule == CS_SELECT_BEST) {
         size_t best = 0;
         for (size_t i = 1; i < n; i++)
@@ -124,14 +130,15 @@ double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int r
         return finals[best].answer == 0 ? 1.0 : 0.0;
     }
     /* weighted and majority: group the finals by answer, sum weights (or count), and credit the
-    ** correct answer 1/t when it is among the t answers with the largest total */
+    ** correct answer 1/t when it is among the t answers with the largest total. An absent correct
+    ** answer has no total (-1, below any sum): when every weight clips to 0 it must not tie. */
     pair *pr = (pair *)work;
     for (size_t i = 0; i < n; i++) {
         pr[i].answer = finals[i].answer;
         pr[i].weight = rule == CS_SELECT_MAJORITY ? 1.0 : cs_query_weight(q, finals[i].agg);
     }
     qsort(pr, n, sizeof *pr, by_answer);
-    double top = -1, correct = 0;
+    double top = -1, correct = -1;
     size_t ntop = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;

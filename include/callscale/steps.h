@@ -48,9 +48,9 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
 
 /* Final selection among n finished chains (enum cs_select), with the tie rule of results.csv
 ** (a plurality tie among t answers including the correct one scores 1/t). work holds 2 n
-** doubles. */
-enum cs_select { CS_SELECT_WEIGHTED, CS_SELECT_BEST, CS_SELECT_MAJORITY };
-#define CS_SELECT_WORDS "weighted|best|majority"
+** doubles. oracle: 1 when any chain is right, the search's own coverage (pass@N of its tree). */
+enum cs_select { CS_SELECT_WEIGHTED, CS_SELECT_BEST, CS_SELECT_MAJORITY, CS_SELECT_ORACLE };
+#define CS_SELECT_WORDS "weighted|best|majority|oracle"
 double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work);
 
 /* Cost of a round of n generated steps and of n PRM calls reading prefixes of `depth` steps. */
