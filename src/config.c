@@ -789,8 +789,9 @@ static int build(ctx *c)
         }
         return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
                             "unknown section [%s]; sections are [experiment], [generator], [judge], "
-                            "[verifier], [revise], [steps], [prm], [population.NAME], [strategy.NAME] and "
-                            "[large_model]", n);
+                            "[verifier], [revise], [steps], [prm], [population.NAME], [strategy.NAME], "
+                            "[large_model], [serving], [serving.reward], [serving.judge] and "
+                            "[arrivals]", n);
     }
 
     /* Global keys, then components (which start from the final global settings). */
