@@ -669,6 +669,7 @@ void cs_clock_cell_free(cs_clock_cell *cell)
 {
     free(cell->q);
     free(cell->call);
+    free(cell->row);
     memset(cell, 0, sizeof *cell);
 }
 

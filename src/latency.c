@@ -105,8 +105,23 @@ static void *work(void *arg)
         if (i >= sh->ncell)
             return NULL;
         cs_error err;
+        cs_clock_cell *cell = &sh->res->cell[i];
         int rc = cs_clock_cell_run(ex, &ex->serving, i / ex->nbudgets, i % ex->nbudgets,
-                                   sh->trace, sh->ntrace, sh->keep_calls, &sh->res->cell[i], &err);
+                                   sh->trace, sh->ntrace, sh->keep_calls, cell, &err);
+        if (!rc && !sh->keep_calls) {
+            /* the rows are all that is left to read: many cells of many queries fit */
+            size_t nbins = cs_experiment_nbins(ex);
+            cs_clock_row *row = malloc((nbins + 1) * sizeof *row);
+            for (size_t b = 0; row && b <= nbins; b++)
+                cs_clock_summary(ex, cell, b, ex->serving.slo, &row[b]);
+            if (row && row[0].queries >= 0) {
+                free(cell->q);
+                cell->q = NULL;
+                cell->row = row;
+            } else {
+                free(row);
+            }
+        }
         if (rc) {
             pthread_mutex_lock(&sh->lock);
             /* the error of the earliest failing cell, whatever thread met it first */
@@ -198,6 +213,10 @@ static double rank(const double *x, size_t n, double p)
 void cs_clock_summary(const cs_experiment *ex, const cs_clock_cell *cell, size_t bin, double slo,
                       cs_clock_row *row)
 {
+    if (!cell->q && cell->row) {
+        *row = cell->row[bin];
+        return;
+    }
     memset(row, 0, sizeof *row);
     row->slo_attained = -1;
     size_t nbins = cs_experiment_nbins(ex);
