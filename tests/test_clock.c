@@ -273,6 +273,49 @@ START_TEST(long_outputs_are_one_span)
 }
 END_TEST
 
+/* The two policies on a schedule worked out by hand: one replica serving one call at a time for
+** 1 s, queries A at t = 0 and B at t = 0.5, each two rounds of one call (revise, one chain of two
+** answers, majority: no score round). fcfs: A1 [0,1], B1 [1,2] (submitted before A2), A2 [2,3],
+** B2 [3,4]: latencies 3 and 3.5. program: at t = 1 A2 goes first (A arrived first): A1 [0,1],
+** A2 [1,2], B1 [2,3], B2 [3,4]: latencies 2 and 3.5. */
+START_TEST(policies_by_hand)
+{
+    char trace[] = "/tmp/callscale-test-trace-XXXXXX";
+    int fd = mkstemp(trace);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("0\n0.5\n", f);
+    fclose(f);
+    const char *policy[2] = {"fcfs", "program"};
+    const double want[2][2] = {{3, 3.5}, {2, 3.5}};
+    for (int k = 0; k < 2; k++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "[experiment]\nqueries = 2\nbudgets = 2\n[strategy.revise]\nchains = 1\n"
+                 "select = majority\n[serving]\nservice = fixed(1)\nmax_num_seqs = 1\n"
+                 "policy = %s\n[arrivals]\ntrace = %s\nwarmup = 0\n", policy[k], trace);
+        cs_experiment ex;
+        load_text_ok(&ex, text);
+        double *times;
+        size_t n;
+        cs_error err;
+        ck_assert_int_eq(cs_clock_read_trace(&ex, &times, &n, &err), 0);
+        ck_assert_uint_eq(n, 2);
+        cs_clock_cell c;
+        ck_assert_int_eq(cs_clock_cell_run(&ex, &ex.serving, 0, 0, times, n, 0, &c, &err), 0);
+        for (int q = 0; q < 2; q++) {
+            ck_assert_uint_eq(c.q[q].rounds, 2);
+            ck_assert_msg(fabs(latency_of(&c.q[q]) - want[k][q]) < 1e-12, "%s: query %d latency %g, "
+                          "by hand %g", policy[k], q, latency_of(&c.q[q]), want[k][q]);
+        }
+        free(times);
+        cs_clock_cell_free(&c);
+        cs_experiment_free(&ex);
+    }
+    remove(trace);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("clock");
@@ -282,6 +325,7 @@ Suite *make_suite(void)
     tcase_add_test(q, md1_against_pollaczek_khinchine);
     tcase_add_test(q, round_of_exponentials);
     tcase_add_test(q, batching_birth_death);
+    tcase_add_test(q, policies_by_hand);
     suite_add_tcase(s, q);
     TCase *r = tcase_create("roofline");
     tcase_add_test(r, roofline_worked_figures);
