@@ -119,7 +119,7 @@ figures: all
 	    $(BUILD)/callscale plot $$d $$exact 2>$$d.log || { cat $$d.log; exit 1; }; \
 	    if grep -q 'gnuplot:' $$d.log; then cat $$d.log; exit 1; fi; \
 	    rm -f plots/gallery/$$n-*.png; \
-	    for g in accuracy bins cost population; do \
+	    for g in accuracy bins cost population frontier latency; do \
 	        if [ -f $$d/$$g.png ]; then cp $$d/$$g.png plots/gallery/$$n-$$g.png; fi; done; \
 	    echo "$$n: $$(cd plots/gallery && ls $$n-*.png | tr '\n' ' ')($$(( $$(date +%s) - start )) s$${exact:+, exact overlay})"; \
 	done
