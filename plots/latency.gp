@@ -8,7 +8,13 @@ set logscale x 2
 set logscale y 10
 set format y '%g'
 set format x '%g'
-set offsets graph 0.05, graph 0.05, graph 0.06, graph 0.06
+set xrange [bmin / 1.5 : bmax * 1.5]
+stats 'latency.dat' using 3 nooutput
+lo = STATS_min
+stats 'latency.dat' using 5 nooutput
+hi = STATS_max
+if (lo == hi) { set yrange [lo / 1.5 : hi * 1.5] }
+set offsets 0, 0, graph 0.06, graph 0.06
 # the settings side by side at each budget
 shift(s) = 2 ** ((s - (nstrat + 1) / 2.0) * 0.06)
 keyfont = sprintf('Sans,%.2f', 0.8 * fontsize)
