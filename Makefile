@@ -3,6 +3,7 @@
 #   make check      unit, statistical and command-line tests, under ASan and UBSan
 #   make demo       a real experiment end to end
 #   make figures    every shipped experiment, small, drawn into plots/gallery/
+#   make reproduce  the paper experiments against the papers' published numbers
 #   make install    PREFIX=/usr/local DESTDIR=
 VERSION := 0.1.0
 CC ?= gcc
@@ -33,7 +34,7 @@ TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
-.PHONY: all check demo bench figures install uninstall clean deps test-deps
+.PHONY: all check demo bench figures reproduce install uninstall clean deps test-deps
 all: $(BUILD)/callscale $(BUILD)/libcallscale.a
 
 deps:
@@ -123,6 +124,12 @@ figures: all
 	        if [ -f $$d/$$g.png ]; then cp $$d/$$g.png plots/gallery/$$n-$$g.png; fi; done; \
 	    echo "$$n: $$(cd plots/gallery && ls $$n-*.png | tr '\n' ' ')($$(( $$(date +%s) - start )) s$${exact:+, exact overlay})"; \
 	done
+
+# Every paper experiment against the papers' published numbers (experiments/paper_targets.csv):
+# each published point, callscale's value with its interval, the error and pass or fail.
+reproduce: all
+	@scripts/ensure-deps $(RUN_DEPS)
+	@scripts/reproduce $(BUILD)/callscale experiments/paper_targets.csv $(BUILD)/reproduce
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/callscale \
