@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "callscale/clock.h"
+#include "callscale/latency.h"
 #include "callscale/rng.h"
 
 static double cpu(void)
@@ -61,8 +61,8 @@ static double clock_seconds(const char *text, double *wait)
         }
         t = cpu() - t;
         best = t < best ? t : best;
-        cs_clock_row row;
-        cs_clock_summary(&ex, &c, 0, 0, &row);
+        cs_latency_row row;
+        cs_latency_summarize(&ex, &c, 0, 0, &row);
         *wait = row.wait_mean;
         cs_clock_cell_free(&c);
     }

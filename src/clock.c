@@ -1,12 +1,16 @@
 /*
-** The clock's event engine for one cell: queries arrive, submit their rounds, and the calls run
-** on replicas with continuous batching; between two events a replica's batch does not change, so
-** a decode span is advanced in closed form (the cost is per call, not per token).
+** The clock: for one cell, queries arrive, submit their rounds, and the calls run on replicas with
+** continuous batching (between two events a replica's batch does not change, so a decode span is
+** advanced in closed form: the cost is per call, not per token); the cells over threads.
 */
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "callscale/clock.h"
+#include <unistd.h>
+#include "callscale/latency.h"
 #include "callscale/strategy.h"
 #include "grow.h"
 #include "roofline.h"
@@ -786,4 +790,182 @@ int cs_clock_cell_run(const cs_experiment *ex, const cs_serving *sv, size_t stra
         cell->overloaded = over; /* the capacity search reads it */
     }
     return rc;
+}
+
+/* ---- the trace of arrivals ---------------------------------------------------------------- */
+
+int cs_clock_read_trace(const cs_experiment *ex, double **times, size_t *n, cs_error *err)
+{
+    const cs_serving *sv = &ex->serving;
+    char path[1100];
+    const char *slash = strrchr(ex->file, '/');
+    if (sv->trace[0] == '/' || !slash)
+        snprintf(path, sizeof path, "%s", sv->trace);
+    else
+        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - ex->file), ex->file, sv->trace);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return cs_error_set(err, CS_ERR_IO, ex->file, sv->trace_line,
+                            "[arrivals] trace: cannot open %s: %s", path, strerror(errno));
+    double *t = NULL;
+    size_t k = 0, cap = 0;
+    char line[256];
+    int ln = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        char *p = line, *end;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\n' || *p == '\0' || *p == '#')
+            continue;
+        double v = strtod(p, &end);
+        while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
+            end++;
+        if (end == p || *end || !isfinite(v) || v < 0) {
+            rc = cs_error_set(err, CS_ERR_INPUT, path, ln,
+                              "not an arrival time (seconds, >= 0, one a line): %.40s", p);
+            break;
+        }
+        if (k && v < t[k - 1]) {
+            rc = cs_error_set(err, CS_ERR_INPUT, path, ln,
+                              "arrival %g comes before the line above's %g: a trace is sorted", v,
+                              t[k - 1]);
+            break;
+        }
+        if (k == cap) {
+            size_t nc = cap ? 2 * cap : 1024;
+            double *nt = realloc(t, nc * sizeof *nt);
+            if (!nt) {
+                rc = cs_error_set(err, CS_ERR_NOMEM, path, ln, "out of memory");
+                break;
+            }
+            t = nt;
+            cap = nc;
+        }
+        t[k++] = v;
+    }
+    fclose(f);
+    if (!rc && k == 0)
+        rc = cs_error_set(err, CS_ERR_INPUT, path, 0, "the trace holds no arrival times");
+    if (rc) {
+        free(t);
+        return rc;
+    }
+    *times = t;
+    *n = k;
+    return 0;
+}
+
+/* ---- cells over threads ------------------------------------------------------------------- */
+
+typedef struct shared {
+    const cs_experiment *ex;
+    const double *trace;
+    size_t ntrace, next, ncell;
+    int keep_calls, failed;
+    cs_clock_result *res;
+    cs_error err; /* the first cell's error, by cell order */
+    size_t err_cell;
+    pthread_mutex_t lock;
+} shared;
+
+static void *work(void *arg)
+{
+    shared *sh = arg;
+    const cs_experiment *ex = sh->ex;
+    for (;;) {
+        pthread_mutex_lock(&sh->lock);
+        size_t i = sh->next++;
+        pthread_mutex_unlock(&sh->lock);
+        if (i >= sh->ncell)
+            return NULL;
+        cs_error err;
+        cs_clock_cell *cell = &sh->res->cell[i];
+        int rc = cs_clock_cell_run(ex, &ex->serving, i / ex->nbudgets, i % ex->nbudgets,
+                                   sh->trace, sh->ntrace, sh->keep_calls, cell, &err);
+        if (!rc && !sh->keep_calls) {
+            /* the rows are all that is left to read: many cells of many queries fit */
+            size_t nbins = cs_experiment_nbins(ex);
+            cs_latency_row *row = malloc((nbins + 1) * sizeof *row);
+            for (size_t b = 0; row && b <= nbins; b++)
+                cs_latency_summarize(ex, cell, b, ex->serving.slo, &row[b]);
+            if (row && row[0].queries >= 0) {
+                free(cell->q);
+                cell->q = NULL;
+                cell->row = row;
+            } else {
+                free(row);
+            }
+        }
+        if (rc) {
+            pthread_mutex_lock(&sh->lock);
+            /* the error of the earliest failing cell, whatever thread met it first */
+            if (!sh->failed || i < sh->err_cell) {
+                sh->err = err;
+                sh->err_cell = i;
+                sh->failed = rc;
+            }
+            pthread_mutex_unlock(&sh->lock);
+        }
+    }
+}
+
+int cs_clock_run(const cs_experiment *ex, int threads, int keep_calls, cs_clock_result *res,
+                 cs_error *err)
+{
+    memset(res, 0, sizeof *res);
+    if (!ex->serving.line)
+        return cs_error_set(err, CS_ERR_INPUT, ex->file, 0, "the clock needs a [serving] section");
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.ex = ex;
+    sh.keep_calls = keep_calls;
+    sh.res = res;
+    double *trace = NULL;
+    if (ex->serving.arrival == CS_ARRIVAL_TRACE) {
+        int rc = cs_clock_read_trace(ex, &trace, &sh.ntrace, err);
+        if (rc)
+            return rc;
+        sh.trace = trace;
+    }
+    sh.ncell = ex->nstrat * ex->nbudgets;
+    res->cell = calloc(sh.ncell, sizeof *res->cell);
+    if (!res->cell) {
+        free(trace);
+        return cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
+    }
+    res->ncell = sh.ncell;
+    if (threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (int)n : 1;
+    }
+    if ((size_t)threads > sh.ncell)
+        threads = (int)sh.ncell;
+    pthread_mutex_init(&sh.lock, NULL);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    int started = 0;
+    for (int t = 0; tid && t < threads; t++, started++)
+        if (pthread_create(&tid[t], NULL, work, &sh))
+            break;
+    if (started == 0)
+        work(&sh);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    free(tid);
+    pthread_mutex_destroy(&sh.lock);
+    free(trace);
+    if (sh.failed) {
+        *err = sh.err;
+        cs_clock_result_free(res);
+        return sh.failed;
+    }
+    return 0;
+}
+
+void cs_clock_result_free(cs_clock_result *res)
+{
+    for (size_t i = 0; i < res->ncell; i++)
+        cs_clock_cell_free(&res->cell[i]);
+    free(res->cell);
+    memset(res, 0, sizeof *res);
 }

@@ -1,14 +1,11 @@
 /*
-** The clock's cells over threads, their statistics (latency.csv's row of a cell and bin), and
-** the files: latency.csv, and with --trace queries.csv and trace.json (Chrome trace events).
+** The clock's statistics (latency.csv's row of a cell and bin) and files: latency.csv, and with
+** --trace queries.csv and trace.json (Chrome trace events).
 */
-#include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "callscale/clock.h"
+#include "callscale/latency.h"
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
@@ -16,184 +13,6 @@
 const char cs_latency_header[] =
     "strategy,setting,budget,bin,queries,accuracy,latency_mean,latency_p50,latency_p90,"
     "latency_p99,wait_mean,throughput,tokens_per_s,utilization,slo_attained";
-
-/* ---- the trace of arrivals ---------------------------------------------------------------- */
-
-int cs_clock_read_trace(const cs_experiment *ex, double **times, size_t *n, cs_error *err)
-{
-    const cs_serving *sv = &ex->serving;
-    char path[1100];
-    const char *slash = strrchr(ex->file, '/');
-    if (sv->trace[0] == '/' || !slash)
-        snprintf(path, sizeof path, "%s", sv->trace);
-    else
-        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - ex->file), ex->file, sv->trace);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return cs_error_set(err, CS_ERR_IO, ex->file, sv->trace_line,
-                            "[arrivals] trace: cannot open %s: %s", path, strerror(errno));
-    double *t = NULL;
-    size_t k = 0, cap = 0;
-    char line[256];
-    int ln = 0, rc = 0;
-    while (fgets(line, sizeof line, f)) {
-        ln++;
-        char *p = line, *end;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '\n' || *p == '\0' || *p == '#')
-            continue;
-        double v = strtod(p, &end);
-        while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
-            end++;
-        if (end == p || *end || !isfinite(v) || v < 0) {
-            rc = cs_error_set(err, CS_ERR_INPUT, path, ln,
-                              "not an arrival time (seconds, >= 0, one a line): %.40s", p);
-            break;
-        }
-        if (k && v < t[k - 1]) {
-            rc = cs_error_set(err, CS_ERR_INPUT, path, ln,
-                              "arrival %g comes before the line above's %g: a trace is sorted", v,
-                              t[k - 1]);
-            break;
-        }
-        if (k == cap) {
-            size_t nc = cap ? 2 * cap : 1024;
-            double *nt = realloc(t, nc * sizeof *nt);
-            if (!nt) {
-                rc = cs_error_set(err, CS_ERR_NOMEM, path, ln, "out of memory");
-                break;
-            }
-            t = nt;
-            cap = nc;
-        }
-        t[k++] = v;
-    }
-    fclose(f);
-    if (!rc && k == 0)
-        rc = cs_error_set(err, CS_ERR_INPUT, path, 0, "the trace holds no arrival times");
-    if (rc) {
-        free(t);
-        return rc;
-    }
-    *times = t;
-    *n = k;
-    return 0;
-}
-
-/* ---- cells over threads ------------------------------------------------------------------- */
-
-typedef struct shared {
-    const cs_experiment *ex;
-    const double *trace;
-    size_t ntrace, next, ncell;
-    int keep_calls, failed;
-    cs_clock_result *res;
-    cs_error err; /* the first cell's error, by cell order */
-    size_t err_cell;
-    pthread_mutex_t lock;
-} shared;
-
-static void *work(void *arg)
-{
-    shared *sh = arg;
-    const cs_experiment *ex = sh->ex;
-    for (;;) {
-        pthread_mutex_lock(&sh->lock);
-        size_t i = sh->next++;
-        pthread_mutex_unlock(&sh->lock);
-        if (i >= sh->ncell)
-            return NULL;
-        cs_error err;
-        cs_clock_cell *cell = &sh->res->cell[i];
-        int rc = cs_clock_cell_run(ex, &ex->serving, i / ex->nbudgets, i % ex->nbudgets,
-                                   sh->trace, sh->ntrace, sh->keep_calls, cell, &err);
-        if (!rc && !sh->keep_calls) {
-            /* the rows are all that is left to read: many cells of many queries fit */
-            size_t nbins = cs_experiment_nbins(ex);
-            cs_clock_row *row = malloc((nbins + 1) * sizeof *row);
-            for (size_t b = 0; row && b <= nbins; b++)
-                cs_clock_summary(ex, cell, b, ex->serving.slo, &row[b]);
-            if (row && row[0].queries >= 0) {
-                free(cell->q);
-                cell->q = NULL;
-                cell->row = row;
-            } else {
-                free(row);
-            }
-        }
-        if (rc) {
-            pthread_mutex_lock(&sh->lock);
-            /* the error of the earliest failing cell, whatever thread met it first */
-            if (!sh->failed || i < sh->err_cell) {
-                sh->err = err;
-                sh->err_cell = i;
-                sh->failed = rc;
-            }
-            pthread_mutex_unlock(&sh->lock);
-        }
-    }
-}
-
-int cs_clock_run(const cs_experiment *ex, int threads, int keep_calls, cs_clock_result *res,
-                 cs_error *err)
-{
-    memset(res, 0, sizeof *res);
-    if (!ex->serving.line)
-        return cs_error_set(err, CS_ERR_INPUT, ex->file, 0, "the clock needs a [serving] section");
-    shared sh;
-    memset(&sh, 0, sizeof sh);
-    sh.ex = ex;
-    sh.keep_calls = keep_calls;
-    sh.res = res;
-    double *trace = NULL;
-    if (ex->serving.arrival == CS_ARRIVAL_TRACE) {
-        int rc = cs_clock_read_trace(ex, &trace, &sh.ntrace, err);
-        if (rc)
-            return rc;
-        sh.trace = trace;
-    }
-    sh.ncell = ex->nstrat * ex->nbudgets;
-    res->cell = calloc(sh.ncell, sizeof *res->cell);
-    if (!res->cell) {
-        free(trace);
-        return cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
-    }
-    res->ncell = sh.ncell;
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
-    if ((size_t)threads > sh.ncell)
-        threads = (int)sh.ncell;
-    pthread_mutex_init(&sh.lock, NULL);
-    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-    int started = 0;
-    for (int t = 0; tid && t < threads; t++, started++)
-        if (pthread_create(&tid[t], NULL, work, &sh))
-            break;
-    if (started == 0)
-        work(&sh);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    free(tid);
-    pthread_mutex_destroy(&sh.lock);
-    free(trace);
-    if (sh.failed) {
-        *err = sh.err;
-        cs_clock_result_free(res);
-        return sh.failed;
-    }
-    return 0;
-}
-
-void cs_clock_result_free(cs_clock_result *res)
-{
-    for (size_t i = 0; i < res->ncell; i++)
-        cs_clock_cell_free(&res->cell[i]);
-    free(res->cell);
-    memset(res, 0, sizeof *res);
-}
 
 /* ---- statistics ---------------------------------------------------------------------------- */
 
@@ -210,8 +29,8 @@ static double rank(const double *x, size_t n, double p)
     return x[k ? k - 1 : 0];
 }
 
-void cs_clock_summary(const cs_experiment *ex, const cs_clock_cell *cell, size_t bin, double slo,
-                      cs_clock_row *row)
+void cs_latency_summarize(const cs_experiment *ex, const cs_clock_cell *cell, size_t bin, double slo,
+                      cs_latency_row *row)
 {
     if (!cell->q && cell->row) {
         *row = cell->row[bin];
@@ -277,7 +96,7 @@ void cs_clock_summary(const cs_experiment *ex, const cs_clock_cell *cell, size_t
 
 /* ---- files ------------------------------------------------------------------------------- */
 
-int cs_clock_write_latency(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
+int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
                            cs_error *err)
 {
     cs_outfile o;
@@ -296,8 +115,8 @@ int cs_clock_write_latency(const cs_experiment *ex, const cs_clock_result *res, 
                 snprintf(name, sizeof name, "all");
             else
                 cs_experiment_bin_name(ex, bin - 1, name, sizeof name);
-            cs_clock_row r;
-            cs_clock_summary(ex, cell, bin, slo, &r);
+            cs_latency_row r;
+            cs_latency_summarize(ex, cell, bin, slo, &r);
             if (r.queries < 0) {
                 cs_outfile_abandon(&o);
                 return cs_error_set(err, CS_ERR_NOMEM, dir, 0, "out of memory");
@@ -314,7 +133,7 @@ int cs_clock_write_latency(const cs_experiment *ex, const cs_clock_result *res, 
     return cs_outfile_close(&o, err);
 }
 
-int cs_clock_write_queries(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
+int cs_latency_write_queries(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
                            cs_error *err)
 {
     cs_outfile o;
@@ -340,7 +159,7 @@ int cs_clock_write_queries(const cs_experiment *ex, const cs_clock_result *res, 
 
 /* Chrome trace events ("X": a complete event, microseconds): a process per cell, a thread per
 ** replica of each pool, one event per call; opens in Perfetto and chrome://tracing. */
-int cs_clock_write_trace(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
+int cs_latency_write_trace(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
                          cs_error *err)
 {
     static const char *const pool_name[CS_POOLS] = {"generator", "reward", "judge"};

@@ -25,8 +25,8 @@ static int p99_at(const cs_experiment *ex, size_t cell, double rate, double *p99
     }
     if (rc)
         return rc;
-    cs_clock_row r;
-    cs_clock_summary(ex, &c, 0, 0, &r);
+    cs_latency_row r;
+    cs_latency_summarize(ex, &c, 0, 0, &r);
     *p99 = r.latency_p99;
     cs_clock_cell_free(&c);
     return 0;
@@ -127,8 +127,8 @@ int cs_slo_run(const cs_experiment *ex, int threads, cs_slo *out, cs_error *err)
         cs_slo_choice *ch = &out->choice[bin];
         ch->cell = -1;
         for (size_t c = 0; c < out->clock.ncell; c++) {
-            cs_clock_row r;
-            cs_clock_summary(ex, &out->clock.cell[c], bin, 0, &r);
+            cs_latency_row r;
+            cs_latency_summarize(ex, &out->clock.cell[c], bin, 0, &r);
             /* a bin meets the slo when its own p99 does; ties go to the earlier (cheaper) cell */
             if (r.queries > 0 && r.latency_p99 <= sv->slo &&
                 (ch->cell < 0 || r.accuracy > ch->accuracy)) {

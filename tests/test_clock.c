@@ -4,7 +4,7 @@
 ** Monte Carlo checks: within 4 standard errors, the s.e. from batch means (successive waits are
 ** correlated, so the plain s.e. of the mean would be too small).
 */
-#include "callscale/clock.h"
+#include "callscale/latency.h"
 #include "callscale/strategy.h"
 #include "../src/roofline.h"
 #include "testutil.h"
@@ -47,8 +47,8 @@ static double batch_mean(const cs_clock_cell *c, measure_fn f, double *se)
 ** under 0.5%. */
 static void check_little(const cs_experiment *ex, const cs_clock_cell *c)
 {
-    cs_clock_row r;
-    cs_clock_summary(ex, c, 0, 0, &r);
+    cs_latency_row r;
+    cs_latency_summarize(ex, c, 0, 0, &r);
     double T = c->window_end - c->window_start, L = c->area / T, lw = r.throughput * r.latency_mean;
     ck_assert_msg(fabs(L - lw) <= 0.005 * lw, "Little: L = %g, lambda W = %g", L, lw);
 }
@@ -90,8 +90,8 @@ START_TEST(mmc_against_erlang_c)
     ** factor 10 is generous for rho = 0.8 (relaxation ~ 1 / (c mu (1 - sqrt rho)^2) ~ 22 s) */
     double pse = 10 * sqrt(C * (1 - C) / (double)n);
     ck_assert_msg(fabs(pw - C) <= 4 * pse, "P(wait) %g, Erlang C %g", pw, C);
-    cs_clock_row r;
-    cs_clock_summary(&ex, &c, 0, 0, &r);
+    cs_latency_row r;
+    cs_latency_summarize(&ex, &c, 0, 0, &r);
     ck_assert_msg(fabs(r.utilization - 0.8) < 0.01, "utilization %g, rho 0.8", r.utilization);
     check_little(&ex, &c);
     cs_clock_cell_free(&c);
@@ -263,9 +263,9 @@ START_TEST(long_outputs_are_one_span)
     cs_experiment_free(&ex);
     snprintf(text, sizeof text, base, "100000", "0.001");
     run_cell(text, &ex, &b);
-    cs_clock_row ra, rb;
-    cs_clock_summary(&ex, &b, 0, 0, &rb);
-    cs_clock_summary(&ex, &a, 0, 0, &ra);
+    cs_latency_row ra, rb;
+    cs_latency_summarize(&ex, &b, 0, 0, &rb);
+    cs_latency_summarize(&ex, &a, 0, 0, &ra);
     ck_assert(rb.latency_mean > 500 * ra.latency_mean);
     cs_clock_cell_free(&a);
     cs_clock_cell_free(&b);

@@ -16,11 +16,6 @@ typedef struct cs_clock_query {
     uint32_t bin;
 } cs_clock_query;
 
-/* One row of latency.csv. */
-typedef struct cs_clock_row {
-    double queries, accuracy, latency_mean, latency_p50, latency_p90, latency_p99, wait_mean;
-    double throughput, tokens_per_s, utilization, slo_attained; /* slo_attained < 0: no slo */
-} cs_clock_row;
 
 /* One call on a replica, for trace.json. */
 typedef struct cs_clock_call {
@@ -43,7 +38,7 @@ typedef struct cs_clock_cell {
     cs_clock_call *call; /* with keep_calls: every call, in order of ending */
     size_t ncall, capcall;
     int overloaded; /* the run stopped at max_queue: the load is above capacity */
-    cs_clock_row *row; /* per bin (0 = all), once cs_clock_run has let the queries go */
+    struct cs_latency_row *row; /* per bin (0 = all), once cs_clock_run has let the queries go */
 } cs_clock_cell;
 
 
@@ -69,19 +64,5 @@ void cs_clock_cell_free(cs_clock_cell *cell);
 /* Read [arrivals] trace (one arrival time in seconds a line, sorted) relative to ex's folder. */
 int cs_clock_read_trace(const cs_experiment *ex, double **times, size_t *n, cs_error *err);
 
-/* The row of bin (0 = all, i + 1 = bin i) of a cell; slo <= 0: none (a cell whose queries
-** were let go gives the rows it kept, with the experiment's slo). */
-void cs_clock_summary(const cs_experiment *ex, const cs_clock_cell *cell, size_t bin, double slo,
-                      cs_clock_row *row);
-
-/* DIR/latency.csv, DIR/queries.csv and DIR/trace.json, each whole or not at all. */
-int cs_clock_write_latency(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
-                           cs_error *err);
-int cs_clock_write_queries(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
-                           cs_error *err);
-int cs_clock_write_trace(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
-                         cs_error *err);
-
-extern const char cs_latency_header[];
 
 #endif

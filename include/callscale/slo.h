@@ -7,7 +7,7 @@
 #define CALLSCALE_SLO_H
 
 #include <stddef.h>
-#include "callscale/clock.h"
+#include "callscale/latency.h"
 #include "callscale/experiment.h"
 
 /* Per bin (0 = all): the chosen cell (-1: none meets the slo) and its figures. */

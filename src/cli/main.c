@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
-#include "callscale/clock.h"
+#include "callscale/latency.h"
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
 #include "callscale/explain.h"
@@ -333,11 +333,11 @@ static int write_clock(const cs_experiment *ex, const options *o, const char *di
                        const cs_clock_result *cr, double start)
 {
     cs_error err;
-    int rc = cs_clock_write_latency(ex, cr, dir, &err);
+    int rc = cs_latency_write(ex, cr, dir, &err);
     if (!rc && o->trace)
-        rc = cs_clock_write_queries(ex, cr, dir, &err);
+        rc = cs_latency_write_queries(ex, cr, dir, &err);
     if (!rc && o->trace)
-        rc = cs_clock_write_trace(ex, cr, dir, &err);
+        rc = cs_latency_write_trace(ex, cr, dir, &err);
     if (rc)
         return error_out(&err);
     if (!o->quiet) {
@@ -346,8 +346,8 @@ static int write_clock(const cs_experiment *ex, const options *o, const char *di
         for (size_t c = 0; c < cr->ncell; c++) {
             const cs_clock_cell *cell = &cr->cell[c];
             const cs_strategy *st = &ex->strat[cell->strategy];
-            cs_clock_row r;
-            cs_clock_summary(ex, cell, 0, ex->serving.slo, &r);
+            cs_latency_row r;
+            cs_latency_summarize(ex, cell, 0, ex->serving.slo, &r);
             char name[2 * CS_NAME_MAX + 2];
             snprintf(name, sizeof name, "%s:%s", st->type->name, st->label);
             printf("%-28s %8zu %9.4f %10.3fs %9.3f/s %9.1f%%\n", name, ex->budgets[cell->budget],
