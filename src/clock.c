@@ -235,8 +235,6 @@ static int free_call(sim *s, size_t c)
     return 0;
 }
 
-static int start_query(sim *s, double now);
-
 /* A call has finished: its query goes on to its next round, or is answered. */
 static int call_done(sim *s, size_t c, double now)
 {
