@@ -14,7 +14,7 @@ static const char *const answer_level =
     "[strategy.coverage]\n[strategy.resample]\n[strategy.revise]\n[strategy.revise:par]\n"
     "chains = 4\n[strategy.knockout]\n[strategy.knockout:k3]\ncomparisons = 3\n";
 static const char *const stepped =
-    "[experiment]\nqueries = 64\nbudgets = 1,2,4,7,16\nanswers = open\n"
+    "[experiment]\nqueries = 64\nbudgets = 1,2,4,5,16\nanswers = open\n"
     "[population.a]\np_correct = beta(1,1)\n[steps]\nsteps = 6\nsteps_max = 9\n"
     "[prm]\nnoise = 0.5\n[strategy.beam]\n[strategy.beam:ahead]\nlookahead = 2\n"
     "[strategy.dvts]\n[strategy.rebase]\n[strategy.mcts]\n[strategy.best_of_n]\n";

@@ -88,8 +88,8 @@ static const char usage[] =
     "[large_model] (params, p_correct, ratios: a larger model for optimize to weigh against),\n"
     "[serving], [serving.reward], [serving.judge] (replicas, max_num_seqs, gpu, params, service =\n"
     "roofline | fixed(S) | exponential(S), policy, ...) and [arrivals] (rate, concurrency or\n"
-    "trace; queries, warmup, slo): the clock, DESIGN.md section 6; with an slo, optimize also\n"
-    "writes slo.csv and capacity.csv.\n"
+    "trace; queries, warmup, slo): the clock, DESIGN.md section 6; with an slo, optimize is the\n"
+    "SLO planner instead: slo.csv (best setting and budget per bin within it) and capacity.csv.\n"
     "Budgets: 1,3,5 or 1..1024 x2 or 1..31 +2. See README.md.\n";
 
 static int error_out(const cs_error *e)
@@ -605,6 +605,23 @@ static int cmd_optimize(int argc, char **argv)
     if (rc)
         return rc;
     opt.threads = o.threads;
+    if (ex.serving.line && ex.serving.slo > 0) {
+        /* with a latency target the question is the SLO planner's */
+        char dir[600];
+        if (o.outdir)
+            snprintf(dir, sizeof dir, "%s", o.outdir);
+        else
+            default_dir(&ex, "-optimize", dir, sizeof dir);
+        if (make_dirs(dir)) {
+            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
+            rc = EXIT_INPUT;
+        } else {
+            rc = optimize_slo(&ex, &o, dir);
+        }
+        cs_experiment_free(&ex);
+        free(o.sets);
+        return rc;
+    }
     if (baseline && (opt.baseline = find_setting(&ex, baseline)) < 0) {
         fprintf(stderr, "callscale: %s: --baseline %s: no such strategy setting in the file\n",
                 ex.file, baseline);
@@ -656,8 +673,6 @@ static int cmd_optimize(int argc, char **argv)
                 fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/frontier.csv\n",
                         ex.name, (unsigned long long)ex.queries, now() - start, dir);
         }
-        if (!rc && ex.serving.line && ex.serving.slo > 0)
-            rc = optimize_slo(&ex, &o, dir);
         cs_optimize_free(&res);
     }
     cs_experiment_free(&ex);
