@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "callscale/record.h"
 #include "callscale/serving.h"
@@ -44,7 +45,7 @@ const cs_param cs_pool_params[] = {
 const size_t cs_pool_nparams = NELEM(cs_pool_params);
 
 const cs_param cs_arrivals_params[] = {
-    {"rate", "none", -1e300, 1e12, 0, "none", A(rate), "Poisson arrivals, queries per second"},
+    {"rate", "none", 1e-9, 1e12, 0, "none", A(rate), "Poisson arrivals, queries per second"},
     {"concurrency", "none", 1, 1e7, 1, "none", A(concurrency), "a closed loop of U users, each sending its next query when the last is answered"},
     {"queries", "experiment", 1, 1e9, 1, "experiment", A(queries), "queries per (strategy, setting, budget) cell"},
     {"warmup", "0.1", 0, 0.9, 0, NULL, A(warmup), "share of the first queries left out of the statistics"},
@@ -54,11 +55,13 @@ const cs_param cs_arrivals_params[] = {
 const size_t cs_arrivals_nparams = NELEM(cs_arrivals_params);
 
 /* [serving] keys that are not pool rows */
-static const cs_param serving_params[] = {
+const cs_param cs_serving_params[] = {
     {"prompt_tokens", "200", 0, 1e8, 0, NULL, A(prompt_tokens), "tokens of the question every call reads"},
     {"policy", "fcfs", CS_WORDS_ONLY, 0, "fcfs|program", A(policy), "fcfs: waiting calls in order of submission; program: the earliest-arrived query's calls first"},
     {"output", "fixed", CS_WORDS_ONLY, 0, "fixed|exponential", A(output), "a call's output tokens: as the strategy records them, or geometric with that mean (for queueing checks)"},
 };
+
+const size_t cs_serving_nparams = NELEM(cs_serving_params);
 
 static const char *const pool_section[CS_POOLS] = {"serving", "serving.reward", "serving.judge"};
 
@@ -78,8 +81,8 @@ void cs_serving_defaults(cs_serving *sv)
     }
     for (size_t i = 0; i < cs_arrivals_nparams; i++)
         set_row(&cs_arrivals_params[i], sv);
-    for (size_t i = 0; i < NELEM(serving_params); i++)
-        set_row(&serving_params[i], sv);
+    for (size_t i = 0; i < cs_serving_nparams; i++)
+        set_row(&cs_serving_params[i], sv);
 }
 
 int cs_serving_section(cs_serving *sv, const char *section, const char *file, int line)
@@ -171,15 +174,17 @@ int cs_serving_key(cs_serving *sv, const char *section, const char *key, const c
             sv->trace_line = line;
             return 0;
         }
-        rc = apply_row(cs_arrivals_params, cs_arrivals_nparams, sv, section, key, value, file,
-                       line, err, NULL);
-        if (rc == 0 && strcmp(key, "rate") == 0) {
-            sv->rate_line = line;
-            if (!(sv->rate > 0))
+        if (strcmp(key, "rate") == 0) {
+            char *end;
+            double r = strtod(value, &end);
+            if (end != value && *end == '\0' && !(r > 0))
                 return cs_error_set(err, CS_ERR_INPUT, file, line,
                                     "[arrivals] rate = %s: the arrival rate must be above 0 "
                                     "(queries per second)", value);
+            sv->rate_line = line;
         }
+        rc = apply_row(cs_arrivals_params, cs_arrivals_nparams, sv, section, key, value, file,
+                       line, err, NULL);
     } else {
         int k = 0;
         while (k < CS_POOLS && strcmp(section, pool_section[k]) != 0)
@@ -192,7 +197,7 @@ int cs_serving_key(cs_serving *sv, const char *section, const char *key, const c
         rc = apply_row(cs_pool_params, cs_pool_nparams, p, section, key, value, file, line, err,
                        &p->set);
         if (rc < 0 && k == CS_POOL_GENERATOR)
-            rc = apply_row(serving_params, NELEM(serving_params), sv, section, key, value, file,
+            rc = apply_row(cs_serving_params, cs_serving_nparams, sv, section, key, value, file,
                            line, err, NULL);
     }
     if (rc < 0)
@@ -316,7 +321,7 @@ void cs_serving_write(const cs_serving *sv, FILE *f)
             fprintf(f, "service = %s(%.15g)\n", service[p->service], p->service_time);
         write_rows(f, cs_pool_params, cs_pool_nparams, p);
         if (k == CS_POOL_GENERATOR)
-            write_rows(f, serving_params, NELEM(serving_params), sv);
+            write_rows(f, cs_serving_params, cs_serving_nparams, sv);
     }
     fprintf(f, "\n[arrivals]\n");
     for (size_t i = 0; i < cs_arrivals_nparams; i++) {

@@ -46,8 +46,10 @@ typedef struct cs_gpu {
 extern const cs_gpu cs_gpus[];
 extern const size_t cs_ngpus;
 
-extern const cs_param cs_pool_params[], cs_arrivals_params[];
-extern const size_t cs_pool_nparams, cs_arrivals_nparams;
+/* The rows of a pool's section, of [serving]'s own keys (prompt_tokens, policy, output) and of
+** [arrivals]; service and trace are read apart (a call form and a file name). */
+extern const cs_param cs_pool_params[], cs_serving_params[], cs_arrivals_params[];
+extern const size_t cs_pool_nparams, cs_serving_nparams, cs_arrivals_nparams;
 
 void cs_serving_defaults(cs_serving *sv);
 
