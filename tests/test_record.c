@@ -12,7 +12,8 @@ static const char *const answer_level =
     "[population.a]\np_correct = beta(1,1)\n[judge]\ntpr = 0.7\nfpr = 0.3\n"
     "[strategy.vote]\n[strategy.filter_vote]\n[strategy.best_of_n]\n[strategy.weighted_vote]\n"
     "[strategy.coverage]\n[strategy.resample]\n[strategy.revise]\n[strategy.revise:par]\n"
-    "chains = 4\n[strategy.knockout]\n[strategy.knockout:k3]\ncomparisons = 3\n";
+    "chains = 4\n[strategy.knockout]\n[strategy.knockout:k3]\ncomparisons = 3\n"
+    "[strategy.adaptive_vote]\nconfidence = 0.9\n[strategy.adaptive_vote:b4]\nbatch = 4\n";
 static const char *const stepped =
     "[experiment]\nqueries = 64\nbudgets = 1,2,4,5,16\nanswers = open\n"
     "[population.a]\np_correct = beta(1,1)\n[steps]\nsteps = 6\nsteps_max = 9\n"
