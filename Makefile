@@ -140,6 +140,7 @@ check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) | test-dep
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
+	@echo "== tests/cli/clock (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/clock
 	@echo "== tests/cli/shepherd (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/shepherd
 	@echo "== tests/cli/serve (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/serve
 	@echo "== tests/cli/lib (installed into $(STAGE))"; rm -rf $(STAGE)
@@ -161,9 +162,12 @@ demo: all | test-deps
 # python3-numpy, when installed, gives the vectorised reference a user would write.
 $(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
+$(BUILD)/bench_clock: bench/bench_clock.c $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 
-bench: $(BUILD)/bench | deps
+bench: $(BUILD)/bench $(BUILD)/bench_clock | deps
 	$(BUILD)/bench $(BENCH_FLAGS)
+	$(BUILD)/bench_clock
 
 # Every shipped experiment, small enough to take seconds, with its exact curves drawn over the
 # Monte Carlo ones where exact mode covers it; the figures go to plots/gallery/NAME-FIGURE.png
@@ -180,7 +184,7 @@ figures: all
 	    $(BUILD)/callscale plot $$d $$exact 2>$$d.log || { cat $$d.log; exit 1; }; \
 	    if grep -q 'gnuplot:' $$d.log; then cat $$d.log; exit 1; fi; \
 	    rm -f plots/gallery/$$n-*.png; \
-	    for g in accuracy bins cost population; do \
+	    for g in accuracy bins cost population frontier latency; do \
 	        if [ -f $$d/$$g.png ]; then cp $$d/$$g.png plots/gallery/$$n-$$g.png; fi; done; \
 	    echo "$$n: $$(cd plots/gallery && ls $$n-*.png | tr '\n' ' ')($$(( $$(date +%s) - start )) s$${exact:+, exact overlay})"; \
 	done
