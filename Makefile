@@ -60,10 +60,11 @@ $(BUILD)/libcallscale.a: $(LIB_OBJ)
 $(BUILD)/san/libcallscale.a: $(SAN_OBJ)
 	ar rcs $@ $^
 
-$(BUILD)/callscale: src/cli/main.c $(BUILD)/libcallscale.a
-	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
-$(BUILD)/san/callscale: src/cli/main.c $(BUILD)/san/libcallscale.a
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(BUILD)/san/libcallscale.a $(LDLIBS) -o $@
+CLI_SRC := $(wildcard src/cli/*.c)
+$(BUILD)/callscale: $(CLI_SRC) src/cli/cli.h $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $(CLI_SRC) $(BUILD)/libcallscale.a $(LDLIBS) -o $@
+$(BUILD)/san/callscale: $(CLI_SRC) src/cli/cli.h $(BUILD)/san/libcallscale.a
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $(CLI_SRC) $(BUILD)/san/libcallscale.a $(LDLIBS) -o $@
 
 # The PCG reference: Debian's libpcg-cpp-dev (O'Neill's C++ implementation) prints the outputs our
 # C PCG32 must reproduce word for word.

@@ -20,6 +20,7 @@
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "cli.h"
 
 #ifndef CALLSCALE_VERSION
 #define CALLSCALE_VERSION "0.1.0"
@@ -633,5 +634,7 @@ int main(int argc, char **argv)
 
     if (strcmp(cmd, "optimize") == 0)
         return cmd_optimize(argc - 2, argv + 2);
+    if (strcmp(cmd, "fit") == 0)
+        return cs_cli_fit(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,24 @@
+/*
+** Unbiased estimates of a strategy's accuracy at k samples straight from a log of n >= k samples
+** per query: pass@k (coverage) and vote@k, both over k of the n samples drawn without replacement.
+*/
+#ifndef CALLSCALE_UNBIASED_H
+#define CALLSCALE_UNBIASED_H
+
+#include <stddef.h>
+#include "callscale/logfile.h"
+
+/* 1 - C(n-c,k)/C(n,k) for one query with c of its n samples correct (0 when k > n is asked). */
+double cs_unbiased_pass(size_t n, size_t c, size_t k);
+
+/* E[score of majority vote over k of a query's samples drawn without replacement], a tie among t
+** answers scoring (right answers among them)/t. count[j] samples gave answer j, right[j] says if j
+** is right; k <= the sum of counts. */
+double cs_unbiased_vote(const size_t *count, const unsigned char *right, size_t nans, size_t k);
+
+/* Means over a log's queries; NAN when some query has fewer than k samples (or, for vote, the log
+** has no answers). */
+double cs_unbiased_log_pass(const cs_log *log, size_t k);
+double cs_unbiased_log_vote(const cs_log *log, size_t k);
+
+#endif
