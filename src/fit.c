@@ -21,8 +21,8 @@
 #define LOGIT_MAX 30.0
 /* Outside the box the objective grows by this times the squared excess, so Nelder-Mead returns. */
 #define PENALTY 1e3
-#define NM_MAX_ITER 4000
-#define NM_SIZE_TOL 1e-7
+#define NM_MAX_ITER 3000
+#define NM_SIZE_TOL 1e-5
 #define NM_STEP 0.5
 #define NM_RESTART_STEP 0.15
 #define NM_RESTARTS 4
@@ -39,7 +39,14 @@ typedef struct patterns {
     double *lnch; /* ln C(n, c) */
     double *cnt;
     size_t *of;   /* per query, its pattern */
+    size_t nmax;  /* the largest n */
+    double *rise; /* scratch: 3 (nmax + 1) sums of logs, when nmax <= RISE_MAX */
 } patterns;
+
+/* Up to this many samples per query, a beta-binomial term is read from sums of logs (the rising
+** factorials ln Gamma(x + c) - ln Gamma(x) = sum_{i<c} ln(x + i)), a few additions per pattern
+** instead of three log-gammas; past it, gsl_sf_lnbeta per pattern. */
+#define RISE_MAX 4096
 
 typedef struct structure {
     const patterns *pt;
@@ -50,12 +57,6 @@ static double lnbeta(double x, double y)
 {
     gsl_sf_result r;
     return gsl_sf_lnbeta_e(x, y, &r) == GSL_SUCCESS ? r.val : NAN;
-}
-
-static double lngamma(double x)
-{
-    gsl_sf_result r;
-    return gsl_sf_lngamma_e(x, &r) == GSL_SUCCESS ? r.val : NAN;
 }
 
 static size_t ncomp(const structure *s)
@@ -115,14 +116,31 @@ static double loglik(const structure *s, const double *w, const double *a, const
         lb0[j] = lnbeta(a[j], b[j]);
     for (size_t i = 0; i < m; i++)
         lw[i] = log(w[i]);
+    size_t side = pt->nmax + 1;
+    double *ra = pt->rise, *rb = ra ? ra + side * CS_FIT_MAX_BETAS : NULL,
+           *rab = ra ? rb + side * CS_FIT_MAX_BETAS : NULL;
+    for (int j = 0; ra && j < s->nbeta; j++) {
+        double *x = ra + (size_t)j * side, *y = rb + (size_t)j * side, *z = rab + (size_t)j * side;
+        x[0] = y[0] = z[0] = 0;
+        for (size_t i = 0; i < pt->nmax; i++) {
+            x[i + 1] = x[i] + log(a[j] + (double)i);
+            y[i + 1] = y[i] + log(b[j] + (double)i);
+            z[i + 1] = z[i] + log(a[j] + b[j] + (double)i);
+        }
+    }
     for (size_t p = 0; p < pt->np; p++) {
         if (pt->cnt[p] == 0)
             continue;
         double t[MAX_DIM], top = -INFINITY;
-        size_t nt = 0;
-        double n = (double)pt->n[p], c = (double)pt->c[p];
-        for (int j = 0; j < s->nbeta; j++)
-            t[nt++] = lw[j] + pt->lnch[p] + lnbeta(c + a[j], n - c + b[j]) - lb0[j];
+        size_t nt = 0, np_ = pt->n[p], cp = pt->c[p];
+        double n = (double)np_, c = (double)cp;
+        for (int j = 0; j < s->nbeta; j++) {
+            /* ln B(c + a, n - c + b) - ln B(a, b) */
+            size_t o = (size_t)j * side;
+            double r = ra ? ra[o + cp] + rb[o + np_ - cp] - rab[o + np_]
+                          : lnbeta(c + a[j], n - c + b[j]) - lb0[j];
+            t[nt++] = lw[j] + pt->lnch[p] + r;
+        }
         size_t i = (size_t)s->nbeta;
         if (s->mass0) {
             if (pt->c[p] == 0)
@@ -158,7 +176,7 @@ static double objective(const gsl_vector *x, void *data)
 
 /* Nelder-Mead from theta, restarted from its own minimum until it stops improving; theta is
 ** replaced by the minimum, whose value is returned. */
-static double minimise(structure *s, double *theta)
+static double minimise(structure *s, double *theta, double first_step)
 {
     size_t d = dim_of(s);
     gsl_multimin_function F = {.f = objective, .n = d, .params = s};
@@ -170,7 +188,7 @@ static double minimise(structure *s, double *theta)
     for (int r = 0; r <= NM_RESTARTS; r++) {
         for (size_t i = 0; i < d; i++)
             gsl_vector_set(x, i, theta[i]);
-        gsl_vector_set_all(step, r ? NM_RESTART_STEP : NM_STEP);
+        gsl_vector_set_all(step, r ? NM_RESTART_STEP : first_step);
         if (gsl_multimin_fminimizer_set(m, &F, x, step) != GSL_SUCCESS)
             break;
         for (int it = 0; it < NM_MAX_ITER; it++) {
@@ -288,6 +306,7 @@ static void patterns_free(patterns *pt)
     free(pt->lnch);
     free(pt->cnt);
     free(pt->of);
+    free(pt->rise);
 }
 
 /* Patterns of (n_i, c_i); query i's pattern in of[i], weights one per query. */
@@ -311,7 +330,10 @@ static int patterns_build(patterns *pt, const size_t *n, const size_t *c, size_t
     pt->c = malloc(cap * sizeof *pt->c);
     pt->lnch = malloc(cap * sizeof *pt->lnch);
     pt->cnt = calloc(cap, sizeof *pt->cnt);
-    if (!pt->of || !pt->n || !pt->c || !pt->lnch || !pt->cnt) {
+    pt->nmax = nmax;
+    if (nmax <= RISE_MAX)
+        pt->rise = malloc(3 * (nmax + 1) * CS_FIT_MAX_BETAS * sizeof *pt->rise);
+    if (!pt->of || !pt->n || !pt->c || !pt->lnch || !pt->cnt || (nmax <= RISE_MAX && !pt->rise)) {
         free(slot);
         patterns_free(pt);
         return -1;
@@ -333,27 +355,6 @@ static int patterns_build(patterns *pt, const size_t *n, const size_t *c, size_t
     return 0;
 }
 
-/* Fit one structure: the best of the starting points, or from theta0 when given. */
-static double fit_structure(structure *s, const double *phat, size_t nq, double nbar,
-                            const double *theta0, double *theta)
-{
-    size_t d = dim_of(s);
-    double best = INFINITY, t[MAX_DIM];
-    if (theta0) {
-        memcpy(theta, theta0, d * sizeof *theta);
-        return minimise(s, theta);
-    }
-    for (int k = 0; k < NSTARTS; k++) {
-        start_point(s, phat, nq, nbar, k, t);
-        double v = minimise(s, t);
-        if (v < best) {
-            best = v;
-            memcpy(theta, t, d * sizeof *theta);
-        }
-    }
-    return best;
-}
-
 /* theta of a fitted model (the inverse of unpack for the weights, against the first component). */
 static void from_model(const cs_fit_model *m, double *theta)
 {
@@ -372,27 +373,91 @@ static void from_model(const cs_fit_model *m, double *theta)
         theta[2 * (size_t)m->nbeta + i - 1] = log((w[i] > 1e-300 ? w[i] : 1e-300) / w[0]);
 }
 
-/* Ewens log-likelihood of the wrong answers' partitions at concentration e^lc, queries weighted. */
+/* A start for structure s grown from a fitted model of a nested structure: the masses s has and
+** m lacks enter with a small weight, and a missing Beta enters flat (Beta(1,1)). */
+#define GROW_WEIGHT 0.05
+static void grow_start(const structure *s, const cs_fit_model *m, double *theta)
+{
+    cs_fit_model g = *m;
+    double add = 0;
+    for (int j = g.nbeta; j < s->nbeta; j++) {
+        g.w[j] = GROW_WEIGHT;
+        g.a[j] = g.b[j] = 1;
+        add += GROW_WEIGHT;
+    }
+    g.nbeta = s->nbeta;
+    if (s->mass0 && !g.mass0)
+        g.w0 = GROW_WEIGHT, add += GROW_WEIGHT;
+    if (s->mass1 && !g.mass1)
+        g.w1 = GROW_WEIGHT, add += GROW_WEIGHT;
+    g.mass0 = s->mass0;
+    g.mass1 = s->mass1;
+    for (int j = 0; j < g.nbeta; j++)
+        g.w[j] /= 1 + add;
+    g.w0 /= 1 + add;
+    g.w1 /= 1 + add;
+    from_model(&g, theta);
+}
+
+/* Fit one structure: the best of the starting points and of the fitted nested models grown into
+** it (ngrow of them), or from theta0 alone when given. */
+static double fit_structure(structure *s, const double *phat, size_t nq, double nbar,
+                            const double *theta0, const cs_fit_model *grow, size_t ngrow,
+                            double *theta)
+{
+    size_t d = dim_of(s);
+    double best = INFINITY, t[MAX_DIM];
+    if (theta0) {
+        memcpy(theta, theta0, d * sizeof *theta);
+        return minimise(s, theta, NM_RESTART_STEP);
+    }
+    for (size_t k = 0; k < NSTARTS + ngrow; k++) {
+        if (k < NSTARTS)
+            start_point(s, phat, nq, nbar, (int)k, t);
+        else
+            grow_start(s, &grow[k - NSTARTS], t);
+        double v = minimise(s, t, NM_STEP);
+        if (v < best) {
+            best = v;
+            memcpy(theta, t, d * sizeof *theta);
+        }
+    }
+    return best;
+}
+
+/* Ewens log-likelihood of the wrong answers' partitions at concentration e^lc: a query with w
+** wrong samples in k distinct answers adds k ln c + ln Gamma(c) - ln Gamma(c + w) (the Chinese
+** restaurant's probability of that sequence, less terms free of c). Summed over queries weighted
+** by mult, it is K ln c - sum_w N_w sum_{i<w} ln(c + i), with K the weighted sum of k and N_w the
+** weight of queries with w wrong samples. */
 typedef struct conc_data {
     const size_t *wrong, *distinct;
     const double *mult;
-    size_t nq;
+    size_t nq, nmax;
+    double k;     /* K */
+    double *nw;   /* N_w, w = 0..nmax */
 } conc_data;
 
 static double conc_negll(double lc, void *data)
 {
     const conc_data *d = data;
-    double cc = exp(lc), lg = lngamma(cc), ll = 0;
-    for (size_t i = 0; i < d->nq; i++)
-        if (d->wrong[i] && d->mult[i] > 0)
-            ll += d->mult[i] * ((double)d->distinct[i] * lc + lg - lngamma(cc + (double)d->wrong[i]));
+    double cc = exp(lc), rise = 0, ll = d->k * lc;
+    for (size_t w = 1; w <= d->nmax; w++) {
+        rise += log(cc + (double)(w - 1));
+        ll -= d->nw[w] * rise;
+    }
     return -ll;
 }
 
-/* The ML concentration: a grid, then Brent inside the best cell; the grid's ends stand for 0 and
-** infinity (every query's wrong answers the same, or never the same). */
-static double conc_fit(const conc_data *d)
+static double conc_fit(conc_data *d)
 {
+    d->k = 0;
+    for (size_t w = 0; w <= d->nmax; w++)
+        d->nw[w] = 0;
+    for (size_t i = 0; i < d->nq; i++) {
+        d->k += d->mult[i] * (double)d->distinct[i];
+        d->nw[d->wrong[i]] += d->mult[i];
+    }
     int ng = (int)((CONC_HI - CONC_LO) / CONC_GRID) + 1, g = 0;
     double bestv = INFINITY;
     for (int i = 0; i < ng; i++) {
@@ -436,6 +501,7 @@ int cs_fit_run(const cs_log *log, const cs_fit_options *opt, cs_fit *fit, cs_err
     size_t *wrong = malloc(nq * sizeof *wrong), *distinct = malloc(nq * sizeof *distinct);
     double *phat = malloc(nq * sizeof *phat), *mult = malloc(nq * sizeof *mult);
     patterns pt = {0};
+    conc_data cd = {0};
     int rc = 0;
     gsl_rng *r = NULL;
     if (!n || !c || !wrong || !distinct || !phat || !mult) {
@@ -473,7 +539,7 @@ int cs_fit_run(const cs_log *log, const cs_fit_options *opt, cs_fit *fit, cs_err
         nsum += (double)k;
     }
     double nbar = nsum / (double)nq;
-    if (patterns_build(&pt, n, c, nq, fit->nmax)) {
+    if (patterns_build(&pt, n, c, nq, fit->nfit)) {
         rc = cs_error_set(err, CS_ERR_NOMEM, log->file, 0, "out of memory");
         goto out;
     }
@@ -483,12 +549,23 @@ int cs_fit_run(const cs_log *log, const cs_fit_options *opt, cs_fit *fit, cs_err
     int jlo = opt->components ? opt->components : 1, jhi = opt->components ? opt->components : CS_FIT_MAX_BETAS;
     double theta_best[MAX_DIM];
     structure sbest = {0};
+    int m0lo = opt->fixed_masses ? opt->mass0 : 0, m0hi = opt->fixed_masses ? opt->mass0 : 1;
+    int m1lo = opt->fixed_masses ? opt->mass1 : 0, m1hi = opt->fixed_masses ? opt->mass1 : 1;
     for (int j = jlo; j <= jhi; j++)
-        for (int m0 = 0; m0 <= 1; m0++)
-            for (int m1 = 0; m1 <= 1; m1++) {
+        for (int m0 = m0lo; m0 <= m0hi; m0++)
+            for (int m1 = m1lo; m1 <= m1hi; m1++) {
                 structure s = {.pt = &pt, .nbeta = j, .mass0 = m0, .mass1 = m1};
+                /* the candidates one step smaller (a mass or a Beta fewer) grow into starts */
+                cs_fit_model grow[CS_FIT_MAX_CANDIDATES];
+                size_t ngrow = 0;
+                for (size_t k = 0; k < fit->ncand; k++) {
+                    const cs_fit_model *g = &fit->cand[k];
+                    int steps = (j - g->nbeta) + (m0 - g->mass0) + (m1 - g->mass1);
+                    if (g->nbeta <= j && g->mass0 <= m0 && g->mass1 <= m1 && steps == 1)
+                        grow[ngrow++] = *g;
+                }
                 double theta[MAX_DIM];
-                fit_structure(&s, phat, nq, nbar, NULL, theta);
+                fit_structure(&s, phat, nq, nbar, NULL, grow, ngrow, theta);
                 cs_fit_model *cm = &fit->cand[fit->ncand++];
                 to_model(&s, theta, (double)nq, cm);
                 if (fit->ncand == 1 || cm->bic < fit->best.bic) {
@@ -497,7 +574,11 @@ int cs_fit_run(const cs_log *log, const cs_fit_options *opt, cs_fit *fit, cs_err
                     memcpy(theta_best, theta, sizeof theta);
                 }
             }
-    conc_data cd = {.wrong = wrong, .distinct = distinct, .mult = mult, .nq = nq};
+    cd = (conc_data){.wrong = wrong, .distinct = distinct, .mult = mult, .nq = nq, .nmax = fit->nfit};
+    if (!(cd.nw = malloc((fit->nfit + 1) * sizeof *cd.nw))) {
+        rc = cs_error_set(err, CS_ERR_NOMEM, log->file, 0, "out of memory");
+        goto out;
+    }
     if (fit->answers)
         fit->conc = conc_fit(&cd);
 
@@ -523,7 +604,7 @@ int cs_fit_run(const cs_log *log, const cs_fit_options *opt, cs_fit *fit, cs_err
                 pt.cnt[pt.of[q]] += 1;
             }
             double theta[MAX_DIM];
-            fit_structure(&sbest, phat, nq, nbar, theta0, theta);
+            fit_structure(&sbest, phat, nq, nbar, theta0, NULL, 0, theta);
             to_model(&sbest, theta, (double)nq, &fit->boot[bi]);
             fit->boot_conc[bi] = fit->answers ? conc_fit(&cd) : NAN;
         }
@@ -531,6 +612,7 @@ int cs_fit_run(const cs_log *log, const cs_fit_options *opt, cs_fit *fit, cs_err
     }
 out:
     gsl_rng_free(r);
+    free(cd.nw);
     patterns_free(&pt);
     free(n);
     free(c);

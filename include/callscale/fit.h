@@ -30,6 +30,8 @@ typedef struct cs_fit_model {
 typedef struct cs_fit_options {
     size_t samples;  /* fit on the first K samples of each query; 0: all */
     int components;  /* Beta components; 0: chosen by BIC from 1..CS_FIT_MAX_BETAS */
+    int fixed_masses; /* 0: BIC chooses the masses at 0 and 1; 1: mass0 and mass1 say */
+    int mass0, mass1;
     size_t boot;     /* bootstrap refits; 0: none */
     uint64_t seed;   /* of the bootstrap's resampling of queries */
 } cs_fit_options;

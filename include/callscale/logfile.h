@@ -6,6 +6,8 @@
 #define CALLSCALE_LOGFILE_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include "callscale/error.h"
 
 typedef struct cs_log {
@@ -29,5 +31,15 @@ static inline size_t cs_log_count(const cs_log *log, size_t i)
 {
     return log->start[i + 1] - log->start[i];
 }
+
+/* A log drawn from experiment ex (which needs no [steps]): nq queries of its population with n
+** samples each, answers labelled by first appearance, scores from its verifier; deterministic in
+** seed. For testing fits and log populations against a known truth. */
+struct cs_experiment;
+int cs_log_simulate(cs_log *log, const struct cs_experiment *ex, size_t nq, size_t n, uint64_t seed,
+                    cs_error *err);
+
+/* Write a log as CSV (query,sample,correct[,answer][,score]); 0, or -1 on a write error. */
+int cs_log_write(const cs_log *log, FILE *f);
 
 #endif
