@@ -82,6 +82,7 @@ check: test-deps
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
+	@echo "== tests/cli/fit (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/fit
 	@echo "== all tests passed"
 
 demo: test-deps
