@@ -708,6 +708,8 @@ static int build(ctx *c)
         }
         if (strcmp(n, "experiment") == 0 || settings_table(n) >= 0)
             continue;
+        if (strcmp(n, "calibrate") == 0) /* read by calibrate.c */
+            continue;
         if (strcmp(n, "large_model") == 0) {
             ex->large.line = s->line;
             ex->large.p_kind = -1; /* p_correct is needed */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "callscale/csvline.h"
 #include "callscale/logfile.h"
 
 /* The columns a log may carry; the first three are required. */
@@ -86,52 +87,6 @@ static size_t query_index(reader *r, const char *name)
         return (size_t)-1;
     r->slot[h] = ++log->nq;
     return log->nq - 1;
-}
-
-/* Split line (modified in place) into fields; "..." quotes a field, "" inside is a quote. */
-static size_t split_fields(char *line, char **field, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    for (;;) {
-        char *out = p, *start = p;
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (*p == '"' && p[1] == '"') {
-                    *out++ = '"';
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else if (!*p) {
-                    break;
-                } else
-                    *out++ = *p++;
-            }
-            while (*p && *p != ',')
-                p++;
-        } else {
-            while (*p && *p != ',')
-                p++;
-            out = p;
-        }
-        char sep = *p;
-        *out = '\0';
-        if (n < max)
-            field[n++] = start;
-        if (sep != ',')
-            break;
-        p++;
-    }
-    return n;
-}
-
-static void chomp(char *s)
-{
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-        s[--n] = '\0';
 }
 
 /* text as a finite number, whole: 0, or -1. */
@@ -304,9 +259,11 @@ int cs_log_read(cs_log *log, const char *path, cs_error *err)
     ssize_t got;
     while ((got = getline(&line, &cap, f)) >= 0) {
         lineno++;
-        chomp(line);
+        line[strcspn(line, "\r\n")] = '\0';
         if (lineno == 1) {
-            size_t nf = split_fields(line, field, MAX_FIELDS);
+            size_t nf = cs_csvline_split(line, field, MAX_FIELDS);
+            if (nf > MAX_FIELDS)
+                nf = MAX_FIELDS;
             for (size_t j = 0; j < nf; j++)
                 for (int k = 0; k < NCOLS; k++)
                     if (strcmp(field[j], col_name[k]) == 0 && col[k] < 0)
@@ -323,7 +280,9 @@ int cs_log_read(cs_log *log, const char *path, cs_error *err)
         }
         if (!line[0])
             continue;
-        size_t nf = split_fields(line, field, MAX_FIELDS);
+        size_t nf = cs_csvline_split(line, field, MAX_FIELDS);
+        if (nf > MAX_FIELDS)
+            nf = MAX_FIELDS;
         if ((rc = parse_row(&r, field, nf, col, lineno)))
             goto done;
     }

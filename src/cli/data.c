@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "callscale/calibrate.h"
 #include "callscale/experiment.h"
 #include "callscale/fit.h"
 #include "callscale/logfile.h"
@@ -480,5 +481,156 @@ out:
     free(col);
     cs_fit_free(&fit);
     cs_log_free(&log);
+    return rc;
+}
+
+/* ---- calibrate ------------------------------------------------------------------------------ */
+
+typedef struct calib_progress {
+    int tty;
+    const char *phase;
+    double best;
+} calib_progress;
+
+/* Progress on stderr: one rewritten line on a terminal, else a line per phase and every
+** CALIB_REPORT_EVERY evaluations. */
+#define CALIB_REPORT_EVERY 25
+static void calib_progress_fn(void *data, const char *phase, size_t evals, double sse)
+{
+    calib_progress *p = data;
+    int new_phase = !p->phase || strcmp(p->phase, phase) != 0;
+    if (strcmp(phase, "fit") == 0 && sse < p->best)
+        p->best = sse;
+    if (p->tty)
+        fprintf(stderr, "\rcallscale calibrate: %-9s evaluation %5zu, objective %.6g (best %.6g)  ", phase,
+                evals, sse, p->best);
+    else if (new_phase || evals % CALIB_REPORT_EVERY == 0)
+        fprintf(stderr, "callscale calibrate: %s, evaluation %zu, objective %.6g\n", phase, evals, sse);
+    p->phase = phase;
+}
+
+static void fmt_num(char *buf, size_t n, double v)
+{
+    if (isfinite(v))
+        snprintf(buf, n, "%.6g", v);
+    else
+        buf[0] = '\0';
+}
+
+int cs_cli_calibrate(int argc, char **argv)
+{
+    const char *expath = NULL, *tpath = NULL, *outdir = NULL;
+    int quiet = 0, threads = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        long n;
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (!val)
+                return usage("%s needs a directory", a);
+            outdir = val;
+            i++;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
+            if (parse_count(val, 1, 1024, &n))
+                return usage("-j needs a number of threads in [1, 1024], not '%s'", val ? val : "");
+            threads = (int)n;
+            i++;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage("unknown option '%s'", a);
+        } else if (!expath) {
+            expath = a;
+        } else if (!tpath) {
+            tpath = a;
+        } else {
+            return usage("unexpected argument '%s'", a);
+        }
+    }
+    if (!expath || !tpath)
+        return usage("%s", "calibrate needs an experiment and a targets file "
+                           "(strategy,setting,budget,bin,accuracy)");
+    cs_error err = {{0}, 0, {0}};
+    cs_calibration c;
+    if (cs_calibrate_load(&c, expath, tpath, &err))
+        return fail(&err);
+    c.threads = threads;
+    char dirbuf[1024];
+    cs_experiment ex;
+    if (!outdir) {
+        if (cs_experiment_load(&ex, expath, NULL, 0, &err)) {
+            cs_calibrate_free(&c);
+            return fail(&err);
+        }
+        snprintf(dirbuf, sizeof dirbuf, "runs/%s-calibrate", ex.name);
+        cs_experiment_free(&ex);
+        outdir = dirbuf;
+    }
+    calib_progress prog = {.tty = isatty(2), .best = INFINITY};
+    int rc = EXIT_INPUT;
+    cs_results res;
+    int have = 0;
+    if (mkdirs(outdir, &err) || cs_calibrate_run(&c, quiet ? NULL : calib_progress_fn, &prog, &err))
+        goto out;
+    if (!quiet && prog.tty)
+        fprintf(stderr, "\n");
+    if (cs_calibrate_result(&c, &ex, &res, &err))
+        goto out;
+    have = 1;
+    cs_outfile o;
+    if (cs_outfile_open(&o, outdir, "calibrated.ini", &err))
+        goto out;
+    fprintf(o.f, "; calibrated by callscale calibrate from %s to %s\n", expath, tpath);
+    for (size_t i = 0; i < c.nfree; i++)
+        fprintf(o.f, "; %s = %.6g (95%% profile interval %.6g .. %.6g)\n", c.fr[i].key, c.fr[i].value,
+                c.fr[i].ci_lo, c.fr[i].ci_hi);
+    cs_experiment_write(&ex, o.f);
+    if (cs_outfile_close(&o, &err))
+        goto out;
+    if (cs_outfile_open(&o, outdir, "calibration.csv", &err))
+        goto out;
+    fprintf(o.f, "strategy,setting,budget,bin,target,fitted,ci_low,ci_high\n");
+    for (size_t i = 0; i < c.nt; i++) {
+        const cs_calib_target *t = &c.t[i];
+        char bin[CS_NAME_MAX + 8] = "all", tg[32], lo[32], hi[32];
+        if (t->bin)
+            cs_experiment_bin_name(&ex, t->bin - 1, bin, sizeof bin);
+        fmt_num(tg, sizeof tg, t->has_target ? t->target : NAN);
+        fmt_num(lo, sizeof lo, t->ci_lo);
+        fmt_num(hi, sizeof hi, t->ci_hi);
+        fprintf(o.f, "%s,%s,%zu,%s,%s,%.6f,%s,%s\n", ex.strat[t->strat].type->name,
+                ex.strat[t->strat].label, ex.budgets[t->budget], bin, tg, t->fitted, lo, hi);
+    }
+    for (size_t i = 0; i < c.nfree; i++) {
+        char lo[32], hi[32];
+        fmt_num(lo, sizeof lo, c.fr[i].ci_lo);
+        fmt_num(hi, sizeof hi, c.fr[i].ci_hi);
+        /* the parameters follow the targets, as rows of their own: strategy = parameter */
+        fprintf(o.f, "parameter,%s,,,,%.6g,%s,%s\n", c.fr[i].key, c.fr[i].value, lo, hi);
+    }
+    if (cs_outfile_close(&o, &err))
+        goto out;
+    char rpath[1100];
+    snprintf(rpath, sizeof rpath, "%s/results.csv", outdir);
+    if (cs_results_write_csv(&ex, &res, rpath, &err))
+        goto out;
+    if (!quiet) {
+        printf("%s: %zu free parameter%s fitted to %zu targets of %s (%s mode, %zu evaluations)\n",
+               expath, c.nfree, c.nfree > 1 ? "s" : "", c.nfitted, tpath, c.exact ? "exact" : "run",
+               c.evals);
+        printf("objective (%s) %.6g\n", c.weighted ? "chi-square" : "sum of squares", c.sse);
+        for (size_t i = 0; i < c.nfree; i++)
+            printf("  %-40s %12.6g   95%% profile interval [%.6g, %.6g]\n", c.fr[i].key,
+                   c.fr[i].value, c.fr[i].ci_lo, c.fr[i].ci_hi);
+        printf("wrote %s/calibrated.ini, calibration.csv, results.csv\n", outdir);
+    }
+    rc = 0;
+out:
+    if (rc && err.msg[0])
+        fail(&err);
+    if (have) {
+        cs_results_free(&res);
+        cs_experiment_free(&ex);
+    }
+    cs_calibrate_free(&c);
     return rc;
 }

@@ -636,5 +636,7 @@ int main(int argc, char **argv)
         return cmd_optimize(argc - 2, argv + 2);
     if (strcmp(cmd, "fit") == 0)
         return cs_cli_fit(argc - 2, argv + 2);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cs_cli_calibrate(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }
