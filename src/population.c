@@ -81,6 +81,8 @@ double cs_population_top_share(const cs_population *pop, size_t comp, int *ntop)
     const cs_component *c = &ex->comp[comp];
     const double *sh = pop->shares[comp];
     *ntop = 0;
+    if (c->logpop)
+        return -1; /* each logged query has its own answers' shares */
     if (sh) {
         double smax = 0;
         for (size_t j = 0; j + 1 < (size_t)ex->answers; j++) {

@@ -5,6 +5,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "callscale/experiment.h"
+#include "callscale/logpop.h"
+#include "callscale/outfile.h"
+#include "callscale/strategy.h"
 #include "callscale/unbiased.h"
 
 double cs_unbiased_pass(size_t n, size_t c, size_t k)
@@ -141,4 +145,95 @@ double cs_unbiased_log_vote(const cs_log *log, size_t k)
     free(count);
     free(right);
     return sum / (double)log->nq;
+}
+
+/* Per-query estimates of a log at k: pass@k, or vote@k (answers as the log's slots: right ones
+** merged into slot 0, wrong ones each a slot, or never coinciding without answers). */
+static double query_estimate(const cs_logpop *lp, size_t i, size_t k, int vote, size_t *count,
+                             unsigned char *right)
+{
+    const cs_log *log = &lp->log;
+    size_t n = cs_log_count(log, i), s0 = log->start[i], c = 0;
+    for (size_t j = 0; j < n; j++)
+        c += log->correct[s0 + j];
+    if (!vote)
+        return cs_unbiased_pass(n, c, k);
+    /* without answers every wrong sample is its own answer: n - c slots of one */
+    size_t m = log->answer ? lp->nslots[i] : 1 + (n - c);
+    memset(count, 0, m * sizeof *count);
+    memset(right, 0, m);
+    right[0] = 1;
+    size_t wrong = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t slot = log->answer ? lp->slot[s0 + j] : log->correct[s0 + j] ? 0 : 1 + wrong++;
+        count[slot]++;
+    }
+    return cs_unbiased_vote(count, right, m, k);
+}
+
+int cs_unbiased_write_logged(const cs_experiment *ex, const char *dir, cs_error *err)
+{
+    size_t nlog = 0, minn = (size_t)-1, maxn = 0;
+    for (size_t k = 0; k < ex->ncomp; k++)
+        if (ex->comp[k].logpop) {
+            nlog++;
+            if (ex->comp[k].logpop->minn < minn)
+                minn = ex->comp[k].logpop->minn;
+            if (ex->comp[k].logpop->maxn > maxn)
+                maxn = ex->comp[k].logpop->maxn;
+        }
+    if (!nlog)
+        return 0;
+    size_t *count = malloc((maxn + 2) * sizeof *count);
+    unsigned char *right = malloc(maxn + 2);
+    cs_outfile o;
+    if (!count || !right || cs_outfile_open(&o, dir, "logged.csv", err)) {
+        free(count);
+        free(right);
+        return count && right ? -1 : cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
+    }
+    fprintf(o.f, "strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,calls,tokens,flops\n");
+    int whole = nlog == ex->ncomp;
+    for (size_t s = 0; s < ex->nstrat; s++) {
+        const cs_strategy *st = &ex->strat[s];
+        int vote = strcmp(st->type->name, "vote") == 0;
+        if (!vote && strcmp(st->type->name, "coverage") != 0)
+            continue;
+        for (size_t b = 0; b < ex->nbudgets && ex->budgets[b] <= minn; b++) {
+            size_t kk = ex->budgets[b];
+            /* bin all (a mixture of logs, by share), then each log component */
+            double wsum = 0, wsq = 0, nall = 0;
+            char rows[CS_MAX_COMPONENTS][256];
+            size_t nrows = 0;
+            for (size_t k = 0; k < ex->ncomp; k++) {
+                const cs_logpop *lp = ex->comp[k].logpop;
+                if (!lp)
+                    continue;
+                double sum = 0, sq = 0;
+                size_t nq = lp->log.nq;
+                for (size_t i = 0; i < nq; i++) {
+                    double e = query_estimate(lp, i, kk, vote, count, right);
+                    sum += e;
+                    sq += e * e;
+                }
+                double m = sum / (double)nq, var = nq > 1 ? (sq - sum * m) / (double)(nq - 1) : 0;
+                double se = sqrt((var > 0 ? var : 0) / (double)nq);
+                wsum += ex->comp[k].share * m;
+                wsq += ex->comp[k].share * ex->comp[k].share * se * se;
+                nall += (double)nq;
+                if (ex->bins_kind == CS_BINS_COMPONENTS)
+                    snprintf(rows[nrows++], sizeof rows[0], "%s,%s,%zu,%s,%zu,%.10f,%.10f,%.10f,,,\n",
+                             st->type->name, st->label, kk, ex->comp[k].name, nq, m, m - 1.96 * se,
+                             m + 1.96 * se);
+            }
+            if (whole)
+                fprintf(o.f, "%s,%s,%zu,all,%.0f,%.10f,%.10f,%.10f,,,\n", st->type->name, st->label, kk,
+                        nall, wsum, wsum - 1.96 * sqrt(wsq), wsum + 1.96 * sqrt(wsq));
+            for (size_t r = 0; r < nrows; r++)
+                fputs(rows[r], o.f);
+        }
+    }
+    free(count);
+    free(right);
+    return cs_outfile_close(&o, err);
 }

@@ -6,6 +6,7 @@
 #define CALLSCALE_UNBIASED_H
 
 #include <stddef.h>
+#include "callscale/error.h"
 #include "callscale/logfile.h"
 
 /* 1 - C(n-c,k)/C(n,k) for one query with c of its n samples correct (0 when k > n is asked). */
@@ -20,5 +21,13 @@ double cs_unbiased_vote(const size_t *count, const unsigned char *right, size_t 
 ** has no answers). */
 double cs_unbiased_log_pass(const cs_log *log, size_t k);
 double cs_unbiased_log_vote(const cs_log *log, size_t k);
+
+/* For an experiment with log components (data = FILE): DIR/logged.csv, in results.csv's columns,
+** the logs' own unbiased coverage and vote at the experiment's budgets within the logged count,
+** for its coverage and vote settings: per log component (as bins, with bins = components) and
+** for the whole population when every component is a log; ci from the spread over the logged
+** queries. Nothing is written when no component is a log. 0, or non-zero with err filled. */
+struct cs_experiment;
+int cs_unbiased_write_logged(const struct cs_experiment *ex, const char *dir, cs_error *err);
 
 #endif

@@ -20,6 +20,7 @@
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "callscale/unbiased.h"
 #include "cli.h"
 
 #ifndef CALLSCALE_VERSION
@@ -255,6 +256,8 @@ static int write_outputs(const cs_experiment *ex, const cs_results *res, const c
     snprintf(path, sizeof path, "%s/results.csv", dir);
     if (cs_results_write_csv(ex, res, path, &err))
         return error_out(&err);
+    if (cs_unbiased_write_logged(ex, dir, &err)) /* logs as populations: their own curves */
+        return error_out(&err);
     return 0;
 }
 
@@ -382,7 +385,9 @@ static int cmd_curves(int argc, char **argv, int exact)
 
 static void describe_p(const cs_component *c, char *buf, size_t n)
 {
-    if (c->p_kind == CS_P_FIXED)
+    if (c->data[0])
+        snprintf(buf, n, "p from a log (data = ...)");
+    else if (c->p_kind == CS_P_FIXED)
         snprintf(buf, n, "p = %g", c->p);
     else
         snprintf(buf, n, "p ~ beta(%g,%g), mean %.3f", c->a, c->b, c->a / (c->a + c->b));
