@@ -136,7 +136,7 @@ int cs_logpop_attach(cs_experiment *ex, cs_component *cp, cs_error *err)
     /* the path as written into config.ini must not depend on where that file goes */
     char abs[PATH_MAX];
     if (realpath(cp->data, abs) && strlen(abs) < sizeof cp->data)
-        snprintf(cp->data, sizeof cp->data, "%s", abs);
+        memcpy(cp->data, abs, strlen(abs) + 1);
     size_t kmax = ex->budgets[ex->nbudgets - 1];
     if (cp->draw == CS_DRAW_SUBSAMPLE && kmax > cp->logpop->minn)
         return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->budgets_line ? ex->budgets_line : cp->data_line,

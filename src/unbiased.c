@@ -122,6 +122,7 @@ double cs_unbiased_log_vote(const cs_log *log, size_t k)
         if (cs_log_count(log, i) > nmax)
             nmax = cs_log_count(log, i);
     }
+    nmax += 1; /* slot 0 for the right answer, then the labels' ids shifted by one */
     size_t *count = calloc(nmax, sizeof *count);
     unsigned char *right = calloc(nmax, 1);
     double sum = 0;
@@ -131,12 +132,16 @@ double cs_unbiased_log_vote(const cs_log *log, size_t k)
         return NAN;
     }
     for (size_t i = 0; i < log->nq; i++) {
-        size_t n = cs_log_count(log, i), s0 = log->start[i], nans = 0;
+        /* right labels are one answer (slot 0), as in a log population; each wrong label its own */
+        size_t n = cs_log_count(log, i), s0 = log->start[i], nans = 1;
         memset(count, 0, nmax * sizeof *count);
+        memset(right, 0, nmax);
+        right[0] = 1;
         for (size_t j = 0; j < n; j++) {
-            size_t id = (size_t)log->answer[s0 + j]; /* dense ids from 0 within the query */
+            size_t id = (size_t)log->answer[s0 + j] + 1; /* dense ids from 0 within the query */
+            if (log->correct[s0 + j])
+                id = 0;
             count[id]++;
-            right[id] = log->correct[s0 + j];
             if (id + 1 > nans)
                 nans = id + 1;
         }

@@ -18,7 +18,8 @@ double cs_unbiased_pass(size_t n, size_t c, size_t k);
 double cs_unbiased_vote(const size_t *count, const unsigned char *right, size_t nans, size_t k);
 
 /* Means over a log's queries; NAN when some query has fewer than k samples (or, for vote, the log
-** has no answers). */
+** has no answers). For vote the right labels of a query count as one answer, as in a log
+** population (callscale's model has one right answer per query). */
 double cs_unbiased_log_pass(const cs_log *log, size_t k);
 double cs_unbiased_log_vote(const cs_log *log, size_t k);
 
