@@ -215,6 +215,35 @@ START_TEST(logged_curves_beside_the_simulated)
 }
 END_TEST
 
+START_TEST(a_log_mixes_with_parametric_components)
+{
+    cs_log log;
+    const char *path = log_file("[experiment]\nanswers = 3\n[population.p]\np_correct = beta(2,3)\n", 400, 8,
+                                13, &log);
+    double plog = cs_unbiased_log_pass(&log, 1);
+    char ini[512];
+    snprintf(ini, sizeof ini,
+             "[experiment]\nqueries = 40000\nbudgets = 1,8\nanswers = 3\n[population.logged]\nweight = 3\n"
+             "data = %s\n[population.fixed]\nweight = 1\np_correct = 0.9\n[strategy.coverage]\n", path);
+    cs_experiment ex;
+    load_text_ok(&ex, ini);
+    cs_results r;
+    sweep_ok(&ex, &r, 2);
+    /* coverage at one sample: 3/4 of the log's pass@1 and 1/4 of 0.9; each bin its own */
+    double want = 0.75 * plog + 0.25 * 0.9, got = cell_mean(&r, 0, 0, 0), se = cell_se(&r, 0, 0, 0);
+    ck_assert_msg(fabs(got - want) <= 4 * se, "all: %.5f, want %.5f, 4 s.e. %.5f", got, want, 4 * se);
+    ck_assert_msg(fabs(cell_mean(&r, 0, 0, 2) - 0.9) <= 4 * cell_se(&r, 0, 0, 2), "fixed bin");
+    ck_assert_msg(fabs(cell_mean(&r, 0, 0, 1) - plog) <= 4 * cell_se(&r, 0, 0, 1), "logged bin");
+    /* the component's share of queries is its weight's: 3/4 of them, binomial s.e. */
+    double n1 = cs_results_cell(&r, 0, 0, 1)->n;
+    ck_assert_msg(fabs(n1 / 40000 - 0.75) <= 4 * sqrt(0.75 * 0.25 / 40000), "share %.4f", n1 / 40000);
+    cs_results_free(&r);
+    cs_experiment_free(&ex);
+    cs_log_free(&log);
+    remove(path);
+}
+END_TEST
+
 START_TEST(bad_log_components)
 {
     cs_log log;
@@ -267,6 +296,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, subsample_at_the_logged_count_is_the_log);
     tcase_add_test(tc, a_log_gives_its_population_curves);
     tcase_add_test(tc, logged_curves_beside_the_simulated);
+    tcase_add_test(tc, a_log_mixes_with_parametric_components);
     tcase_add_test(tc, bad_log_components);
     suite_add_tcase(s, tc);
     return s;
