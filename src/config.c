@@ -118,8 +118,8 @@ typedef struct raw {
     size_t ne, cape;
     section *s;
     size_t ns, caps;
-    /* reader state */
-    FILE *f;
+    /* reader state: the text being read, and how far */
+    const char *text, *end, *at;
     const char *file;
     int line;
     int too_long;
@@ -198,17 +198,20 @@ static void raw_free(raw *r)
 static char *reader(char *str, int num, void *stream)
 {
     raw *r = stream;
-    if (!fgets(str, num, r->f))
+    if (r->at >= r->end || num < 2)
         return NULL;
     r->line++;
-    size_t len = strlen(str);
-    if (len > 0 && str[len - 1] != '\n' && !feof(r->f)) {
-        int c;
-        while ((c = fgetc(r->f)) != EOF && c != '\n')
-            ;
+    const char *nl = memchr(r->at, '\n', (size_t)(r->end - r->at));
+    const char *stop = nl ? nl + 1 : r->end;
+    size_t len = (size_t)(stop - r->at), room = (size_t)num - 1;
+    if (len > room) {
         if (!r->too_long)
             r->too_long = r->line;
+        len = room;
     }
+    memcpy(str, r->at, len);
+    str[len] = '\0';
+    r->at = stop;
     char *p = str;
     while (isspace((unsigned char)*p))
         p++;
@@ -929,19 +932,16 @@ static void experiment_defaults(cs_experiment *ex, const char *path)
     (void)set_defaults(&ex->global);
 }
 
-static int load_experiment(cs_experiment *ex, const char *path, const char *const *overrides,
-                           size_t noverrides, cs_error *err)
+static int load_experiment(cs_experiment *ex, const char *path, const char *text, size_t len,
+                           const char *const *overrides, size_t noverrides, cs_error *err)
 {
     experiment_defaults(ex, path);
     raw r;
     memset(&r, 0, sizeof r);
     r.file = ex->file;
-    r.f = fopen(path, "r");
-    if (!r.f)
-        return cs_error_set(err, CS_ERR_IO, path, 0, "cannot open experiment file: %s",
-                            strerror(errno));
+    r.text = r.at = text;
+    r.end = text + len;
     int rc = ini_parse_stream(reader, &r, handler, &r);
-    fclose(r.f);
     if (r.nomem) {
         raw_free(&r);
         return cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
@@ -995,12 +995,75 @@ static int load_experiment(cs_experiment *ex, const char *path, const char *cons
     return rc;
 }
 
+int cs_experiment_load_text(cs_experiment *ex, const char *name, const char *text, size_t len,
+                            const char *const *overrides, size_t noverrides, cs_error *err)
+{
+    int rc = load_experiment(ex, name, text, len, overrides, noverrides, err);
+    if (rc)
+        cs_experiment_free(ex); /* the defaults own a budget list even when the file is bad */
+    return rc;
+}
+
+/* Read a whole file into memory, refusing more than CS_EXPERIMENT_MAX_BYTES (so /dev/zero or an
+** endless pipe ends with an error instead of running forever). */
+static int read_whole(const char *path, char **out, size_t *len, cs_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return cs_error_set(err, CS_ERR_IO, path, 0, "cannot open experiment file: %s",
+                            strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    int rc = buf ? 0 : CS_ERR_NOMEM;
+    while (!rc) {
+        if (n == cap) {
+            if (cap >= CS_EXPERIMENT_MAX_BYTES) {
+                rc = cs_error_set(err, CS_ERR_INPUT, path, 0,
+                                  "larger than %d MiB: not an experiment file",
+                                  CS_EXPERIMENT_MAX_BYTES >> 20);
+                break;
+            }
+            char *b = realloc(buf, 2 * cap);
+            if (!b) {
+                rc = CS_ERR_NOMEM;
+                break;
+            }
+            buf = b;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                rc = cs_error_set(err, CS_ERR_IO, path, 0, "cannot read experiment file: %s",
+                                  strerror(errno));
+            break;
+        }
+    }
+    fclose(f);
+    if (rc == CS_ERR_NOMEM)
+        cs_error_set(err, rc, path, 0, "out of memory");
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
 int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *overrides,
                        size_t noverrides, cs_error *err)
 {
-    int rc = load_experiment(ex, path, overrides, noverrides, err);
-    if (rc)
-        cs_experiment_free(ex); /* the defaults own a budget list even when the file is bad */
+    char *text = NULL;
+    size_t len = 0;
+    int rc = read_whole(path, &text, &len, err);
+    if (rc) {
+        memset(ex, 0, sizeof *ex);
+        return rc;
+    }
+    rc = cs_experiment_load_text(ex, path, text, len, overrides, noverrides, err);
+    free(text);
     return rc;
 }
 

@@ -363,7 +363,8 @@ int cs_cli_fit(int argc, char **argv)
     }
     if (!logpath)
         return usage("%s", "fit needs a log (query,sample,correct[,answer,score,tokens])");
-    cs_error err = {{0}, 0, {0}};
+    cs_error err;
+    cs_error_clear(&err);
     cs_log log;
     if (cs_log_read(&log, logpath, &err))
         return fail(&err);
@@ -549,7 +550,8 @@ int cs_cli_calibrate(int argc, char **argv)
     if (!expath || !tpath)
         return usage("%s", "calibrate needs an experiment and a targets file "
                            "(strategy,setting,budget,bin,accuracy)");
-    cs_error err = {{0}, 0, {0}};
+    cs_error err;
+    cs_error_clear(&err);
     cs_calibration c;
     if (cs_calibrate_load(&c, expath, tpath, &err))
         return fail(&err);

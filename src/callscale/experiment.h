@@ -124,6 +124,14 @@ typedef struct cs_override {
 ** fills err with the file, line and a message naming the key. */
 int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *overrides,
                        size_t noverrides, cs_error *err);
+
+/* The same from text in memory (len bytes, not necessarily NUL-terminated); name stands for the
+** file in messages and in config.ini. */
+int cs_experiment_load_text(cs_experiment *ex, const char *name, const char *text, size_t len,
+                            const char *const *overrides, size_t noverrides, cs_error *err);
+
+/* An experiment file larger than this is refused (it is text a person wrote). */
+#define CS_EXPERIMENT_MAX_BYTES (16 << 20)
 void cs_experiment_free(cs_experiment *ex);
 
 /* Write the effective configuration (every key, defaults included) as an experiment file. */
