@@ -141,6 +141,7 @@ check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) | test-dep
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
 	@echo "== tests/cli/clock (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/clock
+	@echo "== tests/cli/fit (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/fit
 	@echo "== tests/cli/shepherd (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/shepherd
 	@echo "== tests/cli/serve (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/serve
 	@echo "== tests/cli/lib (installed into $(STAGE))"; rm -rf $(STAGE)

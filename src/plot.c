@@ -15,6 +15,7 @@
 #include <gsl/gsl_cdf.h>
 #include "callscale/explain.h"
 #include "callscale/outfile.h"
+#include "callscale/logpop.h"
 #include "callscale/plot.h"
 #include "grow.h"
 #include "callscale/population.h"
@@ -424,7 +425,9 @@ static void percent(double share, char *buf, size_t n)
 
 static void describe_p(const cs_component *c, char *buf, size_t n)
 {
-    if (c->p_kind == CS_P_FIXED)
+    if (c->logpop)
+        snprintf(buf, n, "p from a log of %zu queries", c->logpop->log.nq);
+    else if (c->p_kind == CS_P_FIXED)
         snprintf(buf, n, "p = %g", c->p);
     else
         snprintf(buf, n, "p ~ Beta(%g,%g)", c->a, c->b);
@@ -528,6 +531,17 @@ static int write_population(const char *dir, const cs_experiment *ex, cs_error *
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
         fprintf(o.f, "%s# index %zu: %s\n", k ? "\n\n" : "", k, c->name);
+        if (c->logpop) { /* the logged queries' shares of right samples */
+            double below = 0;
+            for (int i = 0; i < POP_BINS; i++) {
+                double lo1, hi1;
+                cs_logpop_cdf(c->logpop, (i + 1) * POP_BIN, &lo1, &hi1);
+                double upto = i + 1 == POP_BINS ? 1 : lo1; /* bars [x0, x1), the last closed */
+                fprintf(o.f, "%.10g %.10g\n", i * POP_BIN + 0.5 * POP_BIN, c->share * (upto - below));
+                below = upto;
+            }
+            continue;
+        }
         if (c->p_kind == CS_P_FIXED) {
             fprintf(o.f, "%.10g %.10g\n", c->p, c->share);
             continue;
@@ -580,7 +594,7 @@ static int population_vars(FILE *f, const cs_experiment *ex, cs_error *err)
     fprintf(f, "population = 'population.dat'   # a block per component: p, share of queries\n");
     int spread = 0;
     for (size_t k = 0; k < ex->ncomp; k++)
-        spread |= ex->comp[k].p_kind != CS_P_FIXED;
+        spread |= ex->comp[k].p_kind != CS_P_FIXED || ex->comp[k].logpop;
     fprintf(f, "binw = %g\nncomp = %zu\n", POP_BIN, ex->ncomp);
     if (spread)
         fprintf(f, "ylabel = '%% of queries per %g of p'\n", POP_BIN);

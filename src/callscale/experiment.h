@@ -62,6 +62,11 @@ typedef struct cs_component {
     unsigned overridden; /* bit i set: settings key i of the combined tables was set here */
     cs_settings set;     /* the global settings with this component's overrides applied */
     int line;
+    /* data = FILE: a log's queries stand in for p and pi (logpop.h); owned, NULL otherwise */
+    struct cs_logpop *logpop;
+    char data[512];      /* the log's path, relative paths taken from the experiment's folder */
+    int draw;            /* enum cs_draw: replace or subsample */
+    int data_line;
 } cs_component;
 
 struct cs_strategy_type;

@@ -22,6 +22,8 @@
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "callscale/unbiased.h"
+#include "cli.h"
 #include "serve.h"
 
 #ifndef CALLSCALE_VERSION
@@ -72,6 +74,18 @@ static const char usage[] =
     "        samples (default 4). Writes DIR/frontier.csv (default DIR: runs/NAME-optimize), and\n"
     "        DIR/exchange.csv with a [large_model]; prints how many times fewer samples than the\n"
     "        baseline (best_of_n, else weighted_vote) the frontier needs at the largest budget.\n"
+    "  fit LOG.csv [-o DIR] [--samples K] [--components J] [--boot B] [--seed N] [--no-plot] [-q]\n"
+    "        The latent model fitted to a real per-sample log (query,sample,correct[,answer,score,\n"
+    "        tokens]): a beta-binomial mixture (Betas chosen by BIC, or J; masses at p = 0 and 1)\n"
+    "        and, with answers, the wrong answers' concentration; bootstrap intervals (B refits,\n"
+    "        default 200). --samples: fit on the first K samples per query. Writes DIR/fitted.ini,\n"
+    "        fit.csv, predicted.csv (strategy,budget,observed,predicted,ci_low,ci_high, to 100x the\n"
+    "        logged count) and fit.png. Default DIR: runs/fit-LOGNAME.\n"
+    "  calibrate EXPERIMENT.ini TARGETS.csv [-o DIR] [-j THREADS] [-q]\n"
+    "        Fits [calibrate] free = KEY:LO..HI, ... (a Beta's .a and .b: population.NAME.p_correct.a)\n"
+    "        to TARGETS.csv (strategy,setting,budget,bin,accuracy[,precision]; an empty accuracy is\n"
+    "        predicted, not fitted) by Nelder-Mead with the experiment's seed, exact mode where it\n"
+    "        applies; 95%% profile intervals. Writes DIR/calibrated.ini, calibration.csv, results.csv.\n"
     "  serve [EXPERIMENT.ini] [--port N] [--bind ADDR] [--timeout S] [--max-body BYTES]\n"
     "        [--max-queries N] [--max-budget N] [--max-rows N] [--max-requests N]\n"
     "        [--max-connections N] [--max-memory MIB]\n"
@@ -258,6 +272,8 @@ static int write_outputs(const cs_experiment *ex, const cs_results *res, const c
         return error_out(&err);
     snprintf(path, sizeof path, "%s/results.csv", dir);
     if (cs_results_write_csv(ex, res, path, &err))
+        return error_out(&err);
+    if (cs_unbiased_write_logged(ex, dir, &err)) /* logs as populations: their own curves */
         return error_out(&err);
     return 0;
 }
@@ -705,6 +721,10 @@ int main(int argc, char **argv)
 
     if (strcmp(cmd, "optimize") == 0)
         return cmd_optimize(argc - 2, argv + 2);
+    if (strcmp(cmd, "fit") == 0)
+        return cs_cli_fit(argc - 2, argv + 2);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cs_cli_calibrate(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0)
         return serve_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
