@@ -10,7 +10,7 @@ PREFIX ?= /usr/local
 BUILD := build
 
 # Debian packages: to build, to test, and to draw figures at run time.
-BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config
+BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config nettle-dev
 TEST_DEPS := check libpcg-cpp-dev g++
 RUN_DEPS := gnuplot-nox
 
@@ -18,7 +18,7 @@ WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-protot
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCALLSCALE_VERSION='"$(VERSION)"' $(WARN) \
               -Iinclude $(CFLAGS)
-LDLIBS := -linih -lgsl -lgslcblas -lm -lpthread
+LDLIBS := -linih -lgsl -lgslcblas -lnettle -lm -lpthread
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC := $(wildcard src/*.c)
