@@ -4,6 +4,7 @@
 #   make demo       a real experiment end to end
 #   make figures    every shipped experiment, small, drawn into plots/gallery/
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make mpi        build/callscale-mpi, with Open MPI (mpirun -n R build/callscale-mpi run ...)
 VERSION := 0.1.0
 CC ?= gcc
 PREFIX ?= /usr/local
@@ -13,6 +14,7 @@ BUILD := build
 BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config nettle-dev
 TEST_DEPS := check libpcg-cpp-dev g++
 RUN_DEPS := gnuplot-nox
+MPI_DEPS := libopenmpi-dev openmpi-bin
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS ?= -O2 -g
@@ -33,7 +35,7 @@ TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
-.PHONY: all check demo bench figures install uninstall clean deps test-deps
+.PHONY: all check demo bench figures install uninstall clean deps test-deps mpi
 all: $(BUILD)/callscale $(BUILD)/libcallscale.a
 
 deps:
@@ -64,6 +66,14 @@ $(BUILD)/callscale: src/cli/main.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 $(BUILD)/san/callscale: src/cli/main.c $(BUILD)/san/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(BUILD)/san/libcallscale.a $(LDLIBS) -o $@
+
+# The same program over MPI ranks (src/cli/engine_mpi.c), compiled by Open MPI's mpicc.
+$(BUILD)/callscale-mpi: src/cli/main.c src/cli/engine_mpi.c src/cli/engine.h $(BUILD)/libcallscale.a
+	mpicc $(ALL_CFLAGS) -DCALLSCALE_MPI src/cli/main.c src/cli/engine_mpi.c $(BUILD)/libcallscale.a \
+	    $(LDLIBS) -o $@
+mpi:
+	@scripts/ensure-deps $(BUILD_DEPS) $(MPI_DEPS)
+	@$(MAKE) --no-print-directory $(BUILD)/callscale-mpi
 
 # The PCG reference: Debian's libpcg-cpp-dev (O'Neill's C++ implementation) prints the outputs our
 # C PCG32 must reproduce word for word.
