@@ -16,17 +16,18 @@
 /* Bytes of tallies in one chunk, at most: a rank holds two chunks (one in flight). */
 #define CHUNK_BYTES (32 << 20)
 
-enum { TAG_ERROR = 1, TAG_HEAD, TAG_DATA };
+enum { TAG_ERROR = 1, TAG_HEAD, TAG_DATA }; /* an error line, an error record, tallies */
 
 static int rank, size;
 static int in_run; /* the command is `run`: every rank takes part */
 static int agreed; /* this rank has been through the agreement that starts a run */
+static int known;  /* every rank knows that the run failed */
 
-/* What a rank says before a chunk's tallies: whether it could sweep it, and if not, why. */
-typedef struct head {
+/* A rank's error, sent to rank 0 to be printed there. */
+typedef struct rank_error {
     int rc;
     cs_error err;
-} head;
+} rank_error;
 
 int cs_engine_writer(void)
 {
@@ -53,8 +54,9 @@ int cs_engine_start(int *argc, char ***argv)
     return !in_run;
 }
 
-/* Every rank of a run comes here once, failed (before its sweep) or not: the lowest rank that
-** failed, or size when none did. */
+/* Every rank of a run comes here at the same points (the start of its sweep, or its end when it
+** stops before; after each round of the sweep), failed or not: the lowest rank that failed, or
+** size when none did. */
 static int agree(int failed)
 {
     int mine = failed ? rank : size, low;
@@ -94,20 +96,21 @@ int cs_engine_end(int rc)
         int low = agree(rc != 0);
         if (low < size && low == rank && rank != 0) {
             send_error_line();
-        } else if (low < size && rank == 0) {
-            cs_error err;
-            if (low != 0) { /* rank 0 itself did not fail: print the line of the one that did */
-                receive_error_line(low, &err);
-                fprintf(stderr, "callscale: %s\n", err.msg);
-            }
-            MPI_Abort(MPI_COMM_WORLD, rc ? rc : 1);
+        } else if (low < size && low != 0 && rank == 0) {
+            cs_error err; /* rank 0 did not fail: it prints the line of the one that did */
+            receive_error_line(low, &err);
+            fprintf(stderr, "callscale: %s\n", err.msg);
         }
-        if (low < size && !rc)
-            rc = 1;
-    } else if (rc && rank == 0) {
-        MPI_Abort(MPI_COMM_WORLD, rc); /* its line is printed; the other ranks end with it */
+        if (low < size) {
+            known = 1;
+            rc = rc ? rc : 1;
+        }
     }
-    MPI_Finalize(); /* after an error reported by rank 0, MPI_Abort ends this rank here */
+    /* Every rank ends by itself with its exit status, mpirun passing on the first non-zero one:
+    ** an error is agreed on before any rank stops (here, and at every round of a sweep), so no
+    ** rank is left waiting. MPI_Abort would do without the agreement, but Open MPI 4.1's mpirun
+    ** crashed or hung after it in 7 of 60 runs on a loaded machine. */
+    MPI_Finalize();
     return rc;
 }
 
@@ -126,88 +129,125 @@ static int collect_block(void *data, uint64_t block, const cs_results *tally, cs
     return 0;
 }
 
-/* On a rank other than 0: its chunks, each swept and sent, two buffers so that one chunk's
-** tallies travel while the next is swept. */
+/* After a round (each rank's sweep of its chunk of the round, or rank 0's adding of the last
+** round's): whether every rank could do its part. If not, the lowest rank that failed sends its
+** error to rank 0, every rank returns an error, and each knows that all the others know. */
+static int round_ok(int rc, const cs_error *mine, cs_error *err)
+{
+    int low = agree(rc != 0);
+    if (low == size)
+        return 0;
+    known = 1;
+    if (rank == 0 && low != 0) {
+        rank_error h;
+        MPI_Recv(&h, (int)sizeof h, MPI_BYTE, low, TAG_HEAD, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        *err = h.err;
+        return h.rc ? h.rc : CS_ERR_INPUT;
+    }
+    if (rank == low && rank != 0) {
+        rank_error h = {rc, *mine};
+        MPI_Send(&h, (int)sizeof h, MPI_BYTE, 0, TAG_HEAD, MPI_COMM_WORLD);
+    }
+    if (rank == low)
+        *err = *mine;
+    else
+        cs_error_set(err, CS_ERR_INPUT, "", 0, "MPI rank %d failed", low);
+    return rc ? rc : CS_ERR_INPUT;
+}
+
+/* The blocks [c0, c1) of chunk c, of `chunk` blocks from `first`. */
+static void chunk_blocks(uint64_t first, uint64_t last, uint64_t chunk, uint64_t c, uint64_t *c0,
+                         uint64_t *c1)
+{
+    *c0 = first + c * chunk;
+    *c1 = *c0 + chunk < last ? *c0 + chunk : last;
+}
+
+/* On a rank other than 0: its chunk of each round swept, then sent to rank 0 while the next is
+** swept into the other of two buffers. */
 static int sweep_worker(const cs_experiment *ex, int threads, uint64_t first, uint64_t last,
                         uint64_t chunk, size_t ncell, cs_error *err)
 {
-    uint64_t nchunks = (last - first + chunk - 1) / chunk;
-    cs_cell *buf[2] = {malloc(chunk * ncell * sizeof(cs_cell)), malloc(chunk * ncell * sizeof(cs_cell))};
+    uint64_t nchunks = (last - first + chunk - 1) / chunk, rounds = (nchunks + (uint64_t)size - 1) / (uint64_t)size;
+    size_t bytes = chunk * ncell * sizeof(cs_cell);
+    cs_cell *buf[2] = {malloc(bytes), malloc(bytes)};
     MPI_Request req[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
     cs_results scratch;
-    head h = {0, {"", 0, ""}};
-    if (!buf[0] || !buf[1] || cs_results_init(&scratch, ex))
-        h.rc = cs_error_set(&h.err, CS_ERR_NOMEM, ex->file, 0, "out of memory (on MPI rank %d)",
-                            rank);
-    int k = 0;
-    for (uint64_t c = (uint64_t)rank; c < nchunks; c += (uint64_t)size, k ^= 1) {
-        uint64_t c0 = first + c * chunk, c1 = c0 + chunk < last ? c0 + chunk : last;
-        MPI_Wait(&req[k], MPI_STATUS_IGNORE);
-        if (!h.rc) {
-            collect col = {buf[k], c0, ncell};
+    cs_error mine = {"", 0, ""};
+    int rc = 0, inited = 0;
+    if (!buf[0] || !buf[1] || !(inited = !cs_results_init(&scratch, ex)))
+        rc = cs_error_set(&mine, CS_ERR_NOMEM, ex->file, 0, "out of memory (on MPI rank %d)",
+                          rank);
+    for (uint64_t k = 0; k < rounds; k++) {
+        uint64_t c = k * (uint64_t)size + (uint64_t)rank, c0 = 0, c1 = 0;
+        int b = (int)(k % 2);
+        if (c < nchunks && !rc) {
+            chunk_blocks(first, last, chunk, c, &c0, &c1);
+            MPI_Wait(&req[b], MPI_STATUS_IGNORE); /* the chunk of two rounds ago has left */
+            collect col = {buf[b], c0, ncell};
             cs_sweep_part p = {c0, c1, collect_block, &col};
-            h.rc = cs_sweep_run_part(ex, threads, &p, NULL, NULL, &scratch, &h.err);
+            rc = cs_sweep_run_part(ex, threads, &p, NULL, NULL, &scratch, &mine);
         }
-        MPI_Send(&h, (int)sizeof h, MPI_BYTE, 0, TAG_HEAD, MPI_COMM_WORLD);
-        if (h.rc)
+        if ((rc = round_ok(rc, &mine, err)))
             break;
-        MPI_Isend(buf[k], (int)((c1 - c0) * ncell * 6), MPI_DOUBLE, 0, TAG_DATA, MPI_COMM_WORLD,
-                  &req[k]);
+        if (c < nchunks)
+            MPI_Isend(buf[b], (int)((c1 - c0) * ncell * 6), MPI_DOUBLE, 0, TAG_DATA,
+                      MPI_COMM_WORLD, &req[b]);
     }
-    MPI_Waitall(2, req, MPI_STATUSES_IGNORE);
-    if (!h.rc)
+    if (!rc)
+        rc = round_ok(0, &mine, err); /* rank 0 added the last round */
+    MPI_Waitall(2, req, MPI_STATUSES_IGNORE); /* rank 0 has received every chunk sent */
+    if (inited)
         cs_results_free(&scratch);
     free(buf[0]);
     free(buf[1]);
-    if (h.rc)
-        *err = h.err;
-    return h.rc;
+    return rc;
 }
 
-/* On rank 0: every chunk in order, its own swept here, the others' received, every block handed
-** to the part's function and added into res in block order. */
+/* On rank 0: each round, its own chunk swept here, then the other ranks' received, every block
+** handed to the part's function and added into res in block order. */
 static int sweep_root(const cs_experiment *ex, int threads, const cs_sweep_part *part,
                       uint64_t first, uint64_t last, uint64_t chunk, size_t ncell,
                       cs_progress_fn progress, void *pdata, cs_results *res, cs_error *err)
 {
-    uint64_t nchunks = (last - first + chunk - 1) / chunk;
-    cs_cell *buf = size > 1 ? malloc(chunk * ncell * sizeof *buf) : NULL;
-    if (size > 1 && !buf)
-        return cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
+    uint64_t nchunks = (last - first + chunk - 1) / chunk, rounds = (nchunks + (uint64_t)size - 1) / (uint64_t)size;
+    cs_cell *buf = malloc(chunk * ncell * sizeof *buf);
+    cs_error mine = {"", 0, ""};
+    int rc = 0;
+    if (!buf)
+        rc = cs_error_set(&mine, CS_ERR_NOMEM, ex->file, 0, "out of memory");
     uint64_t q0 = first * CS_SWEEP_BLOCK, q1 = last * CS_SWEEP_BLOCK;
     q1 = q1 < ex->queries ? q1 : ex->queries;
-    int rc = 0;
-    for (uint64_t c = 0; !rc && c < nchunks; c++) {
-        uint64_t c0 = first + c * chunk, c1 = c0 + chunk < last ? c0 + chunk : last;
-        int owner = (int)(c % (uint64_t)size);
-        if (owner == 0) {
+    for (uint64_t k = 0; k < rounds; k++) {
+        uint64_t c = k * (uint64_t)size, c0, c1;
+        if (!rc) {
+            chunk_blocks(first, last, chunk, c, &c0, &c1);
             cs_sweep_part p = {c0, c1, part->block, part->data};
-            rc = cs_sweep_run_part(ex, threads, &p, NULL, NULL, res, err);
-        } else {
-            head h;
-            MPI_Recv(&h, (int)sizeof h, MPI_BYTE, owner, TAG_HEAD, MPI_COMM_WORLD,
+            rc = cs_sweep_run_part(ex, threads, &p, NULL, NULL, res, &mine);
+        }
+        if ((rc = round_ok(rc, &mine, err)))
+            break;
+        for (int r = 1; r < size && c + (uint64_t)r < nchunks; r++) {
+            chunk_blocks(first, last, chunk, c + (uint64_t)r, &c0, &c1);
+            /* received even after a failure here, so that no rank is left sending */
+            MPI_Recv(buf, (int)((c1 - c0) * ncell * 6), MPI_DOUBLE, r, TAG_DATA, MPI_COMM_WORLD,
                      MPI_STATUS_IGNORE);
-            if (h.rc) {
-                *err = h.err;
-                rc = h.rc;
-                break;
-            }
-            MPI_Recv(buf, (int)((c1 - c0) * ncell * 6), MPI_DOUBLE, owner, TAG_DATA,
-                     MPI_COMM_WORLD, MPI_STATUS_IGNORE);
             cs_results tally = *res;
             for (uint64_t b = c0; !rc && b < c1; b++) {
                 tally.cell = buf + (b - c0) * ncell;
                 if (part->block)
-                    rc = part->block(part->data, b, &tally, err);
+                    rc = part->block(part->data, b, &tally, &mine);
                 if (!rc)
                     cs_results_add(res, &tally);
             }
         }
         if (!rc && progress) {
-            uint64_t done = c1 * CS_SWEEP_BLOCK;
+            uint64_t done = (first + (k + 1) * (uint64_t)size * chunk) * CS_SWEEP_BLOCK;
             progress(pdata, (done < q1 ? done : q1) - q0, q1 - q0);
         }
     }
+    if (!rc || !known)
+        rc = round_ok(rc, &mine, err);
     free(buf);
     return rc;
 }
@@ -217,7 +257,8 @@ int cs_engine_sweep(const cs_experiment *ex, int threads, const cs_sweep_part *p
 {
     if (!agreed) {
         int low = agree(0);
-        if (low < size) { /* a rank failed before its sweep: rank 0 says why */
+        known = low < size;
+        if (known) { /* a rank failed before its sweep: rank 0 says why */
             if (rank == 0)
                 return receive_error_line(low, err);
             return cs_error_set(err, CS_ERR_INPUT, "", 0, "rank %d failed", low);
@@ -231,7 +272,7 @@ int cs_engine_sweep(const cs_experiment *ex, int threads, const cs_sweep_part *p
     uint64_t most = CHUNK_BYTES / (ncell * sizeof(cs_cell));
     chunk = chunk < most ? chunk : most;
     chunk = chunk ? chunk : 1;
-    if (rank == 0)
-        return sweep_root(ex, threads, part, first, last, chunk, ncell, progress, pdata, res, err);
-    return sweep_worker(ex, threads, first, last, chunk, ncell, err);
+    if (rank != 0)
+        return sweep_worker(ex, threads, first, last, chunk, ncell, err);
+    return sweep_root(ex, threads, part, first, last, chunk, ncell, progress, pdata, res, err);
 }
