@@ -42,7 +42,7 @@ deps:
 	@scripts/ensure-deps $(BUILD_DEPS)
 
 test-deps:
-	@scripts/ensure-deps $(BUILD_DEPS) $(TEST_DEPS) $(RUN_DEPS)
+	@scripts/ensure-deps $(BUILD_DEPS) $(TEST_DEPS) $(RUN_DEPS) $(MPI_DEPS)
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -87,10 +87,14 @@ $(BUILD)/san/test_%: tests/test_%.c tests/main.c tests/testutil.h $(BUILD)/san/l
 	    $(BUILD)/san/libcallscale.a $(CHECK_LIBS) $(LDLIBS) -o $@
 
 check: test-deps
-	@$(MAKE) --no-print-directory all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS)
+	@$(MAKE) --no-print-directory all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) \
+	    $(BUILD)/callscale-mpi
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
+	@echo "== tests/cli/shard (sanitized binary; the sweep over every experiment and MPI optimised)"; \
+	    CALLSCALE=$(BUILD)/san/callscale CALLSCALE_FAST=$(BUILD)/callscale \
+	    CALLSCALE_MPI=$(BUILD)/callscale-mpi tests/cli/shard
 	@echo "== all tests passed"
 
 demo: test-deps
@@ -107,8 +111,10 @@ $(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench
+	@scripts/ensure-deps $(MPI_DEPS)
+	@$(MAKE) --no-print-directory $(BUILD)/bench $(BUILD)/callscale $(BUILD)/callscale-mpi
 	$(BUILD)/bench $(BENCH_FLAGS)
+	bench/shard $(BENCH_FLAGS)
 
 # Every shipped experiment, small enough to take seconds, with its exact curves drawn over the
 # Monte Carlo ones where exact mode covers it; the figures go to plots/gallery/NAME-FIGURE.png
