@@ -46,6 +46,8 @@ static const struct key {
     {"bins", KEY_U64, offsetof(head, nbins), 0},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+_Static_assert(NKEYS <= sizeof ((head *)0)->line / sizeof(int), "a line for every key");
+/* Rows of keys[] that messages point at, by their place in the table. */
 enum { K_NAME, K_FINGERPRINT, K_SEED, K_QUERIES, K_BLOCKQ, K_BLOCKS, K_SHARDS, K_SHARD };
 
 static uint64_t *u64_of(head *h, size_t k)
