@@ -1,25 +1,33 @@
 # callscale: a fast C simulator of LLM test-time-compute strategies.
-#   make            build/callscale and build/libcallscale.a
+#   make            build/callscale, build/libcallscale.a and .so, build/man/callscale.1
 #   make check      unit, statistical and command-line tests, under ASan and UBSan
 #   make demo       a real experiment end to end
 #   make figures    every shipped experiment, small, drawn into plots/gallery/
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make reproduce  the paper experiments against the papers' published numbers
+#   make install    PREFIX=/usr/local DESTDIR=   (make uninstall the same)
 #   make mpi        build/callscale-mpi, with Open MPI (mpirun -n R build/callscale-mpi run ...)
 VERSION := 0.1.0
+# The shared library's ABI: bump it with any change an embedding program must be rebuilt for.
+SOVERSION := 0
 CC ?= gcc
 PREFIX ?= /usr/local
 BUILD := build
 
 # Debian packages: to build, to test, and to draw figures at run time.
 BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config nettle-dev
-TEST_DEPS := check libpcg-cpp-dev g++
+TEST_DEPS := check libpcg-cpp-dev g++ python3 man-db groff-base bsdextrautils binutils
 RUN_DEPS := gnuplot-nox
 MPI_DEPS := libopenmpi-dev openmpi-bin
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS ?= -O2 -g
+# include/ holds the public API (callscale.h); src/callscale/ the library's own module headers,
+# included as "callscale/NAME.h". -MMD -MP: each object depends on the headers it includes.
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCALLSCALE_VERSION='"$(VERSION)"' $(WARN) \
-              -Iinclude $(CFLAGS)
+              -Iinclude -Isrc -MMD -MP $(CFLAGS)
+# One set of objects serves the static and the shared library; no interposition keeps inlining
+# (and so every number) as it is without -fPIC.
+PIC := -fPIC -fno-semantic-interposition
 LDLIBS := -linih -lgsl -lgslcblas -lnettle -lm -lpthread
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -34,9 +42,15 @@ SAN_OBJ += $(BUILD)/san/obj/plot_templates.o
 TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
+SONAME := libcallscale.so.$(SOVERSION)
+SHLIB := $(BUILD)/libcallscale.so.$(VERSION)
 
-.PHONY: all check demo bench figures install uninstall clean deps test-deps mpi
-all: $(BUILD)/callscale $(BUILD)/libcallscale.a
+.PHONY: all check demo bench figures reproduce install uninstall clean deps test-deps mpi mpi-deps
+all: $(BUILD)/callscale $(BUILD)/libcallscale.a $(BUILD)/libcallscale.so $(BUILD)/man/callscale.1
+
+# Goals that install the Debian packages they need first: whatever they build waits for that
+# (through the build directories), so nothing is built before its headers are there.
+ENSURE := $(if $(filter check demo,$(MAKECMDGOALS)),test-deps,$(if $(filter bench,$(MAKECMDGOALS)),deps))
 
 deps:
 	@scripts/ensure-deps $(BUILD_DEPS)
@@ -44,36 +58,51 @@ deps:
 test-deps:
 	@scripts/ensure-deps $(BUILD_DEPS) $(TEST_DEPS) $(RUN_DEPS) $(MPI_DEPS)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
-$(BUILD)/san/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/san/obj
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) $(PIC) -c $< -o $@
+$(BUILD)/san/obj/%.o: src/%.c | $(BUILD)/san/obj
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
-$(BUILD)/obj $(BUILD)/san/obj $(BUILD)/gen:
+$(BUILD)/obj $(BUILD)/san/obj $(BUILD)/gen $(BUILD)/man: | $(ENSURE)
 	mkdir -p $@
 $(BUILD)/gen/plot_templates.c: $(PLOT_TEMPLATES) scripts/embed-templates | $(BUILD)/gen
 	scripts/embed-templates $(PLOT_TEMPLATES) > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(PIC) -c $< -o $@
 $(BUILD)/san/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/san/obj
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
 $(BUILD)/libcallscale.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
+# The shared library exports the functions of include/callscale.h and nothing else
+# (src/callscale.map; tests/cli/lib checks the two agree).
+$(SHLIB): $(LIB_OBJ) src/callscale.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/callscale.map -Wl,--no-undefined \
+	    $(LDFLAGS) $(LIB_OBJ) $(LDLIBS) -o $@
+$(BUILD)/libcallscale.so: $(SHLIB)
+	ln -sf $(notdir $(SHLIB)) $(BUILD)/$(SONAME) && ln -sf $(SONAME) $@
 $(BUILD)/san/libcallscale.a: $(SAN_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/callscale: src/cli/main.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 $(BUILD)/san/callscale: src/cli/main.c $(BUILD)/san/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(BUILD)/san/libcallscale.a $(LDLIBS) -o $@
 
+# The man page: man/callscale.1.in with its key and strategy lists filled from the parameter
+# tables that the parser and `callscale list` read (tests/cli/lib checks commands and options).
+$(BUILD)/callscale-man: src/cli/manpage.c $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
+$(BUILD)/man/callscale.1: man/callscale.1.in $(BUILD)/callscale-man | $(BUILD)/man
+	$(BUILD)/callscale-man $(VERSION) < $< > $@.tmp && mv $@.tmp $@
+
 # The same program over MPI ranks (src/cli/engine_mpi.c), compiled by Open MPI's mpicc.
-$(BUILD)/callscale-mpi: src/cli/main.c src/cli/engine_mpi.c src/cli/engine.h $(BUILD)/libcallscale.a
-	mpicc $(ALL_CFLAGS) -DCALLSCALE_MPI src/cli/main.c src/cli/engine_mpi.c $(BUILD)/libcallscale.a \
+$(BUILD)/callscale-mpi: src/cli/main.c src/cli/engine_mpi.c src/cli/engine.h $(BUILD)/libcallscale.a | mpi-deps
+	mpicc $(ALL_CFLAGS) -DCALLSCALE_MPI src/cli/engine_mpi.c src/cli/main.c $(BUILD)/libcallscale.a \
 	    $(LDLIBS) -o $@
-mpi:
+mpi: $(BUILD)/callscale-mpi
+# after the goal's own packages (test-deps holds MPI_DEPS too): never two apt-get at once
+mpi-deps: | $(ENSURE)
 	@scripts/ensure-deps $(BUILD_DEPS) $(MPI_DEPS)
-	@$(MAKE) --no-print-directory $(BUILD)/callscale-mpi
 
 # The PCG reference: Debian's libpcg-cpp-dev (O'Neill's C++ implementation) prints the outputs our
 # C PCG32 must reproduce word for word.
@@ -81,24 +110,29 @@ $(BUILD)/pcg_reference.txt: tests/pcg_reference.cpp | $(BUILD)/obj
 	g++ -std=c++11 -O1 $< -o $(BUILD)/pcg_reference
 	$(BUILD)/pcg_reference > $@
 
+# tests/main.c first: with several sources, -MMD keeps the dependencies of the last one.
 $(BUILD)/san/test_%: tests/test_%.c tests/main.c tests/testutil.h $(BUILD)/san/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Wno-conversion -O1 $(SAN) -Itests -DPCG_REFERENCE='"$(BUILD)/pcg_reference.txt"' \
-	    -DCALLSCALE_BIN='"$(BUILD)/san/callscale"' $< tests/main.c \
+	    -DCALLSCALE_BIN='"$(BUILD)/san/callscale"' tests/main.c $< \
 	    $(BUILD)/san/libcallscale.a $(CHECK_LIBS) $(LDLIBS) -o $@
 
-check: test-deps
-	@$(MAKE) --no-print-directory all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) \
-	    $(BUILD)/callscale-mpi
+# Everything check runs is its prerequisite (no recursive make to race with this one).
+check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(BUILD)/callscale-mpi | test-deps
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
+	@echo "== tests/cli/lib (installed into $(STAGE))"; rm -rf $(STAGE)
+	@$(call install_to,$(abspath $(STAGE)),$(STAGE_PREFIX)) >/dev/null
+	@STAGE=$(abspath $(STAGE)) PREFIX=$(STAGE_PREFIX) PYTHON_DIR=$(call python_dir,$(STAGE_PREFIX)) tests/cli/lib
+	@$(call uninstall_from,$(abspath $(STAGE)),$(STAGE_PREFIX))
+	@left=$$(find $(STAGE) -type f -o -type l); [ -z "$$left" ] || { echo "not ok - make uninstall left: $$left"; exit 1; }
+	@echo "ok - make uninstall removes every installed file"
 	@echo "== tests/cli/shard (sanitized binary; the sweep over every experiment and MPI optimised)"; \
 	    CALLSCALE=$(BUILD)/san/callscale CALLSCALE_FAST=$(BUILD)/callscale \
 	    CALLSCALE_MPI=$(BUILD)/callscale-mpi tests/cli/shard
 	@echo "== all tests passed"
 
-demo: test-deps
-	@$(MAKE) --no-print-directory all
+demo: all | test-deps
 	$(BUILD)/callscale explain experiments/chen2024_two_level.ini
 	$(BUILD)/callscale run experiments/chen2024_two_level.ini -o runs/demo
 	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact
@@ -110,9 +144,7 @@ demo: test-deps
 $(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 
-bench: deps
-	@scripts/ensure-deps $(MPI_DEPS)
-	@$(MAKE) --no-print-directory $(BUILD)/bench $(BUILD)/callscale $(BUILD)/callscale-mpi
+bench: $(BUILD)/bench $(BUILD)/callscale $(BUILD)/callscale-mpi | deps
 	$(BUILD)/bench $(BENCH_FLAGS)
 	bench/shard $(BENCH_FLAGS)
 
@@ -136,17 +168,54 @@ figures: all
 	    echo "$$n: $$(cd plots/gallery && ls $$n-*.png | tr '\n' ' ')($$(( $$(date +%s) - start )) s$${exact:+, exact overlay})"; \
 	done
 
+# Every paper experiment against the papers' published numbers (experiments/paper_targets.csv):
+# each published point, callscale's value with its interval, the error and pass or fail.
+reproduce: all
+	@scripts/ensure-deps $(RUN_DEPS)
+	@scripts/reproduce $(BUILD)/callscale experiments/paper_targets.csv $(BUILD)/reproduce
+
+# Where Debian's python3 finds modules: /usr/lib/python3/dist-packages for PREFIX=/usr, else
+# PREFIX/lib/python3.X/dist-packages (/usr/local/lib/python3.11/dist-packages on bookworm).
+DEBIAN_PYTHON ?= /usr/bin/python3
+python_dir = $(if $(filter /usr,$(1)),/usr/lib/python3/dist-packages,$(1)/lib/python3.$(shell $(DEBIAN_PYTHON) -c 'import sys; print(sys.version_info[1])' 2>/dev/null || echo 11)/dist-packages)
+PYTHON_MODULE := $(wildcard python/callscale/*.py)
+# make check installs here, as `make install DESTDIR=$(STAGE)` would.
+STAGE := $(BUILD)/stage
+STAGE_PREFIX := /usr/local
+
+# install_to DESTDIR,PREFIX and uninstall_from DESTDIR,PREFIX: shared by install, uninstall and check.
+define install_to
+set -e; d=$(1)$(2); py=$(1)$(call python_dir,$(2))/callscale; \
+install -d $$d/bin $$d/lib/pkgconfig $$d/include $$d/share/man/man1 $$d/share/doc/callscale \
+    $$d/share/callscale/experiments $$py; \
+install -m 755 $(BUILD)/callscale $$d/bin/callscale; \
+install -m 644 $(BUILD)/libcallscale.a $$d/lib/libcallscale.a; \
+install -m 755 $(SHLIB) $$d/lib/$(notdir $(SHLIB)); \
+ln -sf $(notdir $(SHLIB)) $$d/lib/$(SONAME); ln -sf $(SONAME) $$d/lib/libcallscale.so; \
+sed -e 's|@PREFIX@|$(2)|' -e 's|@VERSION@|$(VERSION)|' callscale.pc.in > $$d/lib/pkgconfig/callscale.pc; \
+install -m 644 include/callscale.h $$d/include/callscale.h; \
+sed 's|@PREFIX@|$(2)|g' $(BUILD)/man/callscale.1 > $$d/share/man/man1/callscale.1; chmod 644 $$d/share/man/man1/callscale.1; \
+install -m 644 README.md LICENSE $$d/share/doc/callscale/; \
+install -m 644 experiments/*.ini $$d/share/callscale/experiments/; \
+install -m 644 $(PYTHON_MODULE) $$py/
+endef
+define uninstall_from
+set -e; d=$(1)$(2); \
+rm -f $$d/bin/callscale $$d/lib/libcallscale.a $$d/lib/libcallscale.so $$d/lib/$(SONAME) \
+    $$d/lib/$(notdir $(SHLIB)) $$d/lib/pkgconfig/callscale.pc $$d/include/callscale.h \
+    $$d/share/man/man1/callscale.1; \
+rm -rf $$d/share/doc/callscale $$d/share/callscale $(1)$(call python_dir,$(2))/callscale
+endef
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/callscale \
-	    $(DESTDIR)$(PREFIX)/share/callscale/experiments
-	install -m 755 $(BUILD)/callscale $(DESTDIR)$(PREFIX)/bin/callscale
-	install -m 644 $(BUILD)/libcallscale.a $(DESTDIR)$(PREFIX)/lib/libcallscale.a
-	install -m 644 include/callscale/*.h $(DESTDIR)$(PREFIX)/include/callscale/
-	install -m 644 experiments/*.ini $(DESTDIR)$(PREFIX)/share/callscale/experiments/
+	$(call install_to,$(DESTDIR),$(PREFIX))
+	@# the dynamic loader's cache, so programs find libcallscale.so.0 at once (a real install only)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig 2>/dev/null || true; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/callscale $(DESTDIR)$(PREFIX)/lib/libcallscale.a
-	rm -rf $(DESTDIR)$(PREFIX)/include/callscale $(DESTDIR)$(PREFIX)/share/callscale
+	$(call uninstall_from,$(DESTDIR),$(PREFIX))
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/san/obj/*.d $(BUILD)/san/*.d $(BUILD)/*.d)

@@ -173,7 +173,8 @@ static int sweep_worker(const cs_experiment *ex, int threads, uint64_t first, ui
     cs_cell *buf[2] = {malloc(bytes), malloc(bytes)};
     MPI_Request req[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
     cs_results scratch;
-    cs_error mine = {"", 0, ""};
+    cs_error mine;
+    memset(&mine, 0, sizeof mine);
     int rc = 0, inited = 0;
     if (!buf[0] || !buf[1] || !(inited = !cs_results_init(&scratch, ex)))
         rc = cs_error_set(&mine, CS_ERR_NOMEM, ex->file, 0, "out of memory (on MPI rank %d)",
@@ -212,7 +213,8 @@ static int sweep_root(const cs_experiment *ex, int threads, const cs_sweep_part 
 {
     uint64_t nchunks = (last - first + chunk - 1) / chunk, rounds = (nchunks + (uint64_t)size - 1) / (uint64_t)size;
     cs_cell *buf = malloc(chunk * ncell * sizeof *buf);
-    cs_error mine = {"", 0, ""};
+    cs_error mine;
+    memset(&mine, 0, sizeof mine);
     int rc = 0;
     if (!buf)
         rc = cs_error_set(&mine, CS_ERR_NOMEM, ex->file, 0, "out of memory");

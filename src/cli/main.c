@@ -98,12 +98,9 @@ static const char usage[] =
 
 static int error_out(const cs_error *e)
 {
-    if (e->line > 0)
-        fprintf(stderr, "callscale: %s:%d: %s\n", e->file, e->line, e->msg);
-    else if (e->file[0])
-        fprintf(stderr, "callscale: %s: %s\n", e->file, e->msg);
-    else
-        fprintf(stderr, "callscale: %s\n", e->msg);
+    char line[1200];
+    cs_error_format(e, line, sizeof line); /* the same line embedding programs get */
+    fprintf(stderr, "%s\n", line);
     return EXIT_INPUT;
 }
 

@@ -1,0 +1,179 @@
+/*
+** Tables: the cells of results.csv handed to embedding programs, read by index or by name,
+** each column at full precision or as results.csv's text.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "callscale/strategy.h"
+#include "table.h"
+#include "text.h"
+
+struct cs_table {
+    cs_results res;
+    const char **strategy;    /* the types' names (static) */
+    char (*setting)[CS_NAME_MAX];
+    size_t *budget;
+    char (*bin)[CS_NAME_MAX]; /* nbins + 1, "all" first */
+    char *csv;
+    size_t ncsv;
+};
+
+static const char *const column_name[CS_NCOLUMNS] = {"queries", "accuracy", "ci_low", "ci_high",
+                                                     "calls",   "tokens",   "flops"};
+
+cs_table *cs_table_new(const cs_experiment *ex, const cs_results *res)
+{
+    cs_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    size_t ncell = res->nstrat * res->nbudgets * (res->nbins + 1);
+    t->res = *res;
+    t->res.cell = malloc((ncell ? ncell : 1) * sizeof *t->res.cell);
+    t->strategy = malloc((res->nstrat ? res->nstrat : 1) * sizeof *t->strategy);
+    t->setting = malloc((res->nstrat ? res->nstrat : 1) * sizeof *t->setting);
+    t->budget = malloc((res->nbudgets ? res->nbudgets : 1) * sizeof *t->budget);
+    t->bin = malloc((res->nbins + 1) * sizeof *t->bin);
+    FILE *f = open_memstream(&t->csv, &t->ncsv);
+    if (!t->res.cell || !t->strategy || !t->setting || !t->budget || !t->bin || !f) {
+        if (f)
+            fclose(f);
+        cs_table_free(t);
+        return NULL;
+    }
+    memcpy(t->res.cell, res->cell, ncell * sizeof *t->res.cell);
+    for (size_t s = 0; s < res->nstrat; s++) {
+        t->strategy[s] = ex->strat[s].type->name;
+        snprintf(t->setting[s], sizeof t->setting[s], "%s", ex->strat[s].label);
+    }
+    memcpy(t->budget, ex->budgets, res->nbudgets * sizeof *t->budget);
+    snprintf(t->bin[0], sizeof t->bin[0], "all");
+    for (size_t i = 0; i < res->nbins; i++)
+        cs_experiment_bin_name(ex, i, t->bin[i + 1], sizeof t->bin[i + 1]);
+    cs_results_print_csv(ex, res, f);
+    if (fclose(f)) {
+        cs_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void cs_table_free(cs_table *t)
+{
+    if (!t)
+        return;
+    free(t->res.cell);
+    free(t->strategy);
+    free(t->setting);
+    free(t->budget);
+    free(t->bin);
+    free(t->csv);
+    free(t);
+}
+
+int cs_table_is_exact(const cs_table *t)
+{
+    return t ? t->res.exact : 0;
+}
+
+size_t cs_table_nstrategies(const cs_table *t)
+{
+    return t ? t->res.nstrat : 0;
+}
+
+const char *cs_table_strategy(const cs_table *t, size_t s)
+{
+    return t && s < t->res.nstrat ? t->strategy[s] : NULL;
+}
+
+const char *cs_table_setting(const cs_table *t, size_t s)
+{
+    return t && s < t->res.nstrat ? t->setting[s] : NULL;
+}
+
+size_t cs_table_nbudgets(const cs_table *t)
+{
+    return t ? t->res.nbudgets : 0;
+}
+
+size_t cs_table_budget(const cs_table *t, size_t b)
+{
+    return t && b < t->res.nbudgets ? t->budget[b] : 0;
+}
+
+size_t cs_table_nbins(const cs_table *t)
+{
+    return t ? t->res.nbins + 1 : 0;
+}
+
+const char *cs_table_bin(const cs_table *t, size_t bin)
+{
+    return t && bin <= t->res.nbins ? t->bin[bin] : NULL;
+}
+
+const char *cs_table_column(int column)
+{
+    return column >= 0 && column < CS_NCOLUMNS ? column_name[column] : NULL;
+}
+
+size_t cs_table_ncells(const cs_table *t)
+{
+    return t ? t->res.nstrat * t->res.nbudgets * (t->res.nbins + 1) : 0;
+}
+
+long cs_table_cell(const cs_table *t, size_t s, size_t b, size_t bin)
+{
+    if (!t || s >= t->res.nstrat || b >= t->res.nbudgets || bin > t->res.nbins)
+        return -1;
+    return (long)((s * t->res.nbudgets + b) * (t->res.nbins + 1) + bin);
+}
+
+long cs_table_find(const cs_table *t, const char *strategy, const char *setting, size_t budget,
+                   const char *bin)
+{
+    if (!t || !strategy)
+        return -1;
+    setting = setting ? setting : "default";
+    bin = bin ? bin : "all";
+    size_t s = 0, b = 0, k = 0;
+    while (s < t->res.nstrat &&
+           !(strcmp(t->strategy[s], strategy) == 0 && strcmp(t->setting[s], setting) == 0))
+        s++;
+    while (b < t->res.nbudgets && t->budget[b] != budget)
+        b++;
+    while (k <= t->res.nbins && strcmp(t->bin[k], bin) != 0)
+        k++;
+    return cs_table_cell(t, s, b, k);
+}
+
+/* The same numbers results.csv prints (cs_cell_summary, means per query), unrounded. */
+double cs_table_value(const cs_table *t, long cell, int column)
+{
+    if (!t || cell < 0 || (size_t)cell >= cs_table_ncells(t) || column < 0 || column >= CS_NCOLUMNS)
+        return NAN;
+    const cs_cell *c = &t->res.cell[cell];
+    double m, lo, hi, n = c->n > 0 ? c->n : 1;
+    cs_cell_summary(c, t->res.exact, &m, &lo, &hi);
+    switch (column) {
+    case CS_COL_QUERIES:
+        return t->res.exact ? 0 : floor(c->n);
+    case CS_COL_ACCURACY:
+        return m;
+    case CS_COL_CI_LOW:
+        return lo;
+    case CS_COL_CI_HIGH:
+        return hi;
+    case CS_COL_CALLS:
+        return c->calls / n;
+    case CS_COL_TOKENS:
+        return c->tokens / n;
+    default:
+        return c->flops / n;
+    }
+}
+
+size_t cs_table_csv(const cs_table *t, char *buf, size_t n)
+{
+    return t ? cs_text_copy(t->csv, t->ncsv, buf, n) : cs_text_copy("", 0, buf, n);
+}
