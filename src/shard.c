@@ -152,7 +152,8 @@ int cs_shard_write_block(void *data, uint64_t block, const cs_results *tally, cs
     cs_shard_writer *w = data;
     if (block != w->next || block >= w->last)
         return cs_error_set(err, CS_ERR_INPUT, w->out.path, 0,
-                            "block %" PRIu64 " out of order (expected %" PRIu64 ")", block, w->next);
+                            "block %" PRIu64 " out of order (expected %" PRIu64 ")", block,
+                            w->next);
     for (size_t s = 0; s < w->nstrat; s++)
         for (size_t b = 0; b < w->nbudgets; b++)
             for (size_t bin = 0; bin < w->nbins; bin++) {

@@ -90,8 +90,8 @@ static void *work(void *arg)
         ** bytes, are the same whatever thread ran which block. */
         while (!sh->failed && sh->merged < sh->nblocks && sh->ready[sh->merged % sh->window]) {
             size_t k = sh->merged % sh->window;
-            if (sh->part->block &&
-                (sh->sink_rc = sh->part->block(sh->part->data, sh->merged, &sh->slot[k], sh->err))) {
+            const cs_sweep_part *p = sh->part;
+            if (p->block && (sh->sink_rc = p->block(p->data, sh->merged, &sh->slot[k], sh->err))) {
                 sh->failed = 1;
                 break;
             }

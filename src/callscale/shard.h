@@ -23,7 +23,8 @@ int cs_shard_parse(const char *text, uint64_t *i, uint64_t *n);
 typedef struct cs_shard_writer cs_shard_writer;
 
 /* Start shard i of n of ex in dir (which must exist): writes dir/config.ini (the effective
-** configuration, as run writes it) and opens dir/tally.csv under a temporary name. NULL on error. */
+** configuration, as run writes it) and opens dir/tally.csv under a temporary name. NULL on
+** error. */
 cs_shard_writer *cs_shard_open(const cs_experiment *ex, uint64_t i, uint64_t n, const char *dir,
                                cs_error *err);
 /* The shard's blocks, for cs_sweep_run_part. */

@@ -168,7 +168,8 @@ static void chunk_blocks(uint64_t first, uint64_t last, uint64_t chunk, uint64_t
 static int sweep_worker(const cs_experiment *ex, int threads, uint64_t first, uint64_t last,
                         uint64_t chunk, size_t ncell, cs_error *err)
 {
-    uint64_t nchunks = (last - first + chunk - 1) / chunk, rounds = (nchunks + (uint64_t)size - 1) / (uint64_t)size;
+    uint64_t nchunks = (last - first + chunk - 1) / chunk;
+    uint64_t rounds = (nchunks + (uint64_t)size - 1) / (uint64_t)size;
     size_t bytes = chunk * ncell * sizeof(cs_cell);
     cs_cell *buf[2] = {malloc(bytes), malloc(bytes)};
     MPI_Request req[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
@@ -211,13 +212,18 @@ static int sweep_root(const cs_experiment *ex, int threads, const cs_sweep_part 
                       uint64_t first, uint64_t last, uint64_t chunk, size_t ncell,
                       cs_progress_fn progress, void *pdata, cs_results *res, cs_error *err)
 {
-    uint64_t nchunks = (last - first + chunk - 1) / chunk, rounds = (nchunks + (uint64_t)size - 1) / (uint64_t)size;
+    uint64_t nchunks = (last - first + chunk - 1) / chunk;
+    uint64_t rounds = (nchunks + (uint64_t)size - 1) / (uint64_t)size;
     cs_cell *buf = malloc(chunk * ncell * sizeof *buf);
     cs_error mine;
     memset(&mine, 0, sizeof mine);
     int rc = 0;
     if (!buf)
         rc = cs_error_set(&mine, CS_ERR_NOMEM, ex->file, 0, "out of memory");
+    if (!rc && !nchunks) { /* an empty shard: no blocks, but the checks of one */
+        cs_sweep_part none = {first, first, NULL, NULL};
+        rc = cs_sweep_run_part(ex, threads, &none, NULL, NULL, res, &mine);
+    }
     uint64_t q0 = first * CS_SWEEP_BLOCK, q1 = last * CS_SWEEP_BLOCK;
     q1 = q1 < ex->queries ? q1 : ex->queries;
     for (uint64_t k = 0; k < rounds; k++) {
@@ -267,7 +273,8 @@ int cs_engine_sweep(const cs_experiment *ex, int threads, const cs_sweep_part *p
         }
     }
     uint64_t nb = cs_sweep_nblocks(ex);
-    uint64_t last = part->last < nb ? part->last : nb, first = part->first < last ? part->first : last;
+    uint64_t last = part->last < nb ? part->last : nb;
+    uint64_t first = part->first < last ? part->first : last;
     size_t ncell = res->nstrat * res->nbudgets * (res->nbins + 1);
     uint64_t chunk = (last - first + (uint64_t)size * CHUNKS_PER_RANK - 1) /
                      ((uint64_t)size * CHUNKS_PER_RANK);
