@@ -15,8 +15,10 @@
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
 #include "callscale/explain.h"
+#include "callscale/merge.h"
 #include "callscale/plot.h"
 #include "callscale/slo.h"
+#include "callscale/shard.h"
 
 #include "callscale/optimize.h"
 #include "callscale/outfile.h"
@@ -24,6 +26,7 @@
 #include "callscale/sweep.h"
 #include "callscale/unbiased.h"
 #include "cli.h"
+#include "engine.h"
 #include "serve.h"
 
 #ifndef CALLSCALE_VERSION
@@ -49,6 +52,15 @@ static const char usage[] =
     "        -q: no progress line (it is shown only when stderr is a terminal).\n"
     "        With [serving]: the clock too, DIR/latency.csv (latency, throughput, SLO per\n"
     "        cell and bin) and a table on stdout; --trace adds queries.csv and trace.json.\n"
+    "  run EXPERIMENT.ini --shard I/N -o DIR [-j THREADS] [--seed N] [--set ...] [-q]\n"
+    "        Shard I (from 0) of N: its query blocks only, their tallies written exactly to\n"
+    "        DIR/tally.csv (and DIR/config.ini), for merge. A Slurm job array runs one shard\n"
+    "        per task (--shard $SLURM_ARRAY_TASK_ID/N); see README.md. build/callscale-mpi\n"
+    "        (make mpi) spreads run over MPI ranks: mpirun -n R build/callscale-mpi run ...\n"
+    "  merge SHARD_DIR... -o DIR [-q] [--no-plot]\n"
+    "        Every shard of one run (any order), checked (one configuration, seed and N; each\n"
+    "        shard once; no tally.csv truncated or edited) and added in block order: DIR gets\n"
+    "        results.csv, config.ini and the figures byte for byte as from one run.\n"
     "  exact EXPERIMENT.ini [-o DIR] [--set ...] [--no-plot]\n"
     "        The same curves without sampling (binomial/multinomial sums, quadrature over\n"
     "        beta components), where the mathematics allows; a clear error where it does not.\n"
@@ -149,6 +161,7 @@ typedef struct options {
     const char *experiment, *outdir;
     int threads, quiet, no_plot, trace;
     const char *seed;
+    const char *shard; /* run --shard I/N */
     const char **sets;
     size_t nsets;
 } options;
@@ -189,6 +202,14 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
                 return usage_error("%s needs a number", a);
             o->seed = val;
             i++;
+        } else if (allow_run_flags > 1 && strcmp(a, "--shard") == 0) {
+            if (!val)
+                return usage_error("%s needs I/N (shard I, from 0, of N)", a);
+            o->shard = val;
+            i++;
+        } else if (strcmp(a, "--shard") == 0) {
+            return usage_error("%s: only run splits into shards (see README.md, Beyond one "
+                               "machine)", a);
         } else if (allow_run_flags && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = 1;
         } else if (strcmp(a, "--no-plot") == 0) {
@@ -383,14 +404,78 @@ static int write_clock(const cs_experiment *ex, const options *o, const char *di
     return 0;
 }
 
+/* run --shard I/N: the shard's blocks into DIR/tally.csv (and DIR/config.ini), for merge. */
+static int run_shard(const options *o, const cs_experiment *ex)
+{
+    uint64_t i, n, first, last;
+    if (cs_shard_parse(o->shard, &i, &n))
+        return usage_error("--shard needs I/N with 0 <= I < N <= 1000000, not '%s'", o->shard);
+    char dir[600];
+    if (o->outdir) {
+        snprintf(dir, sizeof dir, "%s", o->outdir);
+    } else {
+        char suffix[64];
+        snprintf(suffix, sizeof suffix, "-shard%llu-of-%llu", (unsigned long long)i,
+                 (unsigned long long)n);
+        default_dir(ex, suffix, dir, sizeof dir);
+    }
+    cs_results res;
+    cs_error err;
+    if (cs_results_init(&res, ex)) {
+        fprintf(stderr, "callscale: out of memory\n");
+        return EXIT_INPUT;
+    }
+    int rc = 0;
+    cs_shard_writer *w = NULL;
+    if (cs_engine_writer()) {
+        if (make_dirs(dir)) {
+            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
+            rc = EXIT_INPUT;
+        } else if (!(w = cs_shard_open(ex, i, n, dir, &err))) {
+            rc = error_out(&err);
+        }
+    }
+    cs_shard_blocks(cs_sweep_nblocks(ex), i, n, &first, &last);
+    cs_sweep_part part = {first, last, cs_shard_write_block, w};
+    progress_state ps = {now(), 0, 0};
+    if (!rc) {
+        int show = !o->quiet && isatty(2);
+        rc = cs_engine_sweep(ex, o->threads, &part, show ? progress : NULL, &ps, &res, &err);
+        if (ps.shown)
+            fprintf(stderr, "\n");
+        if (rc)
+            rc = error_out(&err);
+    }
+    if (!rc && w) {
+        rc = cs_shard_close(w, &err) ? error_out(&err) : 0;
+        w = NULL;
+    }
+    cs_shard_abandon(w);
+    uint64_t q0 = first * CS_SWEEP_BLOCK, q1 = last * CS_SWEEP_BLOCK;
+    q1 = q1 < ex->queries ? q1 : ex->queries;
+    if (!rc && cs_engine_writer() && !o->quiet)
+        fprintf(stderr, "callscale: %s: shard %llu of %llu, blocks %llu to %llu (%llu queries) in "
+                "%.1f s; wrote %s/tally.csv\n", ex->name, (unsigned long long)i,
+                (unsigned long long)n, (unsigned long long)first, (unsigned long long)last,
+                (unsigned long long)(q1 > q0 ? q1 - q0 : 0), now() - ps.start, dir);
+    cs_results_free(&res);
+    return rc;
+}
+
 /* run (Monte Carlo) and exact: the same experiment in, the same results.csv and figures out. */
 static int cmd_curves(int argc, char **argv, int exact)
 {
     options o;
     cs_experiment ex;
-    int rc = open_experiment(argc, argv, !exact, &o, &ex);
+    int rc = open_experiment(argc, argv, exact ? 0 : 2, &o, &ex);
     if (rc)
         return rc;
+    if (o.shard) {
+        rc = run_shard(&o, &ex);
+        cs_experiment_free(&ex);
+        free(o.sets);
+        return rc;
+    }
     cs_results res;
     cs_error err;
     progress_state ps = {now(), 0, 0};
@@ -404,12 +489,18 @@ static int cmd_curves(int argc, char **argv, int exact)
         rc = cs_exact_run(&ex, &res, &err);
     } else {
         int show = !o.quiet && isatty(2);
-        rc = cs_sweep_run(&ex, o.threads, show ? progress : NULL, &ps, &res, &err);
+        rc = cs_engine_run(&ex, o.threads, show ? progress : NULL, &ps, &res, &err);
         if (ps.shown)
             fprintf(stderr, "\n");
     }
     if (rc)
         rc = error_out(&err);
+    if (!rc && !cs_engine_writer()) { /* an MPI rank other than 0: its blocks went to rank 0 */
+        cs_results_free(&res);
+        cs_experiment_free(&ex);
+        free(o.sets);
+        return 0;
+    }
     /* the clock before any file is written: a load above capacity writes nothing */
     cs_clock_result cr = {NULL, 0};
     double clock_start = now();
@@ -438,6 +529,73 @@ static int cmd_curves(int argc, char **argv, int exact)
     cs_results_free(&res);
     cs_experiment_free(&ex);
     free(o.sets);
+    return rc;
+}
+
+/* merge SHARD_DIR... -o DIR: the shards of one run, added up into that run's outputs. */
+static int cmd_merge(int argc, char **argv)
+{
+    const char *outdir = NULL;
+    int quiet = 0, no_plot = 0;
+    size_t n = 0;
+    const char **dirs = calloc((size_t)argc + 1, sizeof *dirs);
+    if (!dirs)
+        return usage_error("%s", "out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (i + 1 >= argc) {
+                free(dirs);
+                return usage_error("%s needs a directory", a);
+            }
+            outdir = argv[++i];
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (strcmp(a, "--no-plot") == 0) {
+            no_plot = 1;
+        } else if (a[0] == '-' && a[1]) {
+            free(dirs);
+            return usage_error("unknown option '%s'", a);
+        } else {
+            dirs[n++] = a;
+        }
+    }
+    if (!n || !outdir) {
+        free(dirs);
+        return usage_error("%s", "merge needs the shards' directories and -o DIR (e.g. merge "
+                                 "runs/x-shard* -o runs/x)");
+    }
+    cs_experiment ex;
+    cs_results res;
+    cs_error err;
+    char path[700], *config;
+    size_t len;
+    double start = now();
+    int rc = 0;
+    snprintf(path, sizeof path, "%s/config.ini", outdir);
+    if (cs_merge_shards(dirs, n, path, &ex, &res, &config, &len, &err)) {
+        free(dirs);
+        return error_out(&err);
+    }
+    if (make_dirs(outdir)) {
+        fprintf(stderr, "callscale: %s: cannot create directory: %s\n", outdir, strerror(errno));
+        rc = EXIT_INPUT;
+    } else if (cs_outfile_write(outdir, "config.ini", config, len, &err)) {
+        rc = error_out(&err);
+    }
+    snprintf(path, sizeof path, "%s/results.csv", outdir);
+    if (!rc && cs_results_write_csv(&ex, &res, path, &err))
+        rc = error_out(&err);
+    if (!rc && !quiet)
+        fprintf(stderr, "callscale: %s: %zu shard%s, %llu queries, merged in %.1f s; wrote "
+                "%s/results.csv\n", ex.name, n, n == 1 ? "" : "s",
+                (unsigned long long)ex.queries, now() - start, outdir);
+    if (!rc && !no_plot)
+        rc = draw_figures(&ex, outdir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, quiet);
+    cs_results_free(&res);
+    cs_experiment_free(&ex);
+    free(config);
+    free(dirs);
     return rc;
 }
 
@@ -688,9 +846,8 @@ static int cmd_list(void)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    gsl_set_error_handler_off(); /* the library checks GSL's return codes itself */
     if (argc < 2)
         return usage_error("%s", "no command given");
     const char *cmd = argv[1];
@@ -712,6 +869,8 @@ int main(int argc, char **argv)
         return cmd_curves(argc - 2, argv + 2, 0);
     if (strcmp(cmd, "exact") == 0)
         return cmd_curves(argc - 2, argv + 2, 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 2, argv + 2);
     if (strcmp(cmd, "explain") == 0)
         return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "list") == 0)
@@ -728,4 +887,12 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "serve") == 0)
         return serve_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* the library checks GSL's return codes itself */
+    if (cs_engine_start(&argc, &argv))
+        return cs_engine_end(0);
+    return cs_engine_end(dispatch(argc, argv));
 }
