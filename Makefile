@@ -153,6 +153,8 @@ check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(BUILD)/c
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
+	@echo "== tests/cli/clock (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/clock
+	@echo "== tests/cli/fit (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/fit
 	@echo "== tests/cli/shepherd (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/shepherd
 	@echo "== tests/cli/serve (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/serve
 	@echo "== tests/cli/lib (installed into $(STAGE))"; rm -rf $(STAGE)
@@ -177,9 +179,12 @@ demo: all | test-deps
 # python3-numpy, when installed, gives the vectorised reference a user would write.
 $(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
+$(BUILD)/bench_clock: bench/bench_clock.c $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 
-bench: $(BUILD)/bench $(BUILD)/callscale $(BUILD)/callscale-mpi | deps
+bench: $(BUILD)/bench $(BUILD)/bench_clock $(BUILD)/callscale $(BUILD)/callscale-mpi | deps
 	$(BUILD)/bench $(BENCH_FLAGS)
+	$(BUILD)/bench_clock
 	bench/shard $(BENCH_FLAGS)
 
 # Every shipped experiment, small enough to take seconds, with its exact curves drawn over the
@@ -197,7 +202,7 @@ figures: all
 	    $(BUILD)/callscale plot $$d $$exact 2>$$d.log || { cat $$d.log; exit 1; }; \
 	    if grep -q 'gnuplot:' $$d.log; then cat $$d.log; exit 1; fi; \
 	    rm -f plots/gallery/$$n-*.png; \
-	    for g in accuracy bins cost population; do \
+	    for g in accuracy bins cost population frontier latency; do \
 	        if [ -f $$d/$$g.png ]; then cp $$d/$$g.png plots/gallery/$$n-$$g.png; fi; done; \
 	    echo "$$n: $$(cd plots/gallery && ls $$n-*.png | tr '\n' ' ')($$(( $$(date +%s) - start )) s$${exact:+, exact overlay})"; \
 	done

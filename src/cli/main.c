@@ -11,18 +11,22 @@
 #include <time.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
+#include "callscale/latency.h"
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
 #include "callscale/explain.h"
 #include "callscale/merge.h"
 #include "callscale/plot.h"
 #include "callscale/shard.h"
+#include "callscale/slo.h"
 
 #include "callscale/optimize.h"
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "engine.h"
+#include "callscale/unbiased.h"
+#include "cli.h"
 #include "serve.h"
 
 #ifndef CALLSCALE_VERSION
@@ -39,7 +43,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run EXPERIMENT.ini [-o DIR] [-j THREADS] [--seed N] [--set SECTION.KEY=VALUE]... [-q]\n"
-    "      [--no-plot]\n"
+    "      [--no-plot] [--trace]\n"
     "        Monte Carlo: writes DIR/results.csv and DIR/config.ini (default DIR: runs/NAME),\n"
     "        and the figures of `plot` when gnuplot is on the PATH (--no-plot: none).\n"
     "        -j: threads (default: all cores; results are identical for any count).\n"
@@ -55,6 +59,8 @@ static const char usage[] =
     "        Every shard of one run (any order), checked (one configuration, seed and N; each\n"
     "        shard once; no tally.csv truncated or edited) and added in block order: DIR gets\n"
     "        results.csv, config.ini and the figures byte for byte as from one run.\n"
+    "        With [serving]: the clock too, DIR/latency.csv (latency, throughput, SLO per\n"
+    "        cell and bin) and a table on stdout; --trace adds queries.csv and trace.json.\n"
     "  exact EXPERIMENT.ini [-o DIR] [--set ...] [--no-plot]\n"
     "        The same curves without sampling (binomial/multinomial sums, quadrature over\n"
     "        beta components), where the mathematics allows; a clear error where it does not.\n"
@@ -80,6 +86,18 @@ static const char usage[] =
     "        samples (default 4). Writes DIR/frontier.csv (default DIR: runs/NAME-optimize), and\n"
     "        DIR/exchange.csv with a [large_model]; prints how many times fewer samples than the\n"
     "        baseline (best_of_n, else weighted_vote) the frontier needs at the largest budget.\n"
+    "  fit LOG.csv [-o DIR] [--samples K] [--components J] [--boot B] [--seed N] [--no-plot] [-q]\n"
+    "        The latent model fitted to a real per-sample log (query,sample,correct[,answer,score,\n"
+    "        tokens]): a beta-binomial mixture (Betas chosen by BIC, or J; masses at p = 0 and 1)\n"
+    "        and, with answers, the wrong answers' concentration; bootstrap intervals (B refits,\n"
+    "        default 200). --samples: fit on the first K samples per query. Writes DIR/fitted.ini,\n"
+    "        fit.csv, predicted.csv (strategy,budget,observed,predicted,ci_low,ci_high, to 100x the\n"
+    "        logged count) and fit.png. Default DIR: runs/fit-LOGNAME.\n"
+    "  calibrate EXPERIMENT.ini TARGETS.csv [-o DIR] [-j THREADS] [-q]\n"
+    "        Fits [calibrate] free = KEY:LO..HI, ... (a Beta's .a and .b: population.NAME.p_correct.a)\n"
+    "        to TARGETS.csv (strategy,setting,budget,bin,accuracy[,precision]; an empty accuracy is\n"
+    "        predicted, not fitted) by Nelder-Mead with the experiment's seed, exact mode where it\n"
+    "        applies; 95%% profile intervals. Writes DIR/calibrated.ini, calibration.csv, results.csv.\n"
     "  serve [EXPERIMENT.ini] [--port N] [--bind ADDR] [--timeout S] [--max-body BYTES]\n"
     "        [--max-queries N] [--max-budget N] [--max-rows N] [--max-requests N]\n"
     "        [--max-connections N] [--max-memory MIB]\n"
@@ -103,7 +121,11 @@ static const char usage[] =
     "(steps, steps_max, recover: solutions as chains of steps, for tree search), [prm] (noise,\n"
     "trap, trap_score, rho, agg, params, model = gaussian | rollouts(k), estimate = soft | hard),\n"
     "[strategy.NAME] or [strategy.NAME:SETTING],\n"
-    "[large_model] (params, p_correct, ratios: a larger model for optimize to weigh against).\n"
+    "[large_model] (params, p_correct, ratios: a larger model for optimize to weigh against),\n"
+    "[serving], [serving.reward], [serving.judge] (replicas, max_num_seqs, gpu, params, service =\n"
+    "roofline | fixed(S) | exponential(S), policy, ...) and [arrivals] (rate, concurrency or\n"
+    "trace; queries, warmup, slo): the clock, DESIGN.md section 6; with an slo, optimize is the\n"
+    "SLO planner instead: slo.csv (best setting and budget per bin within it) and capacity.csv.\n"
     "Budgets: 1,3,5 or 1..1024 x2 or 1..31 +2. See README.md.\n";
 
 static int error_out(const cs_error *e)
@@ -137,7 +159,7 @@ static int parse_int(const char *text, long lo, long hi, long *out)
 
 typedef struct options {
     const char *experiment, *outdir;
-    int threads, quiet, no_plot;
+    int threads, quiet, no_plot, trace;
     const char *seed;
     const char *shard; /* run --shard I/N */
     const char **sets;
@@ -192,6 +214,8 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
             o->quiet = 1;
         } else if (strcmp(a, "--no-plot") == 0) {
             o->no_plot = 1;
+        } else if (allow_run_flags && strcmp(a, "--trace") == 0) {
+            o->trace = 1;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!o->experiment) {
@@ -269,6 +293,8 @@ static int write_outputs(const cs_experiment *ex, const cs_results *res, const c
         return error_out(&err);
     snprintf(path, sizeof path, "%s/results.csv", dir);
     if (cs_results_write_csv(ex, res, path, &err))
+        return error_out(&err);
+    if (cs_unbiased_write_logged(ex, dir, &err)) /* logs as populations: their own curves */
         return error_out(&err);
     return 0;
 }
@@ -351,6 +377,10 @@ static int run_shard(const options *o, const cs_experiment *ex)
     uint64_t i, n, first, last;
     if (cs_shard_parse(o->shard, &i, &n))
         return usage_error("--shard needs I/N with 0 <= I < N <= 1000000, not '%s'", o->shard);
+    if (ex->serving.line && !o->quiet && cs_engine_writer())
+        fprintf(stderr, "callscale: %s:%d: [serving]: a shard leaves the clock out (its cells are "
+                        "whole simulations, run on one machine); merge writes no latency.csv\n",
+                ex->file, ex->serving.line);
     char dir[600];
     if (o->outdir) {
         snprintf(dir, sizeof dir, "%s", o->outdir);
@@ -403,6 +433,39 @@ static int run_shard(const options *o, const cs_experiment *ex)
     return rc;
 }
 
+/* With [serving]: the clock's cells, DIR/latency.csv, and with --trace queries.csv and
+** trace.json; the table on stdout gains p99 latency and throughput. */
+static int write_clock(const cs_experiment *ex, const options *o, const char *dir,
+                       const cs_clock_result *cr, double start)
+{
+    cs_error err;
+    int rc = cs_latency_write(ex, cr, dir, &err);
+    if (!rc && o->trace)
+        rc = cs_latency_write_queries(ex, cr, dir, &err);
+    if (!rc && o->trace)
+        rc = cs_latency_write_trace(ex, cr, dir, &err);
+    if (rc)
+        return error_out(&err);
+    if (!o->quiet) {
+        printf("%-28s %8s %9s %11s %11s %10s\n", "strategy:setting", "budget", "accuracy",
+               "latency_p99", "throughput", "util");
+        for (size_t c = 0; c < cr->ncell; c++) {
+            const cs_clock_cell *cell = &cr->cell[c];
+            const cs_strategy *st = &ex->strat[cell->strategy];
+            cs_latency_row r;
+            cs_latency_summarize(ex, cell, 0, ex->serving.slo, &r);
+            char name[2 * CS_NAME_MAX + 2];
+            snprintf(name, sizeof name, "%s:%s", st->type->name, st->label);
+            printf("%-28s %8zu %9.4f %10.3fs %9.3f/s %9.1f%%\n", name, ex->budgets[cell->budget],
+                   r.accuracy, r.latency_p99, r.throughput, 100 * r.utilization);
+        }
+        fprintf(stderr, "callscale: %s: the clock, %zu cells of %.0f queries in %.1f s; wrote "
+                        "%s/latency.csv%s\n", ex->name, cr->ncell, ex->serving.queries,
+                now() - start, dir, o->trace ? ", queries.csv and trace.json" : "");
+    }
+    return 0;
+}
+
 /* run (Monte Carlo) and exact: the same experiment in, the same results.csv and figures out. */
 static int cmd_curves(int argc, char **argv, int exact)
 {
@@ -442,6 +505,11 @@ static int cmd_curves(int argc, char **argv, int exact)
         free(o.sets);
         return 0;
     }
+    /* the clock before any file is written: a load above capacity writes nothing */
+    cs_clock_result cr = {NULL, 0};
+    double clock_start = now();
+    if (!rc && !exact && ex.serving.line && cs_clock_run(&ex, o.threads, o.trace, &cr, &err))
+        rc = error_out(&err);
     char dir[600];
     if (!rc) {
         if (o.outdir)
@@ -450,6 +518,8 @@ static int cmd_curves(int argc, char **argv, int exact)
             default_dir(&ex, exact ? "-exact" : "", dir, sizeof dir);
         rc = write_outputs(&ex, &res, dir);
     }
+    if (!rc && !exact && ex.serving.line)
+        rc = write_clock(&ex, &o, dir, &cr, clock_start);
     if (!rc && !o.quiet) {
         if (exact)
             fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
@@ -459,6 +529,7 @@ static int cmd_curves(int argc, char **argv, int exact)
     }
     if (!rc && !o.no_plot)
         rc = draw_figures(&ex, dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, o.quiet);
+    cs_clock_result_free(&cr);
     cs_results_free(&res);
     cs_experiment_free(&ex);
     free(o.sets);
@@ -523,6 +594,9 @@ static int cmd_merge(int argc, char **argv)
         fprintf(stderr, "callscale: %s: %zu shard%s, %llu queries, merged in %.1f s; wrote "
                 "%s/results.csv\n", ex.name, n, n == 1 ? "" : "s",
                 (unsigned long long)ex.queries, now() - start, outdir);
+    if (!rc && !quiet && ex.serving.line)
+        fprintf(stderr, "callscale: %s: no latency.csv: the clock ([serving]) is not sharded; run "
+                        "it on one machine\n", outdir);
     if (!rc && !no_plot)
         rc = draw_figures(&ex, outdir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, quiet);
     cs_results_free(&res);
@@ -633,6 +707,41 @@ static long find_setting(const cs_experiment *ex, const char *spec)
     return -1;
 }
 
+/* optimize with [serving] and an slo: the best setting and budget per bin within it, and each
+** cell's largest arrival rate that meets it. */
+static int optimize_slo(const cs_experiment *ex, const options *o, const char *dir)
+{
+    cs_slo s;
+    cs_error err;
+    double start = now();
+    if (cs_slo_run(ex, o->threads, &s, &err) || cs_slo_write(ex, &s, dir, &err)) {
+        cs_slo_free(&s);
+        return error_out(&err);
+    }
+    const cs_slo_choice *all = &s.choice[0];
+    if (all->cell < 0) {
+        printf("slo: no setting and budget keeps p99 latency within %g s at this load\n",
+               ex->serving.slo);
+    } else {
+        const cs_clock_cell *c = &s.clock.cell[all->cell];
+        printf("slo: within p99 <= %g s, the most accurate is %s:%s at budget %zu (accuracy "
+               "%.4f, p99 %.3g s)\n", ex->serving.slo, ex->strat[c->strategy].type->name,
+               ex->strat[c->strategy].label, ex->budgets[c->budget], all->accuracy,
+               all->latency_p99);
+    }
+    for (size_t i = 0; s.capacity && i < s.clock.ncell; i++) {
+        const cs_clock_cell *c = &s.clock.cell[i];
+        printf("capacity: %s:%s at budget %zu meets the slo up to %.3g queries/s\n",
+               ex->strat[c->strategy].type->name, ex->strat[c->strategy].label,
+               ex->budgets[c->budget], s.capacity[i]);
+    }
+    if (!o->quiet)
+        fprintf(stderr, "callscale: %s: the SLO planner in %.1f s; wrote %s/slo.csv%s\n", ex->name,
+                now() - start, dir, s.capacity ? " and capacity.csv" : "");
+    cs_slo_free(&s);
+    return 0;
+}
+
 static int cmd_optimize(int argc, char **argv)
 {
     cs_optimize_options opt = {0, CS_OPTIMIZE_PREDICTOR, -1};
@@ -646,6 +755,23 @@ static int cmd_optimize(int argc, char **argv)
     if (rc)
         return rc;
     opt.threads = o.threads;
+    if (ex.serving.line && ex.serving.slo > 0) {
+        /* with a latency target the question is the SLO planner's */
+        char dir[600];
+        if (o.outdir)
+            snprintf(dir, sizeof dir, "%s", o.outdir);
+        else
+            default_dir(&ex, "-optimize", dir, sizeof dir);
+        if (make_dirs(dir)) {
+            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
+            rc = EXIT_INPUT;
+        } else {
+            rc = optimize_slo(&ex, &o, dir);
+        }
+        cs_experiment_free(&ex);
+        free(o.sets);
+        return rc;
+    }
     if (baseline && (opt.baseline = find_setting(&ex, baseline)) < 0) {
         fprintf(stderr, "callscale: %s: --baseline %s: no such strategy setting in the file\n",
                 ex.file, baseline);
@@ -761,6 +887,10 @@ static int dispatch(int argc, char **argv)
 
     if (strcmp(cmd, "optimize") == 0)
         return cmd_optimize(argc - 2, argv + 2);
+    if (strcmp(cmd, "fit") == 0)
+        return cs_cli_fit(argc - 2, argv + 2);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cs_cli_calibrate(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0)
         return serve_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
