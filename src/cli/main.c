@@ -17,16 +17,16 @@
 #include "callscale/explain.h"
 #include "callscale/merge.h"
 #include "callscale/plot.h"
-#include "callscale/slo.h"
 #include "callscale/shard.h"
+#include "callscale/slo.h"
 
 #include "callscale/optimize.h"
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "engine.h"
 #include "callscale/unbiased.h"
 #include "cli.h"
-#include "engine.h"
 #include "serve.h"
 
 #ifndef CALLSCALE_VERSION
@@ -50,8 +50,6 @@ static const char usage[] =
     "        --seed: overrides [experiment] seed. --set: overrides any key, e.g.\n"
     "        --set population.easy.p_correct=0.9 --set experiment.queries=1e5\n"
     "        -q: no progress line (it is shown only when stderr is a terminal).\n"
-    "        With [serving]: the clock too, DIR/latency.csv (latency, throughput, SLO per\n"
-    "        cell and bin) and a table on stdout; --trace adds queries.csv and trace.json.\n"
     "  run EXPERIMENT.ini --shard I/N -o DIR [-j THREADS] [--seed N] [--set ...] [-q]\n"
     "        Shard I (from 0) of N: its query blocks only, their tallies written exactly to\n"
     "        DIR/tally.csv (and DIR/config.ini), for merge. A Slurm job array runs one shard\n"
@@ -61,6 +59,8 @@ static const char usage[] =
     "        Every shard of one run (any order), checked (one configuration, seed and N; each\n"
     "        shard once; no tally.csv truncated or edited) and added in block order: DIR gets\n"
     "        results.csv, config.ini and the figures byte for byte as from one run.\n"
+    "        With [serving]: the clock too, DIR/latency.csv (latency, throughput, SLO per\n"
+    "        cell and bin) and a table on stdout; --trace adds queries.csv and trace.json.\n"
     "  exact EXPERIMENT.ini [-o DIR] [--set ...] [--no-plot]\n"
     "        The same curves without sampling (binomial/multinomial sums, quadrature over\n"
     "        beta components), where the mathematics allows; a clear error where it does not.\n"
@@ -371,45 +371,16 @@ static void progress(void *data, uint64_t done, uint64_t total)
     p->shown = 1;
 }
 
-/* With [serving]: the clock's cells, DIR/latency.csv, and with --trace queries.csv and
-** trace.json; the table on stdout gains p99 latency and throughput. */
-static int write_clock(const cs_experiment *ex, const options *o, const char *dir,
-                       const cs_clock_result *cr, double start)
-{
-    cs_error err;
-    int rc = cs_latency_write(ex, cr, dir, &err);
-    if (!rc && o->trace)
-        rc = cs_latency_write_queries(ex, cr, dir, &err);
-    if (!rc && o->trace)
-        rc = cs_latency_write_trace(ex, cr, dir, &err);
-    if (rc)
-        return error_out(&err);
-    if (!o->quiet) {
-        printf("%-28s %8s %9s %11s %11s %10s\n", "strategy:setting", "budget", "accuracy",
-               "latency_p99", "throughput", "util");
-        for (size_t c = 0; c < cr->ncell; c++) {
-            const cs_clock_cell *cell = &cr->cell[c];
-            const cs_strategy *st = &ex->strat[cell->strategy];
-            cs_latency_row r;
-            cs_latency_summarize(ex, cell, 0, ex->serving.slo, &r);
-            char name[2 * CS_NAME_MAX + 2];
-            snprintf(name, sizeof name, "%s:%s", st->type->name, st->label);
-            printf("%-28s %8zu %9.4f %10.3fs %9.3f/s %9.1f%%\n", name, ex->budgets[cell->budget],
-                   r.accuracy, r.latency_p99, r.throughput, 100 * r.utilization);
-        }
-        fprintf(stderr, "callscale: %s: the clock, %zu cells of %.0f queries in %.1f s; wrote "
-                        "%s/latency.csv%s\n", ex->name, cr->ncell, ex->serving.queries,
-                now() - start, dir, o->trace ? ", queries.csv and trace.json" : "");
-    }
-    return 0;
-}
-
 /* run --shard I/N: the shard's blocks into DIR/tally.csv (and DIR/config.ini), for merge. */
 static int run_shard(const options *o, const cs_experiment *ex)
 {
     uint64_t i, n, first, last;
     if (cs_shard_parse(o->shard, &i, &n))
         return usage_error("--shard needs I/N with 0 <= I < N <= 1000000, not '%s'", o->shard);
+    if (ex->serving.line && !o->quiet && cs_engine_writer())
+        fprintf(stderr, "callscale: %s:%d: [serving]: a shard leaves the clock out (its cells are "
+                        "whole simulations, run on one machine); merge writes no latency.csv\n",
+                ex->file, ex->serving.line);
     char dir[600];
     if (o->outdir) {
         snprintf(dir, sizeof dir, "%s", o->outdir);
@@ -460,6 +431,39 @@ static int run_shard(const options *o, const cs_experiment *ex)
                 (unsigned long long)(q1 > q0 ? q1 - q0 : 0), now() - ps.start, dir);
     cs_results_free(&res);
     return rc;
+}
+
+/* With [serving]: the clock's cells, DIR/latency.csv, and with --trace queries.csv and
+** trace.json; the table on stdout gains p99 latency and throughput. */
+static int write_clock(const cs_experiment *ex, const options *o, const char *dir,
+                       const cs_clock_result *cr, double start)
+{
+    cs_error err;
+    int rc = cs_latency_write(ex, cr, dir, &err);
+    if (!rc && o->trace)
+        rc = cs_latency_write_queries(ex, cr, dir, &err);
+    if (!rc && o->trace)
+        rc = cs_latency_write_trace(ex, cr, dir, &err);
+    if (rc)
+        return error_out(&err);
+    if (!o->quiet) {
+        printf("%-28s %8s %9s %11s %11s %10s\n", "strategy:setting", "budget", "accuracy",
+               "latency_p99", "throughput", "util");
+        for (size_t c = 0; c < cr->ncell; c++) {
+            const cs_clock_cell *cell = &cr->cell[c];
+            const cs_strategy *st = &ex->strat[cell->strategy];
+            cs_latency_row r;
+            cs_latency_summarize(ex, cell, 0, ex->serving.slo, &r);
+            char name[2 * CS_NAME_MAX + 2];
+            snprintf(name, sizeof name, "%s:%s", st->type->name, st->label);
+            printf("%-28s %8zu %9.4f %10.3fs %9.3f/s %9.1f%%\n", name, ex->budgets[cell->budget],
+                   r.accuracy, r.latency_p99, r.throughput, 100 * r.utilization);
+        }
+        fprintf(stderr, "callscale: %s: the clock, %zu cells of %.0f queries in %.1f s; wrote "
+                        "%s/latency.csv%s\n", ex->name, cr->ncell, ex->serving.queries,
+                now() - start, dir, o->trace ? ", queries.csv and trace.json" : "");
+    }
+    return 0;
 }
 
 /* run (Monte Carlo) and exact: the same experiment in, the same results.csv and figures out. */
@@ -590,6 +594,9 @@ static int cmd_merge(int argc, char **argv)
         fprintf(stderr, "callscale: %s: %zu shard%s, %llu queries, merged in %.1f s; wrote "
                 "%s/results.csv\n", ex.name, n, n == 1 ? "" : "s",
                 (unsigned long long)ex.queries, now() - start, outdir);
+    if (!rc && !quiet && ex.serving.line)
+        fprintf(stderr, "callscale: %s: no latency.csv: the clock ([serving]) is not sharded; run "
+                        "it on one machine\n", outdir);
     if (!rc && !no_plot)
         rc = draw_figures(&ex, outdir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, quiet);
     cs_results_free(&res);
