@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "callscale/param.h"
+#include "number.h"
 
 int cs_param_parse(const cs_param *param, const char *text, double *out, char *why, size_t n)
 {
@@ -24,10 +25,13 @@ int cs_param_parse(const cs_param *param, const char *text, double *out, char *w
             w += wl + (bar ? 1 : 0);
         }
     }
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (!numbers || end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+    double v = 0;
+    int bad = numbers ? cs_number_real(text, &v) : -1;
+    if (bad == -2 && numbers) {
+        snprintf(why, n, "%s = %s is out of range", param->name, text);
+        return -1;
+    }
+    if (bad) {
         if (numbers)
             snprintf(why, n, "'%s' is not a number%s%s", text, param->word ? " or " : "",
                      param->word ? param->word : "");
