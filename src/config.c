@@ -1154,6 +1154,11 @@ static int load_experiment(cs_experiment *ex, const char *path, const char *text
 int cs_experiment_load_text(cs_experiment *ex, const char *name, const char *text, size_t len,
                             const char *const *overrides, size_t noverrides, cs_error *err)
 {
+    if (strlen(name) > CS_PATH_LONGEST) {
+        memset(ex, 0, sizeof *ex);
+        return cs_error_set(err, CS_ERR_INPUT, NULL, 0, "the experiment file's path is longer than "
+                            "%d characters", CS_PATH_LONGEST);
+    }
     int rc = load_experiment(ex, name, text, len, overrides, noverrides, err);
     if (rc)
         cs_experiment_free(ex); /* the defaults own a budget list even when the file is bad */

@@ -17,9 +17,11 @@
 #include "callscale/plot.h"
 
 #include "callscale/optimize.h"
+#include "callscale/outdir.h"
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "callscale/table.h"
 
 #ifndef CALLSCALE_VERSION
 #define CALLSCALE_VERSION "0.1.0"
@@ -41,8 +43,9 @@ static const char usage[] =
     "        -j: threads (default: all cores; results are identical for any count).\n"
     "        --seed: overrides [experiment] seed. --set: overrides any key, e.g.\n"
     "        --set population.easy.p_correct=0.9 --set experiment.queries=1e5\n"
-    "        -q: no progress line (it is shown only when stderr is a terminal).\n"
-    "  exact EXPERIMENT.ini [-o DIR] [--set ...] [--no-plot]\n"
+    "        -q: nothing on the terminal (else the accuracy table on stdout, and a progress line\n"
+    "        when stderr is a terminal).\n"
+    "  exact EXPERIMENT.ini [-o DIR] [--set ...] [-q] [--no-plot]\n"
     "        The same curves without sampling (binomial/multinomial sums, quadrature over\n"
     "        beta components), where the mathematics allows; a clear error where it does not.\n"
     "        Default DIR: runs/NAME-exact. ci_low = ci_high = accuracy, queries = 0.\n"
@@ -67,11 +70,15 @@ static const char usage[] =
     "        samples (default 4). Writes DIR/frontier.csv (default DIR: runs/NAME-optimize), and\n"
     "        DIR/exchange.csv with a [large_model]; prints how many times fewer samples than the\n"
     "        baseline (best_of_n, else weighted_vote) the frontier needs at the largest budget.\n"
+    "  table DIR [EXACTDIR] [--budgets LIST]\n"
+    "        The accuracy table `run` prints, from DIR/results.csv: the whole population's\n"
+    "        accuracy per strategy setting and budget. With EXACTDIR (a callscale exact run of\n"
+    "        the same experiment): Monte Carlo with its 95% interval, exact value and difference.\n"
     "  list  Every strategy with its parameters, defaults and budget unit.\n"
     "  --help, --version\n"
     "\n"
     "results.csv columns: strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,calls,tokens,flops\n"
-    "(one row per strategy setting, budget and bin; bin 'all' first; ci is a 95%% interval;\n"
+    "(one row per strategy setting, budget and bin; bin 'all' first; ci is a 95% interval;\n"
     "calls, tokens and flops are means per query). A tie among t answers scores 1/t.\n"
     "\n"
     "Experiment file sections: [experiment] (name, queries, seed, budgets, answers, bins),\n"
@@ -160,7 +167,7 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
                 return usage_error("%s needs a number", a);
             o->seed = val;
             i++;
-        } else if (allow_run_flags && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
         } else if (strcmp(a, "--no-plot") == 0) {
             o->no_plot = 1;
@@ -181,14 +188,18 @@ static int load(const options *o, cs_experiment *ex)
 {
     cs_error err;
     size_t n = o->nsets;
-    char seedset[128];
+    char *seedset = NULL;
     if (o->seed) {
-        snprintf(seedset, sizeof seedset, "experiment.seed=%s", o->seed);
+        static const char key[] = "experiment.seed=";
+        seedset = malloc(sizeof key + strlen(o->seed));
+        if (!seedset)
+            return usage_error("%s", "out of memory");
+        sprintf(seedset, "%s%s", key, o->seed);
         o->sets[n++] = seedset;
     }
-    if (cs_experiment_load(ex, o->experiment, o->sets, n, &err))
-        return error_out(&err);
-    return 0;
+    int rc = cs_experiment_load(ex, o->experiment, o->sets, n, &err);
+    free(seedset);
+    return rc ? error_out(&err) : 0;
 }
 
 /* Parse a command's options and load its experiment; on failure nothing is left to free. */
@@ -203,32 +214,19 @@ static int open_experiment(int argc, char **argv, int allow_run_flags, options *
     return rc;
 }
 
-static int make_dirs(const char *path)
+/* dir/name, malloc'd (NULL when out of memory). */
+static char *join(const char *dir, const char *name)
 {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) && errno != EEXIST)
-        return -1;
-    return 0;
+    char *p = malloc(strlen(dir) + strlen(name) + 2);
+    if (p)
+        sprintf(p, "%s/%s", dir, name);
+    return p;
 }
 
-/* Write results.csv and config.ini into dir, each whole or not at all. */
+/* Write results.csv and config.ini into dir (a run's staging directory), each whole or not at all. */
 static int write_outputs(const cs_experiment *ex, const cs_results *res, const char *dir)
 {
     cs_error err;
-    if (make_dirs(dir)) {
-        fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
-        return EXIT_INPUT;
-    }
-    char path[1100];
     cs_outfile o;
     if (cs_outfile_open(&o, dir, "config.ini", &err))
         return error_out(&err);
@@ -239,21 +237,49 @@ static int write_outputs(const cs_experiment *ex, const cs_results *res, const c
     }
     if (cs_outfile_close(&o, &err))
         return error_out(&err);
-    snprintf(path, sizeof path, "%s/results.csv", dir);
-    if (cs_results_write_csv(ex, res, path, &err))
-        return error_out(&err);
-    return 0;
+    char *path = join(dir, "results.csv");
+    if (!path)
+        return usage_error("%s", "out of memory");
+    int rc = cs_results_write_csv(ex, res, path, &err) ? error_out(&err) : 0;
+    free(path);
+    return rc;
+}
+
+/* Begin a run's output directory: the -o given, or runs/NAME+suffix. */
+static int begin_outputs(const options *o, const cs_experiment *ex, const char *suffix,
+                         cs_outdir *d)
+{
+    cs_error err;
+    if (o->outdir && !o->outdir[0]) {
+        fprintf(stderr, "callscale: -o: the output directory's name is empty (e.g. -o runs/mine)\n");
+        return EXIT_USAGE;
+    }
+    char *dir = NULL;
+    if (!o->outdir) {
+        dir = malloc(strlen(ex->name) + strlen(suffix) + 6);
+        if (!dir) {
+            fprintf(stderr, "callscale: out of memory\n");
+            return EXIT_INPUT;
+        }
+        sprintf(dir, "runs/%s%s", ex->name, suffix);
+        for (char *p = dir + 5; *p; p++)
+            if (*p == '/' || *p == ' ')
+                *p = '_';
+    }
+    int rc = cs_outdir_begin(d, dir ? dir : o->outdir, &err);
+    free(dir);
+    return rc ? error_out(&err) : 0;
 }
 
 /* The figures of dir: gnuplot scripts and their data, then gnuplot on each when it is on the
 ** PATH (else one line saying how to draw them). gnuplot's warnings are passed on; a figure it
 ** could not draw is an error. */
-static int draw_figures(const cs_experiment *ex, const char *dir, const cs_plot_options *po,
-                        int quiet)
+static int draw_figures(const cs_experiment *ex, const char *dir, const char *shown,
+                        const cs_plot_options *po, int quiet)
 {
     cs_plot p;
     cs_error err;
-    char gnuplot[1024], name[64], log[4096], list[512] = "";
+    char gnuplot[CS_PATH_MAX], name[64], log[4096], list[512] = "";
     if (cs_plot_write(ex, dir, po, &p, &err))
         return error_out(&err);
     int found = cs_plot_find_gnuplot(gnuplot, sizeof gnuplot) == 0, rc = 0;
@@ -267,7 +293,7 @@ static int draw_figures(const cs_experiment *ex, const char *dir, const cs_plot_
         }
         int bad = cs_plot_render(gnuplot, dir, &p, fig, log, sizeof log, &err);
         for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n"))
-            fprintf(stderr, "callscale: %s: gnuplot: %s\n", dir, line);
+            fprintf(stderr, "callscale: %s: gnuplot: %s\n", shown, line);
         if (bad) {
             rc = error_out(&err);
             continue;
@@ -277,18 +303,30 @@ static int draw_figures(const cs_experiment *ex, const char *dir, const cs_plot_
     }
     if (!found && !quiet)
         fprintf(stderr, "callscale: gnuplot is not on the PATH, so the figures are not drawn; "
-                        "to draw them: cd %s && gnuplot%s\n", dir, list);
+                        "to draw them: cd %s && gnuplot%s\n", shown, list);
     else if (found && !quiet && list[0])
-        fprintf(stderr, "callscale: figures in %s:%s\n", dir, list);
+        fprintf(stderr, "callscale: figures in %s:%s\n", shown, list);
     return rc;
 }
 
-static void default_dir(const cs_experiment *ex, const char *suffix, char *buf, size_t n)
+/* The accuracy table of dir's results.csv on stdout (with exact's beside it when given). */
+static int print_table(const char *dir, const char *exact, const size_t *budgets, size_t nbudgets)
 {
-    snprintf(buf, n, "runs/%s%s", ex->name, suffix);
-    for (char *p = buf + 5; *p; p++)
-        if (*p == '/' || *p == ' ')
-            *p = '_';
+    cs_table t, x;
+    cs_error err;
+    if (cs_table_read(&t, dir, &err))
+        return error_out(&err);
+    if (exact && cs_table_read(&x, exact, &err)) {
+        cs_table_free(&t);
+        return error_out(&err);
+    }
+    int rc = cs_table_write(stdout, &t, exact ? &x : NULL, budgets, nbudgets);
+    if (rc)
+        fprintf(stderr, "callscale: cannot write the table: %s\n", strerror(errno));
+    cs_table_free(&t);
+    if (exact)
+        cs_table_free(&x);
+    return rc ? EXIT_INPUT : 0;
 }
 
 static double now(void)
@@ -344,23 +382,28 @@ static int cmd_curves(int argc, char **argv, int exact)
     }
     if (rc)
         rc = error_out(&err);
-    char dir[600];
-    if (!rc) {
-        if (o.outdir)
-            snprintf(dir, sizeof dir, "%s", o.outdir);
-        else
-            default_dir(&ex, exact ? "-exact" : "", dir, sizeof dir);
-        rc = write_outputs(&ex, &res, dir);
-    }
+    cs_outdir od = {NULL, NULL};
+    if (!rc)
+        rc = begin_outputs(&o, &ex, exact ? "-exact" : "", &od);
+    if (!rc)
+        rc = write_outputs(&ex, &res, od.stage);
+    int figures = 0;
+    if (!rc && !o.no_plot)
+        figures = draw_figures(&ex, od.stage, od.dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL},
+                               o.quiet);
+    if (!rc && cs_outdir_commit(&od, &err))
+        rc = error_out(&err);
     if (!rc && !o.quiet) {
         if (exact)
-            fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
+            fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, od.dir);
         else
             fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/results.csv\n",
-                    ex.name, (unsigned long long)ex.queries, now() - ps.start, dir);
+                    ex.name, (unsigned long long)ex.queries, now() - ps.start, od.dir);
+        rc = print_table(od.dir, NULL, NULL, 0);
     }
-    if (!rc && !o.no_plot)
-        rc = draw_figures(&ex, dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, o.quiet);
+    cs_outdir_free(&od);
+    if (!rc)
+        rc = figures;
     cs_results_free(&res);
     cs_experiment_free(&ex);
     free(o.sets);
@@ -458,13 +501,17 @@ static int cmd_plot(int argc, char **argv)
     }
     if (!dir)
         return usage_error("%s", "plot needs the directory of a run (e.g. runs/chen2024-two-level)");
-    char config[1100];
-    snprintf(config, sizeof config, "%s/config.ini", dir);
+    char *config = malloc(strlen(dir) + sizeof "/config.ini");
+    if (!config)
+        return usage_error("%s", "out of memory");
+    sprintf(config, "%s/config.ini", dir);
     cs_experiment ex;
     cs_error err;
-    if (cs_experiment_load(&ex, config, NULL, 0, &err))
+    int rc = cs_experiment_load(&ex, config, NULL, 0, &err);
+    free(config);
+    if (rc)
         return error_out(&err);
-    int rc = draw_figures(&ex, dir, &po, 0);
+    rc = draw_figures(&ex, dir, dir, &po, 0);
     cs_experiment_free(&ex);
     return rc;
 }
@@ -530,21 +577,19 @@ static int cmd_optimize(int argc, char **argv)
     if (!rc && cs_optimize_run(&ex, &opt, &res, &err))
         rc = error_out(&err);
     else if (!rc) {
-        char dir[600], path[700];
-        if (o.outdir)
-            snprintf(dir, sizeof dir, "%s", o.outdir);
-        else
-            default_dir(&ex, "-optimize", dir, sizeof dir);
-        if (make_dirs(dir)) {
-            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
-            rc = EXIT_INPUT;
-        }
-        snprintf(path, sizeof path, "%s/frontier.csv", dir);
-        if (!rc && cs_optimize_write_csv(&ex, &res, path, &err))
+        cs_outdir od = {NULL, NULL};
+        rc = begin_outputs(&o, &ex, "-optimize", &od);
+        char *path = rc ? NULL : join(od.stage, "frontier.csv");
+        if (!rc && (!path || cs_optimize_write_csv(&ex, &res, path, &err)))
+            rc = path ? error_out(&err) : usage_error("%s", "out of memory");
+        free(path);
+        path = rc || !ex.large.line ? NULL : join(od.stage, "exchange.csv");
+        if (!rc && ex.large.line && (!path || cs_optimize_write_exchange(&ex, &res, path, &err)))
+            rc = path ? error_out(&err) : usage_error("%s", "out of memory");
+        free(path);
+        if (!rc && cs_outdir_commit(&od, &err))
             rc = error_out(&err);
-        snprintf(path, sizeof path, "%s/exchange.csv", dir);
-        if (!rc && ex.large.line && cs_optimize_write_exchange(&ex, &res, path, &err))
-            rc = error_out(&err);
+        const char *dir = od.dir;
         if (!rc) {
             const cs_strategy *b = &ex.strat[res.baseline];
             size_t N = ex.budgets[ex.nbudgets - 1];
@@ -570,10 +615,45 @@ static int cmd_optimize(int argc, char **argv)
                 fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/frontier.csv\n",
                         ex.name, (unsigned long long)ex.queries, now() - start, dir);
         }
+        cs_outdir_free(&od);
         cs_optimize_free(&res);
     }
     cs_experiment_free(&ex);
     free(o.sets);
+    return rc;
+}
+
+/* table DIR [EXACTDIR] [--budgets LIST]: a run's accuracy table, or a Monte Carlo run beside an
+** exact one. */
+static int cmd_table(int argc, char **argv)
+{
+    const char *dir = NULL, *exact = NULL, *list = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--budgets") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs budgets, e.g. 1,3,5 or 1..64 x2", a);
+            list = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!dir) {
+            dir = a;
+        } else if (!exact) {
+            exact = a;
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+    }
+    if (!dir)
+        return usage_error("%s", "table needs the directory of a run (e.g. runs/chen2024-two-level)");
+    size_t *budgets = NULL, n = 0;
+    char why[512];
+    if (list && cs_budgets_parse(list, &budgets, &n, why, sizeof why)) {
+        fprintf(stderr, "callscale: --budgets: %s\n", why);
+        return EXIT_USAGE;
+    }
+    int rc = print_table(dir, exact, budgets, n);
+    free(budgets);
     return rc;
 }
 
@@ -630,6 +710,8 @@ int main(int argc, char **argv)
         return cmd_list();
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 2, argv + 2);
+    if (strcmp(cmd, "table") == 0)
+        return cmd_table(argc - 2, argv + 2);
 
     if (strcmp(cmd, "optimize") == 0)
         return cmd_optimize(argc - 2, argv + 2);
