@@ -1115,32 +1115,40 @@ static int load_experiment(cs_experiment *ex, const char *path, const char *text
     for (size_t i = 0; i < noverrides; i++) {
         const char *t = overrides[i];
         const char *eq = strchr(t, '=');
-        char sec[256], key[128];
         const char *dot = NULL;
         for (const char *p = t; eq && p < eq; p++)
             if (*p == '.')
                 dot = p;
-        if (!eq || !dot || dot == t || dot + 1 == eq || (size_t)(dot - t) >= sizeof sec ||
-            (size_t)(eq - dot - 1) >= sizeof key) {
+        if (!eq || !dot || dot == t || dot + 1 == eq) {
             raw_free(&r);
             return cs_error_set(err, CS_ERR_INPUT, "--set", (int)i + 1,
-                                "'%s' is not section.key=value (e.g. population.easy.p_correct=0.9)",
-                                t);
+                                "'%.200s' is not section.key=value (e.g. "
+                                "population.easy.p_correct=0.9)", t);
         }
-        memcpy(sec, t, (size_t)(dot - t));
+        /* one allocation holds "section\0key\0" */
+        char *sec = malloc((size_t)(eq - t) + 1);
+        if (!sec) {
+            raw_free(&r);
+            return cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
+        }
+        memcpy(sec, t, (size_t)(eq - t));
         sec[dot - t] = '\0';
-        memcpy(key, dot + 1, (size_t)(eq - dot - 1));
-        key[eq - dot - 1] = '\0';
+        sec[eq - t] = '\0';
+        const char *key = sec + (dot - t) + 1;
         /* --set changes an experiment; it does not add components or strategies, so a misspelt
         ** name is an error rather than a new component of weight 1 */
         if ((strncmp(sec, "population.", 11) == 0 || strncmp(sec, "strategy.", 9) == 0) &&
             !find_section(&r, sec)) {
             raw_free(&r);
-            return cs_error_set(err, CS_ERR_INPUT, "--set", (int)i + 1,
-                                "%s: %s has no section [%s]", t, path, sec);
+            int rc2 = cs_error_set(err, CS_ERR_INPUT, "--set", (int)i + 1,
+                                   "%.200s: %s has no section [%.200s]", t, path, sec);
+            free(sec);
+            return rc2;
         }
-        if (add_section(&r, sec, "--set", (int)i + 1) ||
-            add_entry(&r, sec, key, eq + 1, "--set", (int)i + 1)) {
+        int bad_add = add_section(&r, sec, "--set", (int)i + 1) ||
+                      add_entry(&r, sec, key, eq + 1, "--set", (int)i + 1);
+        free(sec);
+        if (bad_add) {
             raw_free(&r);
             return cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
         }
