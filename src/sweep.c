@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "callscale/memory.h"
 #include "callscale/population.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
@@ -122,6 +123,8 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
     cs_results_clear(res);
     res->exact = 0;
     int rc = cs_samples_check(ex, 0, err);
+    if (!rc)
+        rc = cs_memory_check(ex, threads, 0, err);
     if (rc)
         return rc;
     cs_population *pop = cs_population_new(ex, err);

@@ -355,6 +355,62 @@ static void progress(void *data, uint64_t done, uint64_t total)
     p->shown = 1;
 }
 
+/* Runs of more queries than this are timed on a pilot first (smaller ones finish soon enough). */
+#define PILOT_FROM 10000000ull
+#define PILOT_QUERIES 65536ull
+/* A run estimated to take longer than this cannot be meant: it is refused with the estimate. */
+#define RUN_MAX_SECONDS (30.0 * 86400)
+/* Longer estimates are said before the run starts. */
+#define RUN_SAY_SECONDS 60.0
+
+static void say_duration(double s, char *buf, size_t n)
+{
+    if (s < 120)
+        snprintf(buf, n, "%.0f s", s);
+    else if (s < 7200)
+        snprintf(buf, n, "%.0f min", s / 60);
+    else if (s < 2 * 86400)
+        snprintf(buf, n, "%.1f hours", s / 3600);
+    else if (s < 2 * 365.25 * 86400)
+        snprintf(buf, n, "%.0f days", s / 86400);
+    else
+        snprintf(buf, n, "%.3g years", s / (365.25 * 86400));
+}
+
+/* A run of many queries: time a pilot of PILOT_QUERIES (its results are thrown away), and refuse
+** what would take longer than RUN_MAX_SECONDS, or say how long it will take. */
+static int pilot(const cs_experiment *ex, int threads, int quiet)
+{
+    if (ex->queries <= PILOT_FROM)
+        return 0;
+    cs_experiment px = *ex;
+    px.queries = PILOT_QUERIES;
+    cs_results pr;
+    cs_error err;
+    if (cs_results_init(&pr, &px)) {
+        fprintf(stderr, "callscale: out of memory\n");
+        return EXIT_INPUT;
+    }
+    double start = now();
+    int rc = cs_sweep_run(&px, threads, NULL, NULL, &pr, &err);
+    double took = now() - start, est = took * (double)ex->queries / (double)PILOT_QUERIES;
+    cs_results_free(&pr);
+    if (rc)
+        return error_out(&err);
+    char when[64];
+    say_duration(est, when, sizeof when);
+    if (est > RUN_MAX_SECONDS) {
+        fprintf(stderr, "callscale: %s:%d: [experiment] queries = %llu would take about %s (%llu "
+                "queries took %.2f s); use fewer queries\n", ex->file, ex->line,
+                (unsigned long long)ex->queries, when, PILOT_QUERIES, took);
+        return EXIT_INPUT;
+    }
+    if (est > RUN_SAY_SECONDS && !quiet)
+        fprintf(stderr, "callscale: %s: %llu queries will take about %s\n", ex->name,
+                (unsigned long long)ex->queries, when);
+    return 0;
+}
+
 /* run (Monte Carlo) and exact: the same experiment in, the same results.csv and figures out. */
 static int cmd_curves(int argc, char **argv, int exact)
 {
@@ -373,15 +429,15 @@ static int cmd_curves(int argc, char **argv, int exact)
         return EXIT_INPUT;
     }
     if (exact) {
-        rc = cs_exact_run(&ex, &res, &err);
-    } else {
+        rc = cs_exact_run(&ex, &res, &err) ? error_out(&err) : 0;
+    } else if (!(rc = pilot(&ex, o.threads, o.quiet))) {
         int show = !o.quiet && isatty(2);
         rc = cs_sweep_run(&ex, o.threads, show ? progress : NULL, &ps, &res, &err);
         if (ps.shown)
             fprintf(stderr, "\n");
+        if (rc)
+            rc = error_out(&err);
     }
-    if (rc)
-        rc = error_out(&err);
     cs_outdir od = {NULL, NULL};
     if (!rc)
         rc = begin_outputs(&o, &ex, exact ? "-exact" : "", &od);
