@@ -33,7 +33,7 @@ TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
-.PHONY: all check demo bench figures install uninstall clean deps test-deps
+.PHONY: all check demo bench figures install uninstall clean deps test-deps fuzz fuzz-check
 all: $(BUILD)/callscale $(BUILD)/libcallscale.a
 
 deps:
@@ -81,6 +81,8 @@ check: test-deps
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
+	@echo "== tests/cli/robust (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/robust
+	@$(MAKE) --no-print-directory fuzz-check
 	@echo "== all tests passed"
 
 demo: test-deps
@@ -90,6 +92,47 @@ demo: test-deps
 	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact
 	@echo; echo "Vote peaks near K* and falls toward the share of easy queries; filter-vote keeps rising:"
 	@scripts/compare-table runs/demo/results.csv runs/demo-exact/results.csv 1 3 5 7 9 17 33 65
+
+# Fuzzing: libFuzzer with ASan and UBSan (clang) on the experiment loader and on --set overrides,
+# seeded from experiments/ and tests/fuzz/set-seeds/. make check runs each harness for
+# FUZZ_CHECK_SECONDS when clang is on the PATH; make fuzz for FUZZ_SECONDS. A crash, a leak or an
+# input taking more than FUZZ_TIMEOUT seconds fails the target (libFuzzer exits non-zero).
+FUZZ_CC ?= clang
+FUZZ_CHECK_SECONDS ?= 30
+FUZZ_SECONDS ?= 600
+FUZZ_TIMEOUT ?= 10
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Wno-error=unused-command-line-argument -Iinclude
+FUZZ_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/plot_templates.o
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+.SECONDARY: $(FUZZ_OBJ)
+$(BUILD)/fuzz/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fuzz/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -c $< -o $@
+$(BUILD)/fuzz/obj:
+	mkdir -p $@
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(LDLIBS) -o $@
+# run-fuzz SECONDS: each harness on a corpus in build/fuzz/ seeded afresh from the repository
+define run-fuzz
+	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); c=$(BUILD)/fuzz/corpus-$$n; mkdir -p $$c; \
+	    if [ $$n = fuzz_set ]; then cp tests/fuzz/set-seeds/* $$c/; else cp experiments/*.ini $$c/; fi; \
+	    echo "== $$n ($(1) s)"; \
+	    $$f -max_total_time=$(1) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -max_len=65536 \
+	        -print_final_stats=1 $$c 2>$(BUILD)/fuzz/$$n.log || { tail -n 40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|DONE' $(BUILD)/fuzz/$$n.log; done
+endef
+fuzz-check:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory $(FUZZERS) >/dev/null && $(MAKE) --no-print-directory fuzz-run FUZZ_RUN_SECONDS=$(FUZZ_CHECK_SECONDS); \
+	else echo "== fuzzing skipped: $(FUZZ_CC) is not installed (make fuzz installs it)"; fi
+fuzz:
+	@scripts/ensure-deps $(BUILD_DEPS) clang libclang-rt-14-dev
+	@$(MAKE) --no-print-directory $(FUZZERS) >/dev/null
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_RUN_SECONDS=$(FUZZ_SECONDS)
+fuzz-run:
+	$(call run-fuzz,$(FUZZ_RUN_SECONDS))
 
 # Throughput as ratios measured in one run (the machine is shared: ratios, not absolute times).
 # python3-numpy, when installed, gives the vectorised reference a user would write.
