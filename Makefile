@@ -85,13 +85,15 @@ check: test-deps
 	@$(MAKE) --no-print-directory fuzz-check
 	@echo "== all tests passed"
 
-demo: test-deps
-	@$(MAKE) --no-print-directory all
+# The demo needs what builds and what draws, not the test tools.
+demo:
+	@scripts/ensure-deps $(BUILD_DEPS) $(RUN_DEPS)
+	@$(MAKE) --no-print-directory all >/dev/null
 	$(BUILD)/callscale explain experiments/chen2024_two_level.ini
 	$(BUILD)/callscale run experiments/chen2024_two_level.ini -o runs/demo
-	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact
+	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact -q
 	@echo; echo "Vote peaks near K* and falls toward the share of easy queries; filter-vote keeps rising:"
-	@scripts/compare-table runs/demo/results.csv runs/demo-exact/results.csv 1 3 5 7 9 17 33 65
+	$(BUILD)/callscale table runs/demo runs/demo-exact --budgets 1,3,5,7,9,17,33,65
 
 # Fuzzing: libFuzzer with ASan and UBSan (clang) on the experiment loader and on --set overrides,
 # seeded from experiments/ and tests/fuzz/set-seeds/. make check runs each harness for

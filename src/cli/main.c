@@ -110,6 +110,36 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+/* Where the shipped experiments are: experiments/ in a clone of the repository, else the
+** installed PREFIX/share/callscale/experiments beside this program's PREFIX/bin (what hints name). */
+static const char *experiments_dir(void)
+{
+    static char dir[CS_PATH_MAX];
+    struct stat st;
+    if (dir[0])
+        return dir;
+    snprintf(dir, sizeof dir, "experiments");
+    if (stat("experiments/chen2024_two_level.ini", &st) == 0)
+        return dir;
+    char exe[CS_PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return dir;
+    exe[n] = '\0';
+    /* PREFIX/bin/callscale -> PREFIX */
+    for (int up = 0; up < 2; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return dir;
+        *slash = '\0';
+    }
+    char installed[CS_PATH_MAX + 64];
+    snprintf(installed, sizeof installed, "%s/share/callscale/experiments", exe);
+    if (stat(installed, &st) == 0 && S_ISDIR(st.st_mode) && strlen(installed) < sizeof dir)
+        snprintf(dir, sizeof dir, "%s", installed);
+    return dir;
+}
+
 /* text, whole, as an integer in [lo, hi]: 0 and *out, or -1. */
 static int parse_int(const char *text, long lo, long hi, long *out)
 {
@@ -179,8 +209,12 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
             return usage_error("unexpected argument '%s'", a);
         }
     }
-    if (!o->experiment)
-        return usage_error("%s", "an experiment file is needed (e.g. experiments/chen2024_two_level.ini)");
+    if (!o->experiment) {
+        char hint[CS_PATH_MAX + 96];
+        snprintf(hint, sizeof hint, "an experiment file is needed (e.g. %s/chen2024_two_level.ini)",
+                 experiments_dir());
+        return usage_error("%s", hint);
+    }
     return 0;
 }
 
@@ -199,6 +233,19 @@ static int load(const options *o, cs_experiment *ex)
     }
     int rc = cs_experiment_load(ex, o->experiment, o->sets, n, &err);
     free(seedset);
+    /* experiments/NAME.ini outside the repository: say where the installed ones are */
+    const char *base = strrchr(o->experiment, '/');
+    base = base ? base + 1 : o->experiment;
+    if (rc == CS_ERR_IO && strncmp(err.msg, "cannot open", 11) == 0 &&
+        strcmp(experiments_dir(), "experiments") != 0) {
+        char there[CS_PATH_MAX + CS_PATH_MAX];
+        struct stat st;
+        snprintf(there, sizeof there, "%s/%s", experiments_dir(), base);
+        if (stat(there, &st) == 0) {
+            size_t len = strlen(err.msg);
+            snprintf(err.msg + len, sizeof err.msg - len, " (the shipped one is %.2000s)", there);
+        }
+    }
     return rc ? error_out(&err) : 0;
 }
 
