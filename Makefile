@@ -119,9 +119,11 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 # run-fuzz SECONDS: each harness on a corpus in build/fuzz/ seeded afresh from the repository
 define run-fuzz
 	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); c=$(BUILD)/fuzz/corpus-$$n; mkdir -p $$c; \
-	    if [ $$n = fuzz_set ]; then cp tests/fuzz/set-seeds/* $$c/; else cp experiments/*.ini $$c/; fi; \
+	    if [ $$n = fuzz_set ]; then cp tests/fuzz/set-seeds/* $$c/; \
+	    else cp experiments/*.ini tests/fuzz/regressions/experiment-* $$c/; fi; \
 	    echo "== $$n ($(1) s)"; \
 	    $$f -max_total_time=$(1) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -max_len=65536 \
+	        -artifact_prefix=$(BUILD)/fuzz/$$n- \
 	        -print_final_stats=1 $$c 2>$(BUILD)/fuzz/$$n.log || { tail -n 40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
 	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|DONE' $(BUILD)/fuzz/$$n.log; done
 endef

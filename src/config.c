@@ -638,8 +638,10 @@ static int experiment_key(ctx *c, entry *e)
     const char *v = e->value;
     e->used = 1;
     if (strcmp(e->key, "name") == 0) {
-        if (!*v || strlen(v) >= sizeof ex->name)
-            return bad(c, e, "a name of 1 to 127 characters is needed", NULL, NULL);
+        /* config.ini writes it back as name = VALUE: ';' and '#' would read as a comment there */
+        if (!*v || strlen(v) >= sizeof ex->name || strpbrk(v, ";#"))
+            return bad(c, e, "a name of 1 to 127 characters, without ';' or '#', is needed", NULL,
+                       NULL);
         snprintf(ex->name, sizeof ex->name, "%s", v);
     } else if (strcmp(e->key, "queries") == 0) {
         if (parse_u64(v, 1, (uint64_t)1 << 50, &ex->queries))
