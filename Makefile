@@ -1,23 +1,31 @@
 # callscale: a fast C simulator of LLM test-time-compute strategies.
-#   make            build/callscale and build/libcallscale.a
+#   make            build/callscale, build/libcallscale.a and .so, build/man/callscale.1
 #   make check      unit, statistical and command-line tests, under ASan and UBSan
 #   make demo       a real experiment end to end
 #   make figures    every shipped experiment, small, drawn into plots/gallery/
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make reproduce  the paper experiments against the papers' published numbers
+#   make install    PREFIX=/usr/local DESTDIR=   (make uninstall the same)
 VERSION := 0.1.0
+# The shared library's ABI: bump it with any change an embedding program must be rebuilt for.
+SOVERSION := 0
 CC ?= gcc
 PREFIX ?= /usr/local
 BUILD := build
 
 # Debian packages: to build, to test, and to draw figures at run time.
 BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config
-TEST_DEPS := check libpcg-cpp-dev g++
+TEST_DEPS := check libpcg-cpp-dev g++ python3 man-db groff-base bsdextrautils binutils
 RUN_DEPS := gnuplot-nox
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS ?= -O2 -g
+# include/ holds the public API (callscale.h); src/callscale/ the library's own module headers,
+# included as "callscale/NAME.h". -MMD -MP: each object depends on the headers it includes.
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCALLSCALE_VERSION='"$(VERSION)"' $(WARN) \
-              -Iinclude $(CFLAGS)
+              -Iinclude -Isrc -MMD -MP $(CFLAGS)
+# One set of objects serves the static and the shared library; no interposition keeps inlining
+# (and so every number) as it is without -fPIC.
+PIC := -fPIC -fno-semantic-interposition
 LDLIBS := -linih -lgsl -lgslcblas -lm -lpthread
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -32,9 +40,16 @@ SAN_OBJ += $(BUILD)/san/obj/plot_templates.o
 TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
+SONAME := libcallscale.so.$(SOVERSION)
+SHLIB := $(BUILD)/libcallscale.so.$(VERSION)
 
-.PHONY: all check demo bench figures install uninstall clean deps test-deps fuzz fuzz-check
-all: $(BUILD)/callscale $(BUILD)/libcallscale.a
+.PHONY: all check demo bench figures reproduce install uninstall clean deps test-deps demo-deps \
+        fuzz fuzz-run fuzz-deps
+all: $(BUILD)/callscale $(BUILD)/libcallscale.a $(BUILD)/libcallscale.so $(BUILD)/man/callscale.1
+
+# Goals that install the Debian packages they need first: whatever they build waits for that
+# (through the build directories), so nothing is built before its headers are there.
+ENSURE := $(if $(filter check,$(MAKECMDGOALS)),test-deps,$(if $(filter demo,$(MAKECMDGOALS)),demo-deps,$(if $(filter fuzz,$(MAKECMDGOALS)),fuzz-deps,$(if $(filter bench,$(MAKECMDGOALS)),deps))))
 
 deps:
 	@scripts/ensure-deps $(BUILD_DEPS)
@@ -42,28 +57,50 @@ deps:
 test-deps:
 	@scripts/ensure-deps $(BUILD_DEPS) $(TEST_DEPS) $(RUN_DEPS)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
-$(BUILD)/san/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/san/obj
+# The demo needs what builds and what draws, not the test tools.
+demo-deps:
+	@scripts/ensure-deps $(BUILD_DEPS) $(RUN_DEPS)
+
+# make fuzz brings clang and its libFuzzer runtime (make check fuzzes only where they are).
+fuzz-deps:
+	@scripts/ensure-deps $(BUILD_DEPS) clang libclang-rt-14-dev
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) $(PIC) -c $< -o $@
+$(BUILD)/san/obj/%.o: src/%.c | $(BUILD)/san/obj
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
-$(BUILD)/obj $(BUILD)/san/obj $(BUILD)/gen:
+$(BUILD)/obj $(BUILD)/san/obj $(BUILD)/gen $(BUILD)/man: | $(ENSURE)
 	mkdir -p $@
 $(BUILD)/gen/plot_templates.c: $(PLOT_TEMPLATES) scripts/embed-templates | $(BUILD)/gen
 	scripts/embed-templates $(PLOT_TEMPLATES) > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(PIC) -c $< -o $@
 $(BUILD)/san/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/san/obj
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
 
 $(BUILD)/libcallscale.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
+# The shared library exports the functions of include/callscale.h and nothing else
+# (src/callscale.map; tests/cli/lib checks the two agree).
+$(SHLIB): $(LIB_OBJ) src/callscale.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/callscale.map -Wl,--no-undefined \
+	    $(LDFLAGS) $(LIB_OBJ) $(LDLIBS) -o $@
+$(BUILD)/libcallscale.so: $(SHLIB)
+	ln -sf $(notdir $(SHLIB)) $(BUILD)/$(SONAME) && ln -sf $(SONAME) $@
 $(BUILD)/san/libcallscale.a: $(SAN_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/callscale: src/cli/main.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 $(BUILD)/san/callscale: src/cli/main.c $(BUILD)/san/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(BUILD)/san/libcallscale.a $(LDLIBS) -o $@
+
+# The man page: man/callscale.1.in with its key and strategy lists filled from the parameter
+# tables that the parser and `callscale list` read (tests/cli/lib checks commands and options).
+$(BUILD)/callscale-man: src/cli/manpage.c $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
+$(BUILD)/man/callscale.1: man/callscale.1.in $(BUILD)/callscale-man | $(BUILD)/man
+	$(BUILD)/callscale-man $(VERSION) < $< > $@.tmp && mv $@.tmp $@
 
 # The PCG reference: Debian's libpcg-cpp-dev (O'Neill's C++ implementation) prints the outputs our
 # C PCG32 must reproduce word for word.
@@ -71,24 +108,28 @@ $(BUILD)/pcg_reference.txt: tests/pcg_reference.cpp | $(BUILD)/obj
 	g++ -std=c++11 -O1 $< -o $(BUILD)/pcg_reference
 	$(BUILD)/pcg_reference > $@
 
+# tests/main.c first: with several sources, -MMD keeps the dependencies of the last one.
 $(BUILD)/san/test_%: tests/test_%.c tests/main.c tests/testutil.h $(BUILD)/san/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Wno-conversion -O1 $(SAN) -Itests -DPCG_REFERENCE='"$(BUILD)/pcg_reference.txt"' \
-	    -DCALLSCALE_BIN='"$(BUILD)/san/callscale"' $< tests/main.c \
+	    -DCALLSCALE_BIN='"$(BUILD)/san/callscale"' tests/main.c $< \
 	    $(BUILD)/san/libcallscale.a $(CHECK_LIBS) $(LDLIBS) -o $@
 
-check: test-deps
-	@$(MAKE) --no-print-directory all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS)
+# Everything check runs is its prerequisite (no recursive make to race with this one).
+check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(FUZZ_CHECK) | test-deps
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
 	@echo "== tests/cli/robust (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/robust
-	@$(MAKE) --no-print-directory fuzz-check
+	$(if $(FUZZ_CHECK),$(call run-fuzz,$(FUZZ_CHECK_SECONDS)),@echo "== fuzzing skipped: $(FUZZ_CC) is not installed (make fuzz installs it)")
+	@echo "== tests/cli/lib (installed into $(STAGE))"; rm -rf $(STAGE)
+	@$(call install_to,$(abspath $(STAGE)),$(STAGE_PREFIX)) >/dev/null
+	@STAGE=$(abspath $(STAGE)) PREFIX=$(STAGE_PREFIX) PYTHON_DIR=$(call python_dir,$(STAGE_PREFIX)) tests/cli/lib
+	@$(call uninstall_from,$(abspath $(STAGE)),$(STAGE_PREFIX))
+	@left=$$(find $(STAGE) -type f -o -type l); [ -z "$$left" ] || { echo "not ok - make uninstall left: $$left"; exit 1; }
+	@echo "ok - make uninstall removes every installed file"
 	@echo "== all tests passed"
 
-# The demo needs what builds and what draws, not the test tools.
-demo:
-	@scripts/ensure-deps $(BUILD_DEPS) $(RUN_DEPS)
-	@$(MAKE) --no-print-directory all >/dev/null
+demo: all | demo-deps
 	$(BUILD)/callscale explain experiments/chen2024_two_level.ini
 	$(BUILD)/callscale run experiments/chen2024_two_level.ini -o runs/demo
 	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact -q
@@ -96,23 +137,25 @@ demo:
 	$(BUILD)/callscale table runs/demo runs/demo-exact --budgets 1,3,5,7,9,17,33,65
 
 # Fuzzing: libFuzzer with ASan and UBSan (clang) on the experiment loader and on --set overrides,
-# seeded from experiments/ and tests/fuzz/set-seeds/. make check runs each harness for
-# FUZZ_CHECK_SECONDS when clang is on the PATH; make fuzz for FUZZ_SECONDS. A crash, a leak or an
-# input taking more than FUZZ_TIMEOUT seconds fails the target (libFuzzer exits non-zero).
+# seeded from experiments/, tests/fuzz/set-seeds/ and tests/fuzz/regressions/. make check runs each
+# harness for FUZZ_CHECK_SECONDS when clang is on the PATH; make fuzz for FUZZ_SECONDS. A crash, a
+# leak or an input taking more than FUZZ_TIMEOUT seconds fails the target (libFuzzer exits
+# non-zero; the input is kept as build/fuzz/NAME-crash-...).
 FUZZ_CC ?= clang
 FUZZ_CHECK_SECONDS ?= 30
 FUZZ_SECONDS ?= 600
 FUZZ_TIMEOUT ?= 10
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
-FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Wno-error=unused-command-line-argument -Iinclude
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc
 FUZZ_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/plot_templates.o
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CHECK := $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),$(FUZZERS))
 .SECONDARY: $(FUZZ_OBJ)
-$(BUILD)/fuzz/obj/%.o: src/%.c $(wildcard include/callscale/*.h src/*.h) | $(BUILD)/fuzz/obj
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fuzz/obj/%.o: src/%.c | $(BUILD)/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 $(BUILD)/fuzz/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -c $< -o $@
-$(BUILD)/fuzz/obj:
+$(BUILD)/fuzz/obj: | $(ENSURE)
 	mkdir -p $@
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(LDLIBS) -o $@
@@ -127,14 +170,8 @@ define run-fuzz
 	        -print_final_stats=1 $$c 2>$(BUILD)/fuzz/$$n.log || { tail -n 40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
 	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|DONE' $(BUILD)/fuzz/$$n.log; done
 endef
-fuzz-check:
-	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
-	    $(MAKE) --no-print-directory $(FUZZERS) >/dev/null && $(MAKE) --no-print-directory fuzz-run FUZZ_RUN_SECONDS=$(FUZZ_CHECK_SECONDS); \
-	else echo "== fuzzing skipped: $(FUZZ_CC) is not installed (make fuzz installs it)"; fi
-fuzz:
-	@scripts/ensure-deps $(BUILD_DEPS) clang libclang-rt-14-dev
-	@$(MAKE) --no-print-directory $(FUZZERS) >/dev/null
-	@$(MAKE) --no-print-directory fuzz-run FUZZ_RUN_SECONDS=$(FUZZ_SECONDS)
+fuzz: $(FUZZERS)
+	$(call run-fuzz,$(FUZZ_SECONDS))
 fuzz-run:
 	$(call run-fuzz,$(FUZZ_RUN_SECONDS))
 
@@ -143,8 +180,7 @@ fuzz-run:
 $(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 
-bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench
+bench: $(BUILD)/bench | deps
 	$(BUILD)/bench $(BENCH_FLAGS)
 
 # Every shipped experiment, small enough to take seconds, with its exact curves drawn over the
@@ -167,17 +203,54 @@ figures: all
 	    echo "$$n: $$(cd plots/gallery && ls $$n-*.png | tr '\n' ' ')($$(( $$(date +%s) - start )) s$${exact:+, exact overlay})"; \
 	done
 
+# Every paper experiment against the papers' published numbers (experiments/paper_targets.csv):
+# each published point, callscale's value with its interval, the error and pass or fail.
+reproduce: all
+	@scripts/ensure-deps $(RUN_DEPS)
+	@scripts/reproduce $(BUILD)/callscale experiments/paper_targets.csv $(BUILD)/reproduce
+
+# Where Debian's python3 finds modules: /usr/lib/python3/dist-packages for PREFIX=/usr, else
+# PREFIX/lib/python3.X/dist-packages (/usr/local/lib/python3.11/dist-packages on bookworm).
+DEBIAN_PYTHON ?= /usr/bin/python3
+python_dir = $(if $(filter /usr,$(1)),/usr/lib/python3/dist-packages,$(1)/lib/python3.$(shell $(DEBIAN_PYTHON) -c 'import sys; print(sys.version_info[1])' 2>/dev/null || echo 11)/dist-packages)
+PYTHON_MODULE := $(wildcard python/callscale/*.py)
+# make check installs here, as `make install DESTDIR=$(STAGE)` would.
+STAGE := $(BUILD)/stage
+STAGE_PREFIX := /usr/local
+
+# install_to DESTDIR,PREFIX and uninstall_from DESTDIR,PREFIX: shared by install, uninstall and check.
+define install_to
+set -e; d=$(1)$(2); py=$(1)$(call python_dir,$(2))/callscale; \
+install -d $$d/bin $$d/lib/pkgconfig $$d/include $$d/share/man/man1 $$d/share/doc/callscale \
+    $$d/share/callscale/experiments $$py; \
+install -m 755 $(BUILD)/callscale $$d/bin/callscale; \
+install -m 644 $(BUILD)/libcallscale.a $$d/lib/libcallscale.a; \
+install -m 755 $(SHLIB) $$d/lib/$(notdir $(SHLIB)); \
+ln -sf $(notdir $(SHLIB)) $$d/lib/$(SONAME); ln -sf $(SONAME) $$d/lib/libcallscale.so; \
+sed -e 's|@PREFIX@|$(2)|' -e 's|@VERSION@|$(VERSION)|' callscale.pc.in > $$d/lib/pkgconfig/callscale.pc; \
+install -m 644 include/callscale.h $$d/include/callscale.h; \
+sed 's|@PREFIX@|$(2)|g' $(BUILD)/man/callscale.1 > $$d/share/man/man1/callscale.1; chmod 644 $$d/share/man/man1/callscale.1; \
+install -m 644 README.md LICENSE $$d/share/doc/callscale/; \
+install -m 644 experiments/*.ini $$d/share/callscale/experiments/; \
+install -m 644 $(PYTHON_MODULE) $$py/
+endef
+define uninstall_from
+set -e; d=$(1)$(2); \
+rm -f $$d/bin/callscale $$d/lib/libcallscale.a $$d/lib/libcallscale.so $$d/lib/$(SONAME) \
+    $$d/lib/$(notdir $(SHLIB)) $$d/lib/pkgconfig/callscale.pc $$d/include/callscale.h \
+    $$d/share/man/man1/callscale.1; \
+rm -rf $$d/share/doc/callscale $$d/share/callscale $(1)$(call python_dir,$(2))/callscale
+endef
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/callscale \
-	    $(DESTDIR)$(PREFIX)/share/callscale/experiments
-	install -m 755 $(BUILD)/callscale $(DESTDIR)$(PREFIX)/bin/callscale
-	install -m 644 $(BUILD)/libcallscale.a $(DESTDIR)$(PREFIX)/lib/libcallscale.a
-	install -m 644 include/callscale/*.h $(DESTDIR)$(PREFIX)/include/callscale/
-	install -m 644 experiments/*.ini $(DESTDIR)$(PREFIX)/share/callscale/experiments/
+	$(call install_to,$(DESTDIR),$(PREFIX))
+	@# the dynamic loader's cache, so programs find libcallscale.so.0 at once (a real install only)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig 2>/dev/null || true; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/callscale $(DESTDIR)$(PREFIX)/lib/libcallscale.a
-	rm -rf $(DESTDIR)$(PREFIX)/include/callscale $(DESTDIR)$(PREFIX)/share/callscale
+	$(call uninstall_from,$(DESTDIR),$(PREFIX))
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/san/obj/*.d $(BUILD)/san/*.d $(BUILD)/*.d $(BUILD)/fuzz/obj/*.d)

@@ -11,6 +11,7 @@ set xtics tickstart, 2 ** tickexp
 set format x '%.0f'
 set format y '%g'
 set autoscale yfix
+eval flat_y
 set offsets 0, 0, graph 0.06, graph 0.06
 keyfont = sprintf('Sans,%.2f', 0.8 * fontsize)
 keycols = nstrat > 8 ? 3 : 2  # many settings: three columns, so the key does not eat the plot

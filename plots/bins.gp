@@ -71,7 +71,10 @@ do for [s=1:nstrat] {
     # The whole population's turning point, when it has one: its highest (lowest) value, above
     # (below) both ends by more than 2% of its range, so that noise on a plateau is not one.
     src = mode == 2 ? exact : curves
-    # (one column at a time: stats on two columns fits a line, and warns on two points)
+    # (one column at a time: stats on two columns fits a line, and warns on two points; stats
+    # of one column keeps only values inside the current ranges: none fixed while it runs)
+    unset logscale x
+    set autoscale y
     stats src index idx(s, 0) using 2 nooutput
     npts = STATS_records
     ymax = STATS_max
@@ -87,6 +90,7 @@ do for [s=1:nstrat] {
     yfirst = STATS_min
     stats src index idx(s, 0) every ::(npts - 1)::(npts - 1) using 2 nooutput
     ylast = STATS_min
+    set logscale x 2
     peak = ymax > yfirst + margin && ymax > ylast + margin
     dip = ymin < yfirst - margin && ymin < ylast - margin
     unset label 3
@@ -98,6 +102,9 @@ do for [s=1:nstrat] {
     }
     set autoscale y
     set autoscale yfix
+    ylo = ymin
+    yhi = ymax
+    if (yhi - ylo < 1e-9) { eval flat_y_range }
     set offsets 0, 0, graph (peak ? 0.3 : 0.08), graph (dip ? 0.3 : 0.08)
     if (mode == 0) {
         plot curves index idx(s, 0) using 1:2 with lines lw 1.8 lc @all_lc

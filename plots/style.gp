@@ -67,3 +67,10 @@ if (exists("mc")) {
            mode == 1 ? sprintf('Monte Carlo, %d queries; bands: 95%% intervals', queries) : \
                        'Monte Carlo (points, 95% bands) and exact (lines)'
 }
+
+# A flat accuracy range (every curve at 0, say) leaves gnuplot an empty y range, which it widens
+# to [-1:1] with a warning: give it some height inside [0,1] instead (eval flat_y after autoscale).
+flat_y_range = "set yrange [(ylo > 0.05 ? ylo - 0.05 : 0):(yhi < 0.95 ? yhi + 0.05 : 1)]"
+flat_y = "ylo = 1; yhi = 0; do for [s=1:nstrat] { stats curves index idx(s, 0) using 2 nooutput; " . \
+         "ylo = STATS_min < ylo ? STATS_min : ylo; yhi = STATS_max > yhi ? STATS_max : yhi }; " . \
+         "if (yhi - ylo < 1e-9) { eval flat_y_range }"

@@ -540,6 +540,11 @@ static void frontier_body(FILE *f, const cs_experiment *ex, const cs_optimize *o
             }
 }
 
+void cs_optimize_print_csv(const cs_experiment *ex, const cs_optimize *o, FILE *f)
+{
+    frontier_body(f, ex, o);
+}
+
 int cs_optimize_write_csv(const cs_experiment *ex, const cs_optimize *o, const char *path,
                           cs_error *err)
 {

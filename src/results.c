@@ -66,13 +66,8 @@ void cs_cell_summary(const cs_cell *c, int exact, double *mean, double *lo, doub
     *hi = m + h > 1 ? 1 : m + h;
 }
 
-int cs_results_write_csv(const cs_experiment *ex, const cs_results *res, const char *path,
-                         cs_error *err)
+void cs_results_print_csv(const cs_experiment *ex, const cs_results *res, FILE *f)
 {
-    cs_outfile o;
-    if (cs_outfile_open(&o, NULL, path, err))
-        return CS_ERR_IO;
-    FILE *f = o.f;
     fprintf(f, "%s\n", cs_results_header);
     for (size_t s = 0; s < res->nstrat; s++)
         for (size_t b = 0; b < res->nbudgets; b++)
@@ -91,5 +86,14 @@ int cs_results_write_csv(const cs_experiment *ex, const cs_results *res, const c
                         ex->strat[s].type->name, ex->strat[s].label, ex->budgets[b], name, queries,
                         m, lo, hi, c->calls / n, c->tokens / n, c->flops / n);
             }
+}
+
+int cs_results_write_csv(const cs_experiment *ex, const cs_results *res, const char *path,
+                         cs_error *err)
+{
+    cs_outfile o;
+    if (cs_outfile_open(&o, NULL, path, err))
+        return CS_ERR_IO;
+    cs_results_print_csv(ex, res, o.f);
     return cs_outfile_close(&o, err);
 }

@@ -4,6 +4,7 @@
 */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_randist.h>
 #include "callscale/steps.h"
 
@@ -12,6 +13,10 @@ void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng)
     st->q = q;
     st->rng = rng;
     st->next_novel = CS_NOVEL_BASE;
+    st->inherit = q->set->rho;
+    st->fresh = sqrt(1 - st->inherit * st->inherit);
+    for (unsigned d = 0; d <= q->L && d <= CS_MAX_STEPS; d++)
+        st->value[d] = pow(q->s, (double)(q->L - d));
 }
 
 static double gaussian(cs_stepper *st, double sd)
@@ -82,12 +87,11 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
     /* The PRM: the prefix's value (Math-Shepherd's chance of ending right: s^(L-d) on track, 0
     ** derailed), above the best honest value for a trap, plus an error that children inherit with
     ** correlation rho. */
-    double best = pow(q->s, (double)(q->L - d));
+    double best = st->value[d];
     double value = child->state == CS_ON_TRACK ? best
                    : child->state == CS_TRAP   ? best + set->trap_score
                                                : 0;
-    double rho = set->rho;
-    child->err = (float)(rho * parent->err + sqrt(1 - rho * rho) * gaussian(st, set->prm_noise));
+    child->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
     child->score = value + child->err;
     child->agg = aggregate((int)-set->agg - 1, parent->agg, child->score, d);
 }
@@ -106,16 +110,41 @@ typedef struct pair {
     double answer, weight;
 } pair;
 
-static int by_answer(const void *a, const void *b)
+/* Stable bottom-up merge sort of a[0..n) by answer, tmp holding n more: finals of one answer keep
+** their order, so each answer's weights add up in the same order on every machine (the C library's
+** qsort need not be stable, and calls back for every comparison). */
+static void sort_by_answer(pair *a, pair *tmp, size_t n)
 {
-    double x = ((const pair *)a)->answer, y = ((const pair *)b)->answer;
-    return (x > y) - (x < y);
+    pair *from = a, *to = tmp;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                to[k++] = from[j].answer < from[i].answer ? from[j++] : from[i++];
+            while (i < mid)
+                to[k++] = from[i++];
+            while (j < hi)
+                to[k++] = from[j++];
+        }
+        pair *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != a)
+        memcpy(a, from, n * sizeof *a);
 }
 
 double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work)
 {
     if (n == 0)
         return 0;
+    if (rule == CS_SELECT_ORACLE) {
+        for (size_t i = 0; i < n; i++)
+            if (finals[i].answer == 0)
+                return 1.0;
+        return 0.0;
+    }
     if (rule == CS_SELECT_BEST) {
         size_t best = 0;
         for (size_t i = 1; i < n; i++)
@@ -124,14 +153,15 @@ double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int r
         return finals[best].answer == 0 ? 1.0 : 0.0;
     }
     /* weighted and majority: group the finals by answer, sum weights (or count), and credit the
-    ** correct answer 1/t when it is among the t answers with the largest total */
+    ** correct answer 1/t when it is among the t answers with the largest total. An absent correct
+    ** answer has no total (-1, below any sum): when every weight clips to 0 it must not tie. */
     pair *pr = (pair *)work;
     for (size_t i = 0; i < n; i++) {
         pr[i].answer = finals[i].answer;
         pr[i].weight = rule == CS_SELECT_MAJORITY ? 1.0 : cs_query_weight(q, finals[i].agg);
     }
-    qsort(pr, n, sizeof *pr, by_answer);
-    double top = -1, correct = 0;
+    sort_by_answer(pr, pr + n, n);
+    double top = -1, correct = -1;
     size_t ntop = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -185,6 +215,27 @@ void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp)
     if (a != idx)
         for (size_t i = 0; i < n; i++)
             idx[i] = a[i];
+}
+
+void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
+{
+    size_t have = 0;
+    for (size_t j = 0; j < n; j++) {
+        double x = key[j];
+        if (have == k && !(x > kept[k - 1]))
+            continue; /* not above the last kept: an equal key keeps the earlier index */
+        /* insert from the end, shifting the kept keys below x (equal keys stay ahead: stable);
+        ** when all are kept the last falls off. The keys kept beside their indices spare a
+        ** dependent load per comparison. */
+        size_t at = have < k ? have++ : k - 1;
+        while (at > 0 && kept[at - 1] < x) {
+            idx[at] = idx[at - 1];
+            kept[at] = kept[at - 1];
+            at--;
+        }
+        idx[at] = j;
+        kept[at] = x;
+    }
 }
 
 void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,

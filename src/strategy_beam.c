@@ -4,6 +4,7 @@
 ** by the PRM's score after k more steps rolled out (and thrown away). N chains finish; `select`
 ** picks the answer.
 */
+#include <string.h>
 #include "tree.h"
 
 static const cs_param beam_params[] = {
@@ -29,10 +30,11 @@ static void beam_alloc(const tree_ctx *c, cs_stepper *st, const cs_node *a, size
     }
     if (ahead)
         cs_step_record(c->q, rec, (double)(N * ahead), (double)N, d + ahead);
-    cs_rank_desc(c->key, N, order, c->tmp);
     size_t M = tree_width(c->s->value[0], N), keep = N / M;
-    for (size_t r = 0; r < N; r++)
-        kids[order[r]] = r < keep ? M + (r < N - keep * M ? 1 : 0) : 0;
+    cs_rank_top(c->key, N, keep, order, c->kept);
+    memset(kids, 0, N * sizeof *kids);
+    for (size_t r = 0; r < keep; r++)
+        kids[order[r]] = M + (r < N - keep * M ? 1 : 0);
 }
 
 static void beam_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,

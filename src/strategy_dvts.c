@@ -12,7 +12,7 @@ static const cs_param dvts_params[] = {
 static size_t dvts_work(const cs_strategy *s, size_t kmax)
 {
     (void)s;
-    return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(2 * kmax, sizeof(double));
+    return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(CS_SELECT_WORK(kmax), sizeof(double));
 }
 
 static void dvts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
@@ -24,7 +24,7 @@ static void dvts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
     char *cur = scratch->work;
     cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
     cs_node *prop = tree_take(&cur, kmax, sizeof *prop);
-    double *work = tree_take(&cur, 2 * kmax, sizeof *work);
+    double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
     unsigned L = q->L;
     cs_stepper st;
     cs_stepper_init(&st, q, rng);

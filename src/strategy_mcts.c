@@ -23,7 +23,7 @@ typedef struct mnode {
 static size_t mcts_work(const cs_strategy *s, size_t kmax)
 {
     return tree_size(kmax * (size_t)s->value[1] + 1, sizeof(mnode)) + tree_size(kmax, sizeof(cs_node)) +
-           tree_size(2 * kmax, sizeof(double)) + tree_size(65, sizeof(int32_t));
+           tree_size(CS_SELECT_WORK(kmax), sizeof(double)) + tree_size(65, sizeof(int32_t));
 }
 
 static void mcts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
@@ -35,7 +35,7 @@ static void mcts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
     char *cur = scratch->work;
     mnode *tree = tree_take(&cur, kmax * (size_t)s->value[1] + 1, sizeof *tree);
     cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
-    double *work = tree_take(&cur, 2 * kmax, sizeof *work);
+    double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
     int32_t *path = tree_take(&cur, 65, sizeof *path);
     double c = s->value[0];
     size_t expand = (size_t)s->value[1];

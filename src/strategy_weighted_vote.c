@@ -17,24 +17,38 @@ static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_sample
     const double *sc = cs_samples_scores(smp, kmax);
     const uint16_t *ans = cs_samples_answers(smp, kmax);
     double *sum = scratch->sum;
+    uint32_t *seen = scratch->count;
     memset(sum, 0, q->nans * sizeof *sum);
-    /* Sums only grow, so the leader changes only to the answer just added. Scores are continuous:
-    ** ties have probability zero. A novel answer is its own answer with a single weight. */
+    memset(seen, 0, q->nans * sizeof *seen);
+    /* Sums only grow, so the leaders change only by the answer just added: it leads alone, joins
+    ** the answers tied for the lead, or neither. Logistic weights are continuous and ties have
+    ** probability zero, but a PRM's weights clip to [0,1] (a stepped experiment), so sums can tie
+    ** exactly, and a tie among t answers including the correct one scores 1/t. A novel answer is
+    ** its own answer with a single weight. */
     double lead = -1;
+    size_t ntop = 0;
     int right = 0;
     size_t k = 0;
     for (size_t i = 0; i < nb; i++) {
         for (; k < budgets[i]; k++) {
             long a = ans[k];
-            double v = cs_query_weight(q, sc[k]);
-            if (a != q->novel)
+            double v = cs_query_weight(q, sc[k]), before = -1;
+            if (a != q->novel) {
+                if (seen[a])
+                    before = sum[a];
+                seen[a] = 1;
                 v = sum[a] += v;
+            }
             if (v > lead) {
                 lead = v;
+                ntop = 1;
                 right = a == 0;
+            } else if (v == lead && before < lead) {
+                ntop++; /* a new answer at the lead (one already there stays one) */
+                right |= a == 0;
             }
         }
-        score[i] = right ? 1.0 : 0.0;
+        score[i] = right ? 1.0 / (double)ntop : 0.0;
     }
 }
 

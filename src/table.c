@@ -1,225 +1,179 @@
 /*
-** The accuracy table: a run's whole-population accuracy per setting and budget, as text.
+** Tables: the cells of results.csv handed to embedding programs, read by index or by name,
+** each column at full precision or as results.csv's text.
 */
-#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "callscale/table.h"
-#include "grow.h"
-#include "number.h"
+#include "callscale/strategy.h"
+#include "table.h"
+#include "text.h"
 
-#define FIELDS 11 /* strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,calls,tokens,flops */
+struct cs_table {
+    cs_results res;
+    const char **strategy;    /* the types' names (static) */
+    char (*setting)[CS_NAME_MAX];
+    size_t *budget;
+    char (*bin)[CS_NAME_MAX]; /* nbins + 1, "all" first */
+    char *csv;
+    size_t ncsv;
+};
+
+static const char *const column_name[CS_NCOLUMNS] = {"queries", "accuracy", "ci_low", "ci_high",
+                                                     "calls",   "tokens",   "flops"};
+
+cs_table *cs_table_new(const cs_experiment *ex, const cs_results *res)
+{
+    cs_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    size_t ncell = res->nstrat * res->nbudgets * (res->nbins + 1);
+    t->res = *res;
+    t->res.cell = malloc((ncell ? ncell : 1) * sizeof *t->res.cell);
+    t->strategy = malloc((res->nstrat ? res->nstrat : 1) * sizeof *t->strategy);
+    t->setting = malloc((res->nstrat ? res->nstrat : 1) * sizeof *t->setting);
+    t->budget = malloc((res->nbudgets ? res->nbudgets : 1) * sizeof *t->budget);
+    t->bin = malloc((res->nbins + 1) * sizeof *t->bin);
+    FILE *f = open_memstream(&t->csv, &t->ncsv);
+    if (!t->res.cell || !t->strategy || !t->setting || !t->budget || !t->bin || !f) {
+        if (f)
+            fclose(f);
+        cs_table_free(t);
+        return NULL;
+    }
+    memcpy(t->res.cell, res->cell, ncell * sizeof *t->res.cell);
+    for (size_t s = 0; s < res->nstrat; s++) {
+        t->strategy[s] = ex->strat[s].type->name;
+        snprintf(t->setting[s], sizeof t->setting[s], "%s", ex->strat[s].label);
+    }
+    memcpy(t->budget, ex->budgets, res->nbudgets * sizeof *t->budget);
+    snprintf(t->bin[0], sizeof t->bin[0], "all");
+    for (size_t i = 0; i < res->nbins; i++)
+        cs_experiment_bin_name(ex, i, t->bin[i + 1], sizeof t->bin[i + 1]);
+    cs_results_print_csv(ex, res, f);
+    if (fclose(f)) {
+        cs_table_free(t);
+        return NULL;
+    }
+    return t;
+}
 
 void cs_table_free(cs_table *t)
 {
-    for (size_t i = 0; i < t->n; i++)
-        free(t->row[i].setting);
-    free(t->row);
-    t->row = NULL;
-    t->n = t->cap = 0;
+    if (!t)
+        return;
+    free(t->res.cell);
+    free(t->strategy);
+    free(t->setting);
+    free(t->budget);
+    free(t->bin);
+    free(t->csv);
+    free(t);
 }
 
-/* Split line at commas into at most FIELDS fields; the count. */
-static size_t split(char *line, char **field)
+int cs_table_is_exact(const cs_table *t)
 {
-    size_t n = 0;
-    for (char *p = line; n < FIELDS;) {
-        field[n++] = p;
-        p = strchr(p, ',');
-        if (!p)
-            break;
-        *p++ = '\0';
-    }
-    return n;
+    return t ? t->res.exact : 0;
 }
 
-int cs_table_read(cs_table *t, const char *dir, cs_error *err)
+size_t cs_table_nstrategies(const cs_table *t)
 {
-    memset(t, 0, sizeof *t);
-    size_t n = strlen(dir);
-    char *path = malloc(n + sizeof "/results.csv");
-    if (!path)
-        return cs_error_set(err, CS_ERR_NOMEM, dir, 0, "out of memory");
-    sprintf(path, "%s/results.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        int rc = cs_error_set(err, CS_ERR_IO, path, 0, "cannot read: %s (is %s the directory of a "
-                              "run?)", strerror(errno), dir);
-        free(path);
-        return rc;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    int rc = 0, lineno = 0;
-    while (!rc && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = '\0';
-        if (lineno == 1)
-            continue; /* the header */
-        char *field[FIELDS];
-        uint64_t budget, queries;
-        double acc, lo, hi;
-        if (split(line, field) != FIELDS || cs_number_whole(field[2], 1, SIZE_MAX, &budget) ||
-            cs_number_whole(field[4], 0, UINT64_MAX, &queries) || cs_number_real(field[5], &acc) ||
-            cs_number_real(field[6], &lo) || cs_number_real(field[7], &hi)) {
-            rc = cs_error_set(err, CS_ERR_INPUT, path, lineno, "not a row of results.csv "
-                              "(strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,...)");
-            break;
-        }
-        if (strcmp(field[3], "all") != 0)
-            continue;
-        if (cs_grow(&t->row, &t->cap, t->n, sizeof *t->row)) {
-            rc = cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
-            break;
-        }
-        cs_table_row *r = &t->row[t->n];
-        int dflt = strcmp(field[1], "default") == 0;
-        r->setting = malloc(strlen(field[0]) + strlen(field[1]) + 2);
-        if (!r->setting) {
-            rc = cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
-            break;
-        }
-        sprintf(r->setting, dflt ? "%s" : "%s:%s", field[0], field[1]);
-        r->budget = (size_t)budget;
-        r->accuracy = acc;
-        r->ci_low = lo;
-        r->ci_high = hi;
-        r->exact = queries == 0;
-        t->n++;
-    }
-    if (!rc && lineno == 0)
-        rc = cs_error_set(err, CS_ERR_INPUT, path, 0, "empty: no results");
-    free(line);
-    fclose(f);
-    free(path);
-    if (rc)
-        cs_table_free(t);
-    return rc;
+    return t ? t->res.nstrat : 0;
 }
 
-static const cs_table_row *find(const cs_table *t, const char *setting, size_t budget)
+const char *cs_table_strategy(const cs_table *t, size_t s)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->row[i].budget == budget && strcmp(t->row[i].setting, setting) == 0)
-            return &t->row[i];
-    return NULL;
+    return t && s < t->res.nstrat ? t->strategy[s] : NULL;
 }
 
-static int wanted(const size_t *budgets, size_t nbudgets, size_t b)
+const char *cs_table_setting(const cs_table *t, size_t s)
 {
-    if (!nbudgets)
-        return 1;
-    for (size_t i = 0; i < nbudgets; i++)
-        if (budgets[i] == b)
-            return 1;
-    return 0;
+    return t && s < t->res.nstrat ? t->setting[s] : NULL;
 }
 
-/* The distinct settings and budgets of t, in first-seen order (budgets sorted: files hold them
-** increasing per setting). */
-static int axes(const cs_table *t, const char ***set, size_t *nset, size_t **bud, size_t *nbud)
+size_t cs_table_nbudgets(const cs_table *t)
 {
-    *set = malloc((t->n + 1) * sizeof **set);
-    *bud = malloc((t->n + 1) * sizeof **bud);
-    *nset = *nbud = 0;
-    if (!*set || !*bud)
+    return t ? t->res.nbudgets : 0;
+}
+
+size_t cs_table_budget(const cs_table *t, size_t b)
+{
+    return t && b < t->res.nbudgets ? t->budget[b] : 0;
+}
+
+size_t cs_table_nbins(const cs_table *t)
+{
+    return t ? t->res.nbins + 1 : 0;
+}
+
+const char *cs_table_bin(const cs_table *t, size_t bin)
+{
+    return t && bin <= t->res.nbins ? t->bin[bin] : NULL;
+}
+
+const char *cs_table_column(int column)
+{
+    return column >= 0 && column < CS_NCOLUMNS ? column_name[column] : NULL;
+}
+
+size_t cs_table_ncells(const cs_table *t)
+{
+    return t ? t->res.nstrat * t->res.nbudgets * (t->res.nbins + 1) : 0;
+}
+
+long cs_table_cell(const cs_table *t, size_t s, size_t b, size_t bin)
+{
+    if (!t || s >= t->res.nstrat || b >= t->res.nbudgets || bin > t->res.nbins)
         return -1;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t j = 0;
-        while (j < *nset && strcmp((*set)[j], t->row[i].setting))
-            j++;
-        if (j == *nset)
-            (*set)[(*nset)++] = t->row[i].setting;
-        size_t b = t->row[i].budget, k = 0;
-        while (k < *nbud && (*bud)[k] < b)
-            k++;
-        if (k == *nbud || (*bud)[k] != b) {
-            memmove(*bud + k + 1, *bud + k, (*nbud - k) * sizeof **bud);
-            (*bud)[k] = b;
-            (*nbud)++;
-        }
-    }
-    return 0;
+    return (long)((s * t->res.nbudgets + b) * (t->res.nbins + 1) + bin);
 }
 
-int cs_table_write(FILE *f, const cs_table *t, const cs_table *exact, const size_t *budgets,
-                   size_t nbudgets)
+long cs_table_find(const cs_table *t, const char *strategy, const char *setting, size_t budget,
+                   const char *bin)
 {
-    const char **set;
-    size_t nset, *bud, nbud;
-    if (axes(t, &set, &nset, &bud, &nbud)) {
-        free(set);
-        free(bud);
-        return CS_ERR_NOMEM;
+    if (!t || !strategy)
+        return -1;
+    setting = setting ? setting : "default";
+    bin = bin ? bin : "all";
+    size_t s = 0, b = 0, k = 0;
+    while (s < t->res.nstrat &&
+           !(strcmp(t->strategy[s], strategy) == 0 && strcmp(t->setting[s], setting) == 0))
+        s++;
+    while (b < t->res.nbudgets && t->budget[b] != budget)
+        b++;
+    while (k <= t->res.nbins && strcmp(t->bin[k], bin) != 0)
+        k++;
+    return cs_table_cell(t, s, b, k);
+}
+
+/* The same numbers results.csv prints (cs_cell_summary, means per query), unrounded. */
+double cs_table_value(const cs_table *t, long cell, int column)
+{
+    if (!t || cell < 0 || (size_t)cell >= cs_table_ncells(t) || column < 0 || column >= CS_NCOLUMNS)
+        return NAN;
+    const cs_cell *c = &t->res.cell[cell];
+    double m, lo, hi, n = c->n > 0 ? c->n : 1;
+    cs_cell_summary(c, t->res.exact, &m, &lo, &hi);
+    switch (column) {
+    case CS_COL_QUERIES:
+        return t->res.exact ? 0 : floor(c->n);
+    case CS_COL_ACCURACY:
+        return m;
+    case CS_COL_CI_LOW:
+        return lo;
+    case CS_COL_CI_HIGH:
+        return hi;
+    case CS_COL_CALLS:
+        return c->calls / n;
+    case CS_COL_TOKENS:
+        return c->tokens / n;
+    default:
+        return c->flops / n;
     }
-    size_t width = 7;
-    for (size_t s = 0; s < nset; s++)
-        width = strlen(set[s]) > width ? strlen(set[s]) : width;
-    if (exact) {
-        fprintf(f, "%-*s %8s  %-26s %8s %8s\n", (int)width, "setting", "budget",
-                "Monte Carlo (95% interval)", "exact", "diff");
-        for (size_t s = 0; s < nset; s++)
-            for (size_t b = 0; b < nbud; b++) {
-                const cs_table_row *m = find(t, set[s], bud[b]), *x = find(exact, set[s], bud[b]);
-                if (!m || !x || !wanted(budgets, nbudgets, bud[b]))
-                    continue;
-                fprintf(f, "%-*s %8zu  %.4f (%.4f-%.4f)    %8.4f %+8.4f\n", (int)width, set[s],
-                        bud[b], m->accuracy, m->ci_low, m->ci_high, x->accuracy,
-                        m->accuracy - x->accuracy);
-            }
-    } else {
-        /* the columns: the budgets asked for, else all, else CS_TABLE_COLUMNS spread evenly
-        ** from the first to the last */
-        size_t *col = malloc((nbud + 1) * sizeof *col), ncol = 0;
-        if (!col) {
-            free(set);
-            free(bud);
-            return CS_ERR_NOMEM;
-        }
-        for (size_t b = 0; b < nbud; b++)
-            if (nbudgets && wanted(budgets, nbudgets, bud[b]))
-                col[ncol++] = bud[b];
-        if (!nbudgets && nbud <= CS_TABLE_COLUMNS)
-            for (size_t b = 0; b < nbud; b++)
-                col[ncol++] = bud[b];
-        else if (!nbudgets)
-            for (size_t c = 0; c < CS_TABLE_COLUMNS; c++)
-                col[ncol++] = bud[c * (nbud - 1) / (CS_TABLE_COLUMNS - 1)];
-        double half = 0;
-        int mc = 0;
-        fprintf(f, "%-*s", (int)width, "accuracy");
-        for (size_t c = 0; c < ncol; c++)
-            fprintf(f, " %8zu", col[c]);
-        fprintf(f, "   <- budget\n");
-        for (size_t s = 0; s < nset; s++) {
-            fprintf(f, "%-*s", (int)width, set[s]);
-            for (size_t c = 0; c < ncol; c++) {
-                const cs_table_row *r = find(t, set[s], col[c]);
-                if (!r) {
-                    fprintf(f, " %8s", "-");
-                    continue;
-                }
-                fprintf(f, " %8.4f", r->accuracy);
-                if (!r->exact) {
-                    mc = 1;
-                    double h = (r->ci_high - r->ci_low) / 2;
-                    half = h > half ? h : half;
-                }
-            }
-            fprintf(f, "\n");
-        }
-        if (mc)
-            fprintf(f, "(whole population; 95%% intervals +-%.4f at most", half);
-        else
-            fprintf(f, "(whole population, exact");
-        if (ncol < nbud)
-            fprintf(f, "; %zu of %zu budgets shown", ncol, nbud);
-        fprintf(f, ")\n");
-        free(col);
-    }
-    free(set);
-    free(bud);
-    return ferror(f) ? CS_ERR_IO : 0;
+}
+
+size_t cs_table_csv(const cs_table *t, char *buf, size_t n)
+{
+    return t ? cs_text_copy(t->csv, t->ncsv, buf, n) : cs_text_copy("", 0, buf, n);
 }

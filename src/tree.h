@@ -47,10 +47,12 @@ typedef struct tree_ctx {
     const cs_query *q;
     double *key;
     size_t *tmp;
+    double *kept; /* N more keys (the selection's work, free until the chains finish) */
 } tree_ctx;
 
 /* How a frontier search spreads the N children of a depth over the N open prefixes a: kids[j]
-** children for prefix j, generated in the order `order` (they must sum to N). */
+** children for prefix j, generated in the order `order` (they must sum to N; order need only
+** hold the prefixes with children, first, as the N children are made once they are all made). */
 typedef void (*tree_alloc_fn)(const tree_ctx *ctx, cs_stepper *st, const cs_node *a, size_t N,
                               unsigned depth, size_t *kids, size_t *order, cs_record *rec);
 
@@ -59,7 +61,7 @@ static inline size_t tree_frontier_work(const cs_strategy *s, size_t kmax)
 {
     (void)s;
     return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(kmax, sizeof(double)) +
-           3 * tree_size(kmax, sizeof(size_t)) + tree_size(2 * kmax, sizeof(double));
+           3 * tree_size(kmax, sizeof(size_t)) + tree_size(CS_SELECT_WORK(kmax), sizeof(double));
 }
 
 /* A frontier search at every budget: N first steps, then at every depth N children shared out by
@@ -72,9 +74,11 @@ static inline void tree_frontier_run(const cs_strategy *s, const cs_query *q, cs
     size_t kmax = budgets[nb - 1];
     char *cur = scratch->work;
     cs_node *a = tree_take(&cur, kmax, sizeof *a), *b = tree_take(&cur, kmax, sizeof *b);
-    tree_ctx ctx = {s, q, tree_take(&cur, kmax, sizeof(double)), tree_take(&cur, kmax, sizeof(size_t))};
+    tree_ctx ctx = {s, q, tree_take(&cur, kmax, sizeof(double)), tree_take(&cur, kmax, sizeof(size_t)),
+                    NULL};
     size_t *kids = tree_take(&cur, kmax, sizeof *kids), *order = tree_take(&cur, kmax, sizeof *order);
-    double *work = tree_take(&cur, 2 * kmax, sizeof *work);
+    double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
+    ctx.kept = work;
     cs_stepper st;
     cs_stepper_init(&st, q, rng);
     for (size_t i = 0; i < nb; i++) {
@@ -87,7 +91,7 @@ static inline void tree_frontier_run(const cs_strategy *s, const cs_query *q, cs
         for (unsigned d = 1; d < q->L; d++) {
             alloc(&ctx, &st, a, N, d, kids, order, &rec[i]);
             size_t n = 0;
-            for (size_t j = 0; j < N; j++)
+            for (size_t j = 0; n < N; j++)
                 for (size_t c = 0; c < kids[order[j]]; c++)
                     cs_step_child(&st, &a[order[j]], &b[n++]);
             cs_step_record(q, &rec[i], (double)N, (double)N, d + 1);

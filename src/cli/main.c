@@ -21,7 +21,7 @@
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
-#include "callscale/table.h"
+#include "callscale/summary.h"
 
 #ifndef CALLSCALE_VERSION
 #define CALLSCALE_VERSION "0.1.0"
@@ -93,12 +93,9 @@ static const char usage[] =
 
 static int error_out(const cs_error *e)
 {
-    if (e->line > 0)
-        fprintf(stderr, "callscale: %s:%d: %s\n", e->file, e->line, e->msg);
-    else if (e->file[0])
-        fprintf(stderr, "callscale: %s: %s\n", e->file, e->msg);
-    else
-        fprintf(stderr, "callscale: %s\n", e->msg);
+    char line[1200];
+    cs_error_format(e, line, sizeof line); /* the same line embedding programs get */
+    fprintf(stderr, "%s\n", line);
     return EXIT_INPUT;
 }
 
@@ -359,20 +356,20 @@ static int draw_figures(const cs_experiment *ex, const char *dir, const char *sh
 /* The accuracy table of dir's results.csv on stdout (with exact's beside it when given). */
 static int print_table(const char *dir, const char *exact, const size_t *budgets, size_t nbudgets)
 {
-    cs_table t, x;
+    cs_summary t, x;
     cs_error err;
-    if (cs_table_read(&t, dir, &err))
+    if (cs_summary_read(&t, dir, &err))
         return error_out(&err);
-    if (exact && cs_table_read(&x, exact, &err)) {
-        cs_table_free(&t);
+    if (exact && cs_summary_read(&x, exact, &err)) {
+        cs_summary_free(&t);
         return error_out(&err);
     }
-    int rc = cs_table_write(stdout, &t, exact ? &x : NULL, budgets, nbudgets);
+    int rc = cs_summary_write(stdout, &t, exact ? &x : NULL, budgets, nbudgets);
     if (rc)
         fprintf(stderr, "callscale: cannot write the table: %s\n", strerror(errno));
-    cs_table_free(&t);
+    cs_summary_free(&t);
     if (exact)
-        cs_table_free(&x);
+        cs_summary_free(&x);
     return rc ? EXIT_INPUT : 0;
 }
 

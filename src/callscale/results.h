@@ -5,6 +5,7 @@
 #define CALLSCALE_RESULTS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "callscale/experiment.h"
 
 typedef struct cs_cell {
@@ -43,6 +44,9 @@ void cs_results_add(cs_results *dst, const cs_results *src);
 
 /* Mean and 95% interval of a cell. */
 void cs_cell_summary(const cs_cell *c, int exact, double *mean, double *lo, double *hi);
+
+/* results.csv's text into f (the program's file and the public API's text are the same). */
+void cs_results_print_csv(const cs_experiment *ex, const cs_results *res, FILE *f);
 
 /* Write results.csv to path, whole or not at all (a temporary file renamed into place). */
 int cs_results_write_csv(const cs_experiment *ex, const cs_results *res, const char *path,

@@ -6,6 +6,7 @@
 #define CALLSCALE_OPTIMIZE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "callscale/experiment.h"
 
 /* How the planner knows a query's difficulty: not at all (one setting for every query), by the
@@ -56,6 +57,9 @@ static inline cs_frontier_point *cs_optimize_point(const cs_optimize *o, int bin
 ** experiment's budgets (the end values outside them); *inside = 0 when x is outside. */
 double cs_optimize_at(const cs_experiment *ex, const cs_optimize *o, int binning, size_t bin,
                       double x, int *inside);
+
+/* frontier.csv's text into f. */
+void cs_optimize_print_csv(const cs_experiment *ex, const cs_optimize *o, FILE *f);
 
 /* DIR/frontier.csv: budget,bin,strategy,setting,accuracy,baseline_accuracy. Bins are "all" (one
 ** setting for every query), "oracle:all" and "oracle:BIN", "predicted:all" and "predicted:pI". */

@@ -27,11 +27,17 @@ typedef struct cs_node {
 } cs_node;
 
 /* Randomness of one tree: PCG32 for the step outcomes and Gaussian noise through GSL's sampler,
-** plus a counter for novel answers. */
+** plus a counter for novel answers; and what every step of the query's tree shares, computed once
+** (a pow per step was a fifth of a beam search's time). */
+/* The most steps a solution has (the [steps] steps key's upper bound). */
+#define CS_MAX_STEPS 64
+
 typedef struct cs_stepper {
     const cs_query *q;
     cs_pcg32 *rng;
     uint32_t next_novel;
+    double inherit, fresh;            /* rho, and sqrt(1 - rho^2): how a PRM error passes on */
+    double value[CS_MAX_STEPS + 1];   /* an on-track prefix's true value at depth d: s^(L-d) */
 } cs_stepper;
 
 void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng);
@@ -47,10 +53,12 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child);
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
 
 /* Final selection among n finished chains (enum cs_select), with the tie rule of results.csv
-** (a plurality tie among t answers including the correct one scores 1/t). work holds 2 n
-** doubles. */
-enum cs_select { CS_SELECT_WEIGHTED, CS_SELECT_BEST, CS_SELECT_MAJORITY };
-#define CS_SELECT_WORDS "weighted|best|majority"
+** (a plurality tie among t answers including the correct one scores 1/t). work holds
+** CS_SELECT_WORK(n) doubles. oracle: 1 when any chain is right, the search's own coverage (pass@N
+** of its tree). */
+enum cs_select { CS_SELECT_WEIGHTED, CS_SELECT_BEST, CS_SELECT_MAJORITY, CS_SELECT_ORACLE };
+#define CS_SELECT_WORDS "weighted|best|majority|oracle"
+#define CS_SELECT_WORK(n) (4 * (n))
 double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work);
 
 /* Cost of a round of n generated steps and of n PRM calls reading prefixes of `depth` steps. */
@@ -58,6 +66,10 @@ void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nsc
 
 /* idx[0..n) = 0..n-1 ordered by key, largest first, ties by index (stable); tmp holds n. */
 void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp);
+
+/* idx[0..k) = the first k of cs_rank_desc's order (the k largest keys, ties by index), 1 <= k <= n,
+** as beam search keeps N/M of N; kept holds k keys (the sorted top, as working memory). */
+void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept);
 
 /* REBASE's allocation: children for nodes with these scores so that the total is exactly
 ** `budget`: in descending order of score, node i gets ceil(B_i * w_i / sum_{j>=i} w_j) children
