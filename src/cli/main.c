@@ -132,8 +132,9 @@ static const char *experiments_dir(void)
     }
     char installed[CS_PATH_MAX + 64];
     snprintf(installed, sizeof installed, "%s/share/callscale/experiments", exe);
-    if (stat(installed, &st) == 0 && S_ISDIR(st.st_mode) && strlen(installed) < sizeof dir)
-        snprintf(dir, sizeof dir, "%s", installed);
+    size_t len = strlen(installed);
+    if (stat(installed, &st) == 0 && S_ISDIR(st.st_mode) && len < sizeof dir)
+        memcpy(dir, installed, len + 1);
     return dir;
 }
 
