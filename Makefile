@@ -15,6 +15,11 @@ BUILD := build
 # Debian packages: to build, to test, and to draw figures at run time.
 BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config
 TEST_DEPS := check libpcg-cpp-dev g++ python3 man-db groff-base bsdextrautils binutils
+# serve: the HTTP server, its JSON, its sandbox, and the plotting library its page ships (copied
+# in at build)
+BUILD_DEPS += libmicrohttpd-dev libjson-c-dev libjs-chart.js libseccomp-dev
+# serve's tests: the page in a headless browser, requests with curl
+TEST_DEPS += chromium curl
 RUN_DEPS := gnuplot-nox
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Werror
@@ -90,10 +95,28 @@ $(BUILD)/libcallscale.so: $(SHLIB)
 $(BUILD)/san/libcallscale.a: $(SAN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/callscale: src/cli/main.c $(BUILD)/libcallscale.a
-	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
-$(BUILD)/san/callscale: src/cli/main.c $(BUILD)/san/libcallscale.a
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) $< $(BUILD)/san/libcallscale.a $(LDLIBS) -o $@
+# The program: src/cli/*.c, with the teaching page of `serve` (web/ and Debian's Chart.js)
+# embedded as data, so the server reads no file to answer a request.
+CLI_SRC := $(filter-out src/cli/manpage.c,$(wildcard src/cli/*.c))
+CLI_HDR := $(wildcard src/cli/*.h)
+CHART_JS := /usr/share/javascript/chart.js/chart.min.js
+WEB_FILES := /=web/index.html /app.js=web/app.js /chart.min.js=$(CHART_JS) \
+             /chen2024_two_level.ini=experiments/chen2024_two_level.ini
+SERVE_CFLAGS := $(shell pkg-config --cflags libmicrohttpd json-c libseccomp 2>/dev/null)
+SERVE_LIBS := $(shell pkg-config --libs libmicrohttpd json-c libseccomp 2>/dev/null || \
+                echo -lmicrohttpd -ljson-c -lseccomp)
+$(BUILD)/gen/web.c: web/index.html web/app.js $(CHART_JS) experiments/chen2024_two_level.ini \
+                    scripts/embed-web | $(BUILD)/gen
+	scripts/embed-web $(WEB_FILES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/web.o: $(BUILD)/gen/web.c src/cli/web.h | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -Isrc/cli -c $< -o $@
+
+$(BUILD)/callscale: $(CLI_SRC) $(CLI_HDR) $(BUILD)/obj/web.o $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $(SERVE_CFLAGS) $(CLI_SRC) $(BUILD)/obj/web.o $(BUILD)/libcallscale.a \
+	    $(SERVE_LIBS) $(LDLIBS) -o $@
+$(BUILD)/san/callscale: $(CLI_SRC) $(CLI_HDR) $(BUILD)/obj/web.o $(BUILD)/san/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $(SERVE_CFLAGS) -O1 $(SAN) $(CLI_SRC) $(BUILD)/obj/web.o \
+	    $(BUILD)/san/libcallscale.a $(SERVE_LIBS) $(LDLIBS) -o $@
 
 # The man page: man/callscale.1.in with its key and strategy lists filled from the parameter
 # tables that the parser and `callscale list` read (tests/cli/lib checks commands and options).
@@ -114,6 +137,13 @@ $(BUILD)/san/test_%: tests/test_%.c tests/main.c tests/testutil.h $(BUILD)/san/l
 	    -DCALLSCALE_BIN='"$(BUILD)/san/callscale"' tests/main.c $< \
 	    $(BUILD)/san/libcallscale.a $(CHECK_LIBS) $(LDLIBS) -o $@
 
+# serve's API and sandbox live in src/cli/: their unit test links them and their libraries.
+$(BUILD)/san/test_serve: tests/test_serve.c tests/main.c tests/testutil.h src/cli/serve_api.c \
+                         src/cli/serve_sandbox.c src/cli/serve.h $(BUILD)/san/libcallscale.a
+	$(CC) $(ALL_CFLAGS) $(SERVE_CFLAGS) -D_DEFAULT_SOURCE -Wno-conversion -O1 $(SAN) -Itests -Isrc/cli \
+	    tests/main.c $< src/cli/serve_api.c src/cli/serve_sandbox.c $(BUILD)/san/libcallscale.a \
+	    $(CHECK_LIBS) $(SERVE_LIBS) $(LDLIBS) -o $@
+
 # Everything check runs is its prerequisite (no recursive make to race with this one).
 check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(FUZZ_CHECK) | test-deps
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
@@ -121,6 +151,8 @@ check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(FUZZ_CHE
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
 	@echo "== tests/cli/robust (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/robust
 	$(if $(FUZZ_CHECK),$(call run-fuzz,$(FUZZ_CHECK_SECONDS)),@echo "== fuzzing skipped: $(FUZZ_CC) is not installed (make fuzz installs it)")
+	@echo "== tests/cli/shepherd (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/shepherd
+	@echo "== tests/cli/serve (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/serve
 	@echo "== tests/cli/lib (installed into $(STAGE))"; rm -rf $(STAGE)
 	@$(call install_to,$(abspath $(STAGE)),$(STAGE_PREFIX)) >/dev/null
 	@STAGE=$(abspath $(STAGE)) PREFIX=$(STAGE_PREFIX) PYTHON_DIR=$(call python_dir,$(STAGE_PREFIX)) tests/cli/lib

@@ -39,12 +39,14 @@ const cs_param cs_steps_params[] = {
     {"recover", "0", 0, 1, 0, NULL, S(recover), "chance per step that a derailed prefix gets back on track"},
 };
 const cs_param cs_prm_params[] = {
-    {"noise", "0.5", 0, 1e3, 0, NULL, S(prm_noise), "s.d. of the PRM's error on a prefix's value"},
+    {"noise", "0.5", 0, 1e3, 0, NULL, S(prm_noise), "s.d. of the PRM's error on a prefix's value (model = gaussian)"},
     {"trap", "0", 0, 1, 0, NULL, S(trap), "chance per step of a degenerate step the PRM over-rates"},
     {"trap_score", "0.3", -1e3, 1e3, 0, NULL, S(trap_score), "how far above an honest on-track step the PRM puts a trap"},
     {"rho", "0", 0, 0.999, 0, NULL, S(rho), "correlation of a step's PRM error with its parent's (inherited bias)"},
     {"agg", "last", CS_WORDS_ONLY, 0, "last|min|prod|mean", S(agg), "how a chain's step scores aggregate"},
     {"params", "generator", 1, 1e15, 0, "generator", S(prm_params), "PRM parameters (a score call reads the prefix)"},
+    {"model", "gaussian", 1, 1e6, 1, "gaussian|rollouts(k)", S(prm_rollouts), "gaussian: a prefix's value plus noise; rollouts(k): Math-Shepherd's estimate from k rollouts (soft s.d. sqrt(V(1-V)/k), 0.5/sqrt(k) at V = 1/2)"},
+    {"estimate", "soft", CS_WORDS_ONLY, 0, "soft|hard", S(prm_estimate), "with model = rollouts(k): soft, the fraction of the k rollouts that end right; hard, 1 if any does"},
 };
 const cs_param cs_revise_params[] = {
     {"fix", "0.3", 0, 1, 0, NULL, S(fix), "chance that a revision turns a wrong answer right (times p^fix_power)"},
@@ -96,6 +98,18 @@ static const char *component_prefix(int t, const cs_param *p)
             strcmp(p->name, "noise") == 0)
                ? settings_tables[t].component_prefix
                : "";
+}
+
+/* Keys of one PRM model that mean nothing under the other: noise is the Gaussian model's, estimate
+** the rollouts'. config.ini leaves them out where they do not apply, and a file that sets one where
+** it cannot apply is refused, rather than silently ignored. */
+static int prm_key_idle(const cs_settings *set, const cs_param *p)
+{
+    if (p->offset == S(prm_estimate))
+        return !(set->prm_rollouts > 0);
+    if (p == &cs_prm_params[0]) /* noise */
+        return set->prm_rollouts > 0;
+    return 0;
 }
 
 /* ---- raw entries ------------------------------------------------------------------------- */
@@ -749,7 +763,7 @@ static int component_key(ctx *c, entry *e, cs_component *k)
                        "and overrides of generator (tokens, params), judge (tpr, fpr, judge_tokens, "
                        "judge_params), verifier (separation, answer_noise, sample_noise, verifier_params), "
                        "revise (fix, fix_power, break, stick), steps (steps, steps_max, recover) or prm "
-                       "(prm_noise, trap, trap_score, rho, agg, prm_params) keys",
+                       "(prm_noise, trap, trap_score, rho, agg, prm_params, model, estimate) keys",
                        NULL, NULL);
         return rc;
     }
@@ -822,6 +836,44 @@ static int strategy_key(ctx *c, entry *e, cs_strategy *s)
     }
     return bad(c, e, "unknown key for strategy %s%s", t->name,
                t->nparams ? known : "; it takes no parameters");
+}
+
+/* A [prm] noise or estimate that applies to no component's model, or a component's own that its
+** model does not read (prm_key_idle). */
+static int prm_keys_check(ctx *c)
+{
+    const int t = settings_table("prm");
+    const cs_experiment *ex = c->ex;
+    for (size_t i = 0; i < c->r->ne; i++) {
+        entry *e = &c->r->e[i];
+        int global = strcmp(e->section, "prm") == 0;
+        const cs_component *own = NULL;
+        if (!global && strncmp(e->section, "population.", 11) == 0)
+            for (size_t k = 0; k < ex->ncomp; k++)
+                if (strcmp(ex->comp[k].name, e->section + 11) == 0)
+                    own = &ex->comp[k];
+        if (!global && !own)
+            continue;
+        for (size_t j = 0; j < cs_prm_nparams; j++) {
+            const cs_param *p = &cs_prm_params[j];
+            char name[64];
+            snprintf(name, sizeof name, "%s%s", global ? "" : component_prefix(t, p), p->name);
+            if (strcmp(name, e->key) != 0)
+                continue;
+            int idle = 1;
+            for (size_t k = 0; k < ex->ncomp; k++)
+                if ((global || own == &ex->comp[k]) && !prm_key_idle(&ex->comp[k].set, p))
+                    idle = 0;
+            if (idle && p->offset == S(prm_estimate))
+                return bad(c, e, "estimate (soft or hard) is the rollout PRM's: it needs model = "
+                           "rollouts(k) (the Gaussian model scores a prefix's value plus noise)",
+                           NULL, NULL);
+            if (idle)
+                return bad(c, e, "noise is the Gaussian PRM's: with model = rollouts(k) the error "
+                           "comes from the k rollouts (soft estimate s.d. sqrt(V(1-V)/k))", NULL, NULL);
+        }
+    }
+    return 0;
 }
 
 static int is_name(const char *s)
@@ -1030,7 +1082,7 @@ static int build(ctx *c)
                                 "s > 1 (otherwise the shares do not sum)",
                                 cp->name, cp->wrong_param);
     }
-    return 0;
+    return prm_keys_check(c);
 }
 
 static void experiment_defaults(cs_experiment *ex, const char *path)
@@ -1273,6 +1325,8 @@ static void write_settings(FILE *f, const cs_settings *set, const cs_settings *g
         ** component's own generator */
         if (in_component && !(mask & (1u << bit)) &&
             value == *(const double *)((const char *)global + p->offset))
+            continue;
+        if (prm_key_idle(set, p))
             continue;
         char v[64];
         cs_param_format(p, value, v, sizeof v);

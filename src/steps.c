@@ -1,6 +1,6 @@
 /*
-** The step model: step outcomes, PRM scores and traps, rollouts, final selection, REBASE's
-** allocation.
+** The step model: step outcomes, PRM scores (value plus noise, or Math-Shepherd rollout labels)
+** and traps, rollouts, final selection, REBASE's allocation.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -25,6 +25,40 @@ static double gaussian(cs_stepper *st, double sd)
         return 0;
     gsl_rng g = {cs_rng_pcg32, st->rng}; /* GSL's ziggurat drawing straight from our stream */
     return gsl_ran_gaussian_ziggurat(&g, sd);
+}
+
+/* The chance that a rollout of the n = L - d steps left from an on-track (or derailed) prefix at
+** depth d ends right, by the step model's two states: a step keeps on track with probability s and
+** a derailed prefix recovers with probability r, so with lambda = s - r and the stationary share
+** pi = r / (1 - s + r) it is pi + (1 - pi) lambda^n from on track and pi (1 - lambda^n) from
+** derailed: s^n and 0 when r = 0, the value the Gaussian model centres on. With r > 0 a derailed prefix's rollouts can end
+** right, as Math-Shepherd's completer sometimes reaches the answer from a wrong step. */
+static double rollout_value(const cs_stepper *st, int on_track, unsigned d)
+{
+    double s = st->q->s, r = st->q->set->recover;
+    if (!(r > 0))
+        return on_track ? st->value[d] : 0;
+    double lambda = s - r, pi = r / (1 - s + r), ln = pow(lambda, (double)(st->q->L - d));
+    return on_track ? pi + (1 - pi) * ln : pi * (1 - ln);
+}
+
+/* Math-Shepherd's label of a prefix from which a rollout ends right with probability v: of k
+** rollouts, the fraction that end right (soft) or whether any does (hard). The count is one
+** binomial draw; v = 0 (derailed) and v = 1 (a finished on-track chain) draw nothing. */
+static double rollout_label(cs_stepper *st, double v, unsigned k, int estimate)
+{
+    unsigned right;
+    if (v <= 0)
+        right = 0;
+    else if (v >= 1)
+        right = k;
+    else {
+        gsl_rng g = {cs_rng_pcg32, st->rng};
+        right = gsl_ran_binomial(&g, v, k);
+    }
+    if (estimate == CS_ESTIMATE_HARD)
+        return right > 0 ? 1.0 : 0.0;
+    return (double)right / (double)k;
 }
 
 /* A wrong answer from pi's wrong part, as a derailed chain or a trap ends in one. */
@@ -91,8 +125,22 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
     double value = child->state == CS_ON_TRACK ? best
                    : child->state == CS_TRAP   ? best + set->trap_score
                                                : 0;
-    child->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
-    child->score = value + child->err;
+    if (set->prm_rollouts > 0) {
+        /* Math-Shepherd's label instead of Gaussian noise: its error on the honest value it
+        ** estimates (a trap's rollouts are scored as the best honest step's: the trap is the
+        ** trained PRM's blind spot, not the labels') is the fresh part of the inherited error */
+        double honest = rollout_value(st, child->state != CS_DERAILED, d);
+        double label = rollout_label(st, honest, (unsigned)set->prm_rollouts,
+                                     cs_param_word(set->prm_estimate));
+        double e = st->inherit * parent->err + st->fresh * (label - honest);
+        child->err = (float)e;
+        /* with rho = 0 the score is the label itself, to the bit */
+        double lift = child->state == CS_TRAP ? set->trap_score : 0;
+        child->score = st->inherit > 0 ? value + e : label + lift;
+    } else {
+        child->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
+        child->score = value + child->err;
+    }
     child->agg = aggregate((int)-set->agg - 1, parent->agg, child->score, d);
 }
 

@@ -7,13 +7,13 @@
 extern const cs_strategy_type cs_strategy_vote, cs_strategy_filter_vote, cs_strategy_best_of_n,
     cs_strategy_weighted_vote, cs_strategy_coverage, cs_strategy_resample, cs_strategy_beam,
     cs_strategy_dvts, cs_strategy_rebase, cs_strategy_mcts, cs_strategy_revise,
-    cs_strategy_knockout;
+    cs_strategy_knockout, cs_strategy_adaptive_vote;
 
 const cs_strategy_type *const cs_strategy_types[] = {
     &cs_strategy_vote,      &cs_strategy_filter_vote, &cs_strategy_best_of_n,
     &cs_strategy_weighted_vote, &cs_strategy_coverage, &cs_strategy_resample,
     &cs_strategy_beam, &cs_strategy_dvts, &cs_strategy_rebase, &cs_strategy_mcts,
-    &cs_strategy_revise, &cs_strategy_knockout,
+    &cs_strategy_revise, &cs_strategy_knockout, &cs_strategy_adaptive_vote,
 };
 const size_t cs_strategy_ntypes = sizeof cs_strategy_types / sizeof cs_strategy_types[0];
 

@@ -8,17 +8,18 @@
 #include <gsl/gsl_randist.h>
 #include "callscale/strategy.h"
 
-enum { SELECT_VERIFIER, SELECT_BEST, SELECT_WEIGHTED, SELECT_MAJORITY, SELECT_LAST };
+enum { SELECT_VERIFIER, SELECT_BEST, SELECT_WEIGHTED, SELECT_MAJORITY, SELECT_LAST, SELECT_ORACLE };
 
 static const cs_param revise_params[] = {
     {"chains", "ratio", 1, 1e9, 1, "ratio", 0,
      "C parallel chains of N/C answers each (the first N mod C one longer); 'ratio': C from ratio"},
     {"ratio", "1", 1e-9, 1e9, 0, NULL, 0,
      "sequential:parallel ratio r = chain length / chains: C = round(sqrt(N / r)), in [1, N]"},
-    {"select", "verifier", CS_WORDS_ONLY, 0, "verifier|best|weighted|majority|last", 0,
+    {"select", "verifier", CS_WORDS_ONLY, 0, "verifier|best|weighted|majority|last|oracle", 0,
      "verifier: each chain's best-scored answer, then a weighted vote across chains; best: the "
      "best-scored of all N; weighted: weighted vote over all N; majority: plurality over all N; "
-     "last: each chain's last answer, weighted vote across chains"},
+     "last: each chain's last answer, weighted vote across chains; oracle: RISE's oracle stop, "
+     "right if any answer is, the chains stopping at the round of the first right one"},
 };
 
 /* Chains at budget N. */
@@ -82,12 +83,14 @@ static void revise_once(chain *c)
 
 /* The score of the chain's current answer: the reward model's separation [right] + the answer's
 ** bias + sample noise; in a stepped experiment the PRM's final value (1 right, 0 wrong) + noise,
-** as it scores a finished chain. */
+** as it scores a finished chain — exactly, for a rollout PRM, whose label of a finished chain is
+** its outcome. */
 static double score_now(chain *c)
 {
     const cs_settings *set = c->q->set;
     if (c->q->prm)
-        return (c->ans == 0 ? 1.0 : 0.0) + gaussian(&c->r, set->prm_noise);
+        return (c->ans == 0 ? 1.0 : 0.0) +
+               (set->prm_rollouts > 0 ? 0 : gaussian(&c->r, set->prm_noise));
     double b = c->ans == c->q->novel ? c->run_bias : c->base[c->ans];
     return b + gaussian(&c->r, set->sample_noise);
 }
@@ -157,6 +160,50 @@ static void poll_pick(poll *v, const cs_query *q, long ans, double score)
         poll_add(v, ans, w);
 }
 
+/* RISE's oracle stop (Qu et al. 2024): the chains revise in lockstep rounds, and an oracle that
+** sees every answer ends the query at the first round holding a right one. The query is right iff
+** some chain reaches the right answer within its length (the coverage of its N answers), and it
+** pays for the rounds up to that one: chain k spends min(L_k, t*) calls, t* the first round with a
+** right answer. A chain draws what it would under any other rule from the same stream (scores
+** included), walked only as far as it can matter. */
+static void oracle_run(const cs_strategy *s, const cs_query *q, chain *c, uint64_t base,
+                       const uint16_t *first, const size_t *budgets, size_t nb, double *score,
+                       cs_record *rec)
+{
+    const cs_settings *set = q->set;
+    for (size_t i = 0; i < nb; i++) {
+        size_t N = budgets[i], C = n_chains(s, N), len = N / C, extra = N % C;
+        size_t stop = len + (extra ? 1 : 0) + 1; /* t*: past every chain while none is right */
+        for (size_t k = 0; k < C; k++) {
+            size_t L = len + (k < extra ? 1 : 0);
+            cs_pcg32_seed(&c->r, base, k);
+            c->ans = first[k];
+            c->run = c->ans == q->novel ? 1 : 0;
+            c->run_bias = c->ans == q->novel && !q->prm ? gaussian(&c->r, set->answer_noise) : 0;
+            /* answer t + 1 of the chain; a right one after t* or past L changes nothing */
+            for (size_t t = 0; t < L && t + 1 < stop; t++) {
+                if (t > 0) {
+                    revise_once(c);
+                    (void)score_now(c); /* its draws keep the path of the other rules */
+                }
+                if (c->ans == 0) {
+                    stop = t + 1;
+                    break;
+                }
+            }
+        }
+        int right = stop <= len + (extra ? 1 : 0);
+        score[i] = right;
+        size_t rounds = right ? stop : len + (extra ? 1 : 0);
+        size_t full = rounds < len ? rounds : len;
+        cs_record_rounds(&rec[i], CS_CALL_GENERATE, (double)full, (double)C, q->sample_tokens,
+                         set->gen_params);
+        if (rounds > len)
+            cs_record_round(&rec[i], CS_CALL_GENERATE, (double)extra, q->sample_tokens,
+                            set->gen_params);
+    }
+}
+
 static void revise_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
                        cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
                        cs_record *rec)
@@ -183,6 +230,10 @@ static void revise_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
     c.brk = set->rev_break;
     c.stick = set->stick;
     poll v;
+    if (rule == SELECT_ORACLE) {
+        oracle_run(s, q, &c, base, first, budgets, nb, score, rec);
+        return;
+    }
     for (size_t i = 0; i < nb; i++) {
         size_t N = budgets[i], C = n_chains(s, N), len = N / C, extra = N % C;
         poll_reset(&v, scratch, q->nans);

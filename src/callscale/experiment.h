@@ -26,11 +26,16 @@ typedef struct cs_settings {
     double separation, answer_noise, sample_noise, verifier_params;
     double steps, steps_max, recover;                     /* the step model */
     double prm_noise, trap, trap_score, rho, agg, prm_params; /* the process reward model */
+    double prm_rollouts, prm_estimate; /* its labels: k rollouts, or a word (< 0): Gaussian */
     double fix, fix_power, rev_break, stick;                  /* revisions ([revise]) */
 } cs_settings;
 
 /* How a chain's step scores aggregate (the [prm] agg key). */
 enum cs_agg { CS_AGG_LAST, CS_AGG_MIN, CS_AGG_PROD, CS_AGG_MEAN };
+/* What a rollout PRM's score of a prefix is ([prm] estimate, with model = rollouts(k)): the
+** fraction of its k rollouts that end right, or whether any does (Math-Shepherd's soft and hard
+** estimates). */
+enum cs_estimate { CS_ESTIMATE_SOFT, CS_ESTIMATE_HARD };
 
 extern const cs_param cs_generator_params[];
 extern const cs_param cs_judge_params[];

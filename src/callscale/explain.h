@@ -33,6 +33,9 @@ typedef struct cs_explain {
 int cs_explain_run(const cs_experiment *ex, cs_explain *out, cs_error *err);
 const char *cs_shape_name(int shape);
 
+/* Explain's report (what `callscale explain` prints) written to f; -1 when f failed. */
+int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f);
+
 /* Closed-form shape and K* of F(K) = alpha P(Bin(K,p1) > K/2) + (1-alpha) P(Bin(K,p2) > K/2),
 ** p1 > 1/2 > p2. Fills the two-level fields of out. */
 void cs_explain_two_level(double alpha, double p1, double p2, cs_explain *out);

@@ -14,7 +14,10 @@ typedef struct cs_param {
     int integer;      /* nonzero: value must be a whole number */
     const char *word; /* words accepted instead of a number, '|'-separated ("sqrt", or
                       ** "last|min|prod|mean"); word i is stored as -(i + 1). NULL: none. A row
-                      ** with words takes numbers only if lo >= 0, so the two cannot collide. */
+                      ** with words takes numbers only if lo >= 0, so the two cannot collide. A
+                      ** word written NAME(k) ("rollouts(k)") takes its number in parentheses,
+                      ** NAME(16), checked against lo, hi and integer and stored as it is; a
+                      ** row with such a word takes no bare number. */
     size_t offset;    /* where the value lives (a double) in the settings struct it belongs to */
     const char *help;
 } cs_param;

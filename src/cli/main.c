@@ -22,6 +22,7 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "callscale/summary.h"
+#include "serve.h"
 
 #ifndef CALLSCALE_VERSION
 #define CALLSCALE_VERSION "0.1.0"
@@ -74,6 +75,14 @@ static const char usage[] =
     "        The accuracy table `run` prints, from DIR/results.csv: the whole population's\n"
     "        accuracy per strategy setting and budget. With EXACTDIR (a callscale exact run of\n"
     "        the same experiment): Monte Carlo with its 95% interval, exact value and difference.\n"
+    "  serve [EXPERIMENT.ini] [--port N] [--bind ADDR] [--timeout S] [--max-body BYTES]\n"
+    "        [--max-queries N] [--max-budget N] [--max-rows N] [--max-requests N]\n"
+    "        [--max-connections N] [--max-memory MIB]\n"
+    "        The teaching page and its JSON API at http://127.0.0.1:8080/ (default: the\n"
+    "        two-level example): sliders for the population, judge, budgets and strategies,\n"
+    "        exact curves as they move, Monte Carlo on demand. Defaults: timeout 20 s per\n"
+    "        computation, body 256 KiB, queries 200000, budget 1024, rows 20000, 2\n"
+    "        computations and 256 connections at once, 1024 MiB per computation.\n"
     "  list  Every strategy with its parameters, defaults and budget unit.\n"
     "  --help, --version\n"
     "\n"
@@ -87,7 +96,8 @@ static const char usage[] =
     "tokens, params), [verifier] (separation, answer_noise, sample_noise, params), [revise]\n"
     "(fix, fix_power, break, stick: how a revision changes an answer), [steps]\n"
     "(steps, steps_max, recover: solutions as chains of steps, for tree search), [prm] (noise,\n"
-    "trap, trap_score, rho, agg, params), [strategy.NAME] or [strategy.NAME:SETTING],\n"
+    "trap, trap_score, rho, agg, params, model = gaussian | rollouts(k), estimate = soft | hard),\n"
+    "[strategy.NAME] or [strategy.NAME:SETTING],\n"
     "[large_model] (params, p_correct, ratios: a larger model for optimize to weigh against).\n"
     "Budgets: 1,3,5 or 1..1024 x2 or 1..31 +2. See README.md.\n";
 
@@ -511,14 +521,6 @@ static int cmd_curves(int argc, char **argv, int exact)
     return rc;
 }
 
-static void describe_p(const cs_component *c, char *buf, size_t n)
-{
-    if (c->p_kind == CS_P_FIXED)
-        snprintf(buf, n, "p = %g", c->p);
-    else
-        snprintf(buf, n, "p ~ beta(%g,%g), mean %.3f", c->a, c->b, c->a / (c->a + c->b));
-}
-
 static int cmd_explain(int argc, char **argv)
 {
     options o;
@@ -530,39 +532,9 @@ static int cmd_explain(int argc, char **argv)
     cs_error err;
     if (cs_explain_run(&ex, &e, &err)) {
         rc = error_out(&err);
-    } else {
-        printf("%s: %zu component%s, answers = ", ex.name, ex.ncomp, ex.ncomp == 1 ? "" : "s");
-        if (ex.answers)
-            printf("%d\n", ex.answers);
-        else
-            printf("open\n");
-        printf("A query is easy when its correct answer is the unique most likely answer: more votes\n"
-               "push easy queries toward 100%% and the others toward 0%%.\n\n");
-        printf("%-16s %7s  %-34s %8s %13s\n", "component", "weight", "p", "easy", "vote K->inf");
-        for (size_t k = 0; k < ex.ncomp; k++) {
-            char p[64];
-            describe_p(&ex.comp[k], p, sizeof p);
-            printf("%-16s %7.4f  %-34s %8.4f %13.4f%s\n", ex.comp[k].name, ex.comp[k].share, p,
-                   e.comp[k].easy, e.comp[k].limit,
-                   e.comp[k].estimated ? "  (estimated from 200000 draws)" : "");
-        }
-        printf("%-16s %7.4f  %-34s %8.4f %13.4f\n", "overall", 1.0, "", e.easy, e.limit);
-        if (e.shape != CS_SHAPE_NONE) {
-            printf("\nTwo-level binary population: alpha = %g easy queries with p1 = %g, the rest with "
-                   "p2 = %g.\n", e.alpha, e.p1, e.p2);
-            printf("t = %.6g, threshold 1 - 1/t = %.6g; p1 + p2 %s 1 and alpha %s threshold:\n", e.t,
-                   e.threshold, e.p1 + e.p2 > 1 ? ">" : e.p1 + e.p2 < 1 ? "<" : "=",
-                   e.alpha > e.threshold ? ">" : "<=");
-            printf("shape: %s", cs_shape_name(e.shape));
-            if (e.shape == CS_SHAPE_RISE_FALL)
-                printf(", K* = %.4f, best odd K = %ld (then falls toward %.4f)\n", e.kstar, e.best_k,
-                       e.limit);
-            else if (e.shape == CS_SHAPE_FALL_RISE)
-                printf(", K* = %.4f, worst odd K = %ld (then rises toward %.4f)\n", e.kstar,
-                       e.best_k, e.limit);
-            else
-                printf(" (toward %.4f)\n", e.limit);
-        }
+    } else if (cs_explain_write(&ex, &e, stdout)) {
+        fprintf(stderr, "callscale: cannot write to stdout\n");
+        rc = EXIT_INPUT;
     }
     cs_experiment_free(&ex);
     free(o.sets);
@@ -816,5 +788,7 @@ int main(int argc, char **argv)
 
     if (strcmp(cmd, "optimize") == 0)
         return cmd_optimize(argc - 2, argv + 2);
+    if (strcmp(cmd, "serve") == 0)
+        return serve_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }
