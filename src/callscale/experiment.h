@@ -101,7 +101,7 @@ typedef struct cs_large_model {
 
 typedef struct cs_experiment {
     char name[128];
-    char file[512];
+    char file[CS_PATH_MAX];
     uint64_t queries;
     uint64_t seed;
     int line, budgets_line, answers_line; /* where [experiment], budgets and answers are, or 0 */
