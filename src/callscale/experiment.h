@@ -118,6 +118,7 @@ typedef struct cs_experiment {
     cs_strategy strat[CS_MAX_STRATEGIES];
     size_t nstrat;
     cs_large_model large;
+    int from_text; /* loaded from a string: no file it names (data = FILE) is read */
 } cs_experiment;
 
 /* A --set override: "section.key=value"; the section may itself hold dots (population.easy). */
