@@ -784,6 +784,8 @@ static int build(ctx *c)
         }
         if (strcmp(n, "experiment") == 0 || settings_table(n) >= 0)
             continue;
+        if (cs_serving_section(&ex->serving, n, s->file, s->line))
+            continue;
         if (strcmp(n, "calibrate") == 0) /* read by calibrate.c */
             continue;
         if (strcmp(n, "large_model") == 0) {
@@ -862,8 +864,9 @@ static int build(ctx *c)
         }
         return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
                             "unknown section [%s]; sections are [experiment], [generator], [judge], "
-                            "[verifier], [revise], [steps], [prm], [population.NAME], [strategy.NAME] and "
-                            "[large_model]", n);
+                            "[verifier], [revise], [steps], [prm], [population.NAME], [strategy.NAME], "
+                            "[large_model], [serving], [serving.reward], [serving.judge] and "
+                            "[arrivals]", n);
     }
 
     /* Global keys, then components (which start from the final global settings). */
@@ -877,6 +880,10 @@ static int build(ctx *c)
                 return CS_ERR_INPUT;
         } else if (strcmp(e->section, "large_model") == 0) {
             if (large_model_key(c, e))
+                return CS_ERR_INPUT;
+        } else if (cs_serving_is_section(e->section)) {
+            if (cs_serving_key(&ex->serving, e->section, e->key, e->value, e->file, e->line,
+                               err))
                 return CS_ERR_INPUT;
         } else if (settings_table(e->section) >= 0) {
             int rc = apply_setting(c, e, &ex->global, 0, NULL);
@@ -956,6 +963,8 @@ static int build(ctx *c)
         return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->large.line,
                             "[large_model] p_correct: the larger model's per-call accuracy is needed "
                             "(a number or beta(a,b))");
+    if (cs_serving_check(&ex->serving, (double)ex->queries, ex->file, err))
+        return CS_ERR_INPUT;
     for (size_t k = 0; k < ex->ncomp; k++) {
         cs_component *cp = &ex->comp[k];
         if (cp->data[0] && cs_logpop_attach(ex, cp, err))
@@ -986,6 +995,7 @@ static void experiment_defaults(cs_experiment *ex, const char *path)
     char why[64];
     (void)cs_budgets_parse("1..64 x2", &ex->budgets, &ex->nbudgets, why, sizeof why);
     (void)set_defaults(&ex->global);
+    cs_serving_defaults(&ex->serving);
 }
 
 static int load_experiment(cs_experiment *ex, const char *path, const char *text, size_t len,
@@ -1230,6 +1240,7 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
             fprintf(f, "%s%.15g", i ? ", " : "", m->ratio[i]);
         fprintf(f, "\n");
     }
+    cs_serving_write(&ex->serving, f);
     for (size_t s = 0; s < ex->nstrat; s++) {
         const cs_strategy *st = &ex->strat[s];
         if (strcmp(st->label, "default") == 0)

@@ -136,7 +136,7 @@ static double value_at(const cs_exact_ctx *ctx, double p, size_t K, int what)
 {
     if (what == Q_ACCURACY)
         return ctx->strategy->type->exact(ctx, p, K);
-    cs_record r = {0, 0, 0, 0};
+    cs_record r = {0, 0, 0, 0, NULL};
     const cs_settings *set = &ctx->comp->set;
     if (ctx->strategy->type->record) /* exact mode has no steps: the reward model scores */
         ctx->strategy->type->record(ctx->strategy, set, set->gen_tokens, set->verifier_params, K, &r);

@@ -21,15 +21,19 @@
 #include "callscale/population.h"
 #include "callscale/results.h"
 #include "callscale/strategy.h"
+#include "plot_latency.h"
 
 /* plots/NAME.gp as strings: build/gen/plot_templates.c, made by scripts/embed-templates. */
 extern const char cs_plot_template_style[], cs_plot_template_accuracy[], cs_plot_template_bins[],
-    cs_plot_template_cost[], cs_plot_template_population[];
+    cs_plot_template_cost[], cs_plot_template_population[], cs_plot_template_frontier[],
+    cs_plot_template_latency[];
 
-static const char *const figure_names[CS_NFIGURES] = {"accuracy", "bins", "cost", "population"};
+static const char *const figure_names[CS_NFIGURES] = {"accuracy", "bins", "cost", "population",
+                                                      "frontier", "latency"};
 static const char *const figure_what[CS_NFIGURES] = {
     "accuracy vs budget", "the whole population and each difficulty bin", "accuracy vs cost",
-    "the distribution of per-call accuracy p"};
+    "the distribution of per-call accuracy p", "accuracy vs p99 latency (the clock)",
+    "latency percentiles by budget (the clock)"};
 static const char *const format_names[] = {"png", "pdf", "svg"};
 
 /* The population figure's bars: the share of queries in each POP_BIN of p. */
@@ -665,6 +669,8 @@ static const char *figure_template(int fig)
     case CS_FIG_ACCURACY: return cs_plot_template_accuracy;
     case CS_FIG_BINS: return cs_plot_template_bins;
     case CS_FIG_COST: return cs_plot_template_cost;
+    case CS_FIG_FRONTIER: return cs_plot_template_frontier;
+    case CS_FIG_LATENCY: return cs_plot_template_latency;
     default: return cs_plot_template_population;
     }
 }
@@ -856,6 +862,22 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
                  l.nstrat < 2            ? "one strategy setting"
                  : cv.costcol == COST_NONE ? "some budget spends no calls"
                                            : "the strategies spend the same per budget");
+    {
+        /* the clock's figures, when the run wrote latency.csv */
+        const char **sn = calloc(l.nstrat + 1, sizeof *sn), **ln = calloc(l.nstrat + 1, sizeof *ln);
+        int have = 0;
+        for (size_t s = 0; sn && ln && s < l.nstrat; s++) {
+            sn[s] = l.strat[s]->strategy;
+            ln[s] = l.strat[s]->setting;
+        }
+        rc = sn && ln ? cs_plot_latency_data(dir, sn, ln, l.nstrat, &have, err)
+                      : cs_error_set(err, CS_ERR_NOMEM, t.path, 0, "out of memory");
+        free(sn);
+        free(ln);
+        out->drawn[CS_FIG_FRONTIER] = out->drawn[CS_FIG_LATENCY] = have;
+        for (int fig = CS_FIG_FRONTIER; !have && fig <= CS_FIG_LATENCY; fig++)
+            snprintf(out->why_not[fig], sizeof out->why_not[0], "no latency.csv: no [serving]");
+    }
     for (int fig = 0; fig < CS_NFIGURES && !rc; fig++) {
         if (!out->drawn[fig]) {
             remove_stale(dir, out, fig);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include "callscale/error.h"
 #include "callscale/param.h"
+#include "callscale/serving.h"
 
 #define CS_MAX_COMPONENTS 32
 #define CS_MAX_STRATEGIES 48
@@ -118,6 +119,7 @@ typedef struct cs_experiment {
     cs_strategy strat[CS_MAX_STRATEGIES];
     size_t nstrat;
     cs_large_model large;
+    cs_serving serving; /* [serving] and [arrivals]: the clock (serving.line = 0: none) */
     int from_text; /* loaded from a string: no file it names (data = FILE) is read */
 } cs_experiment;
 
