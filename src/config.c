@@ -743,7 +743,11 @@ static int component_key(ctx *c, entry *e, cs_component *k)
         if (p_correct(c, e, &k->p_kind, &k->p, &k->a, &k->b))
             return CS_ERR_INPUT;
     } else if (strcmp(e->key, "data") == 0) {
-        /* a log stands in for this component (logpop.c); read once the file is checked */
+        /* a log stands in for this component (logpop.c); read once the file is checked. An
+        ** experiment given as text (the library's strings, the teaching page) names no files. */
+        if (c->ex->from_text)
+            return bad(c, e, "'%s': an experiment given as text cannot read a log (data = FILE "
+                       "needs an experiment file)", v, NULL);
         const char *slash = strrchr(e->file, '/');
         if (v[0] == '/' || !slash || strcmp(e->file, "--set") == 0)
             snprintf(k->data, sizeof k->data, "%s", v);
@@ -1165,9 +1169,11 @@ static int check_text(const char *text, size_t len, const char *path, cs_error *
 }
 
 static int load_experiment(cs_experiment *ex, const char *path, const char *text, size_t len,
-                           const char *const *overrides, size_t noverrides, cs_error *err)
+                           const char *const *overrides, size_t noverrides, cs_error *err,
+                           int from_text)
 {
     experiment_defaults(ex, path);
+    ex->from_text = from_text;
     raw r;
     memset(&r, 0, sizeof r);
     r.file = ex->file;
@@ -1244,15 +1250,23 @@ static int load_experiment(cs_experiment *ex, const char *path, const char *text
     return rc;
 }
 
+/* A name (a path) the records cannot hold is refused, not truncated. */
+static int name_too_long(cs_experiment *ex, const char *name, cs_error *err)
+{
+    if (strlen(name) <= CS_PATH_LONGEST)
+        return 0;
+    memset(ex, 0, sizeof *ex);
+    cs_error_set(err, CS_ERR_INPUT, NULL, 0, "the experiment file's path is longer than %d characters",
+                 CS_PATH_LONGEST);
+    return 1;
+}
+
 int cs_experiment_load_text(cs_experiment *ex, const char *name, const char *text, size_t len,
                             const char *const *overrides, size_t noverrides, cs_error *err)
 {
-    if (strlen(name) > CS_PATH_LONGEST) {
-        memset(ex, 0, sizeof *ex);
-        return cs_error_set(err, CS_ERR_INPUT, NULL, 0, "the experiment file's path is longer than "
-                            "%d characters", CS_PATH_LONGEST);
-    }
-    int rc = load_experiment(ex, name, text, len, overrides, noverrides, err);
+    if (name_too_long(ex, name, err))
+        return CS_ERR_INPUT;
+    int rc = load_experiment(ex, name, text, len, overrides, noverrides, err, 1);
     if (rc)
         cs_experiment_free(ex); /* the defaults own a budget list even when the file is bad */
     return rc;
@@ -1311,12 +1325,16 @@ int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *o
 {
     char *text = NULL;
     size_t len = 0;
+    if (name_too_long(ex, path, err))
+        return CS_ERR_INPUT;
     int rc = read_whole(path, &text, &len, err);
     if (rc) {
         memset(ex, 0, sizeof *ex);
         return rc;
     }
-    rc = cs_experiment_load_text(ex, path, text, len, overrides, noverrides, err);
+    rc = load_experiment(ex, path, text, len, overrides, noverrides, err, 0);
+    if (rc)
+        cs_experiment_free(ex); /* the defaults own a budget list even when the file is bad */
     free(text);
     return rc;
 }

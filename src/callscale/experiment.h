@@ -120,6 +120,7 @@ typedef struct cs_experiment {
     size_t nstrat;
     cs_large_model large;
     cs_serving serving; /* [serving] and [arrivals]: the clock (serving.line = 0: none) */
+    int from_text; /* loaded from a string: no file it names (data = FILE) is read */
 } cs_experiment;
 
 /* A --set override: "section.key=value"; the section may itself hold dots (population.easy). */
