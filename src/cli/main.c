@@ -100,7 +100,7 @@ static const char usage[] =
     "        Fits [calibrate] free = KEY:LO..HI, ... (a Beta's .a and .b: population.NAME.p_correct.a)\n"
     "        to TARGETS.csv (strategy,setting,budget,bin,accuracy[,precision]; an empty accuracy is\n"
     "        predicted, not fitted) by Nelder-Mead with the experiment's seed, exact mode where it\n"
-    "        applies; 95%% profile intervals. Writes DIR/calibrated.ini, calibration.csv, results.csv.\n"
+    "        applies; 95% profile intervals. Writes DIR/calibrated.ini, calibration.csv, results.csv.\n"
     "  table DIR [EXACTDIR] [--budgets LIST]\n"
     "        The accuracy table `run` prints, from DIR/results.csv: the whole population's\n"
     "        accuracy per strategy setting and budget. With EXACTDIR (a callscale exact run of\n"
