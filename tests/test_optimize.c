@@ -245,7 +245,7 @@ END_TEST
 ** majority vote and three beam searches), choosing the method per predicted difficulty bin (the mean
 ** PRM score of a query's first 4 samples) beats best-of-N weighted at 256 with 16 samples, on held-out
 ** queries, by 3 s.e. of the difference (binomial s.e. of each, taken as independent: the two share
-** queries and are positively correlated, which only overstates it). Snell report up to 4x; here
+** queries and are positively correlated, which only overstates it). Snell report over 4x; here
 ** best-of-N plateaus near 0.41 with coinciding wrong answers, so the factor is larger. Run at 10,000
 ** queries to keep make check short (the file's 20,000 give the README's numbers). */
 START_TEST(compute_optimal_search)
