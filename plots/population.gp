@@ -14,7 +14,10 @@ set yrange [0:*]
 set offsets 0, 0, graph 0.24, 0
 set boxwidth binw absolute
 set style fill transparent solid 0.75 noborder
-if (ncomp < 2) { set key outside below center vertical Left reverse } else { set key outside below center horizontal Left reverse maxcols 2 }
+# two columns of the key when its titles are short enough to stand side by side, else one
+keylen = 0
+do for [k=1:ncomp] { keylen = strlen(comp[k]) > keylen ? strlen(comp[k]) : keylen }
+if (ncomp < 2 || keylen > 36) { set key outside below center vertical Left reverse } else { set key outside below center horizontal Left reverse maxcols 2 }
 
 if (pstar > 0) {
     set object 1 rect from graph 0, graph 0 to first pstar, graph 1 behind \

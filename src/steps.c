@@ -73,10 +73,17 @@ static uint32_t wrong_answer(cs_stepper *st)
     if (q->nans < 2)
         return 1;
     double u = q->p + (1 - q->p) * cs_pcg32_uniform(st->rng);
-    size_t j = 1;
-    while (j + 1 < q->nans && u >= q->cum[j])
-        j++;
-    return (long)j == q->novel ? st->next_novel++ : (uint32_t)j;
+    /* the first wrong answer j >= 1 with u < cum[j], the last one if none: a binary search, as an
+    ** open space has dozens of atoms (cum never decreases) */
+    size_t lo = 1, hi = q->nans - 1;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (u >= q->cum[mid])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (long)lo == q->novel ? st->next_novel++ : (uint32_t)lo;
 }
 
 static double aggregate(int agg, double so_far, double score, unsigned depth)
