@@ -5,6 +5,7 @@
 #   make figures    every shipped experiment, small, drawn into plots/gallery/
 #   make reproduce  the paper experiments against the papers' published numbers
 #   make install    PREFIX=/usr/local DESTDIR=   (make uninstall the same)
+#   make mpi        build/callscale-mpi, with Open MPI (mpirun -n R build/callscale-mpi run ...)
 VERSION := 0.1.0
 # The shared library's ABI: bump it with any change an embedding program must be rebuilt for.
 SOVERSION := 0
@@ -13,7 +14,7 @@ PREFIX ?= /usr/local
 BUILD := build
 
 # Debian packages: to build, to test, and to draw figures at run time.
-BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config
+BUILD_DEPS := gcc make libgsl-dev libinih-dev pkg-config nettle-dev
 TEST_DEPS := check libpcg-cpp-dev g++ python3 man-db groff-base bsdextrautils binutils
 # serve: the HTTP server, its JSON, its sandbox, and the plotting library its page ships (copied
 # in at build)
@@ -21,6 +22,7 @@ BUILD_DEPS += libmicrohttpd-dev libjson-c-dev libjs-chart.js libseccomp-dev
 # serve's tests: the page in a headless browser, requests with curl
 TEST_DEPS += chromium curl
 RUN_DEPS := gnuplot-nox
+MPI_DEPS := libopenmpi-dev openmpi-bin
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS ?= -O2 -g
@@ -31,7 +33,7 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -DCALLSCALE_VERSION='"$(VERSION
 # One set of objects serves the static and the shared library; no interposition keeps inlining
 # (and so every number) as it is without -fPIC.
 PIC := -fPIC -fno-semantic-interposition
-LDLIBS := -linih -lgsl -lgslcblas -lm -lpthread
+LDLIBS := -linih -lgsl -lgslcblas -lnettle -lm -lpthread
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC := $(wildcard src/*.c)
@@ -48,7 +50,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 SONAME := libcallscale.so.$(SOVERSION)
 SHLIB := $(BUILD)/libcallscale.so.$(VERSION)
 
-.PHONY: all check demo bench figures reproduce install uninstall clean deps test-deps
+.PHONY: all check demo bench figures reproduce install uninstall clean deps test-deps mpi mpi-deps
 all: $(BUILD)/callscale $(BUILD)/libcallscale.a $(BUILD)/libcallscale.so $(BUILD)/man/callscale.1
 
 # Goals that install the Debian packages they need first: whatever they build waits for that
@@ -59,7 +61,7 @@ deps:
 	@scripts/ensure-deps $(BUILD_DEPS)
 
 test-deps:
-	@scripts/ensure-deps $(BUILD_DEPS) $(TEST_DEPS) $(RUN_DEPS)
+	@scripts/ensure-deps $(BUILD_DEPS) $(TEST_DEPS) $(RUN_DEPS) $(MPI_DEPS)
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) $(PIC) -c $< -o $@
@@ -88,7 +90,7 @@ $(BUILD)/san/libcallscale.a: $(SAN_OBJ)
 
 # The program: src/cli/*.c, with the teaching page of `serve` (web/ and Debian's Chart.js)
 # embedded as data, so the server reads no file to answer a request.
-CLI_SRC := $(filter-out src/cli/manpage.c,$(wildcard src/cli/*.c))
+CLI_SRC := $(filter-out src/cli/manpage.c src/cli/engine_mpi.c,$(wildcard src/cli/*.c))
 CLI_HDR := $(wildcard src/cli/*.h)
 CHART_JS := /usr/share/javascript/chart.js/chart.min.js
 WEB_FILES := /=web/index.html /app.js=web/app.js /chart.min.js=$(CHART_JS) \
@@ -116,6 +118,17 @@ $(BUILD)/callscale-man: src/cli/manpage.c $(BUILD)/libcallscale.a
 $(BUILD)/man/callscale.1: man/callscale.1.in $(BUILD)/callscale-man | $(BUILD)/man
 	$(BUILD)/callscale-man $(VERSION) < $< > $@.tmp && mv $@.tmp $@
 
+# The same program over MPI ranks (src/cli/engine_mpi.c as its engine), compiled by Open MPI's
+# mpicc.
+$(BUILD)/callscale-mpi: $(CLI_SRC) $(CLI_HDR) src/cli/engine_mpi.c $(BUILD)/obj/web.o \
+                        $(BUILD)/libcallscale.a | mpi-deps
+	mpicc $(ALL_CFLAGS) $(SERVE_CFLAGS) -DCALLSCALE_MPI src/cli/engine_mpi.c $(CLI_SRC) \
+	    $(BUILD)/obj/web.o $(BUILD)/libcallscale.a $(SERVE_LIBS) $(LDLIBS) -o $@
+mpi: $(BUILD)/callscale-mpi
+# after the goal's own packages (test-deps holds MPI_DEPS too): never two apt-get at once
+mpi-deps: | $(ENSURE)
+	@scripts/ensure-deps $(BUILD_DEPS) $(MPI_DEPS)
+
 # The PCG reference: Debian's libpcg-cpp-dev (O'Neill's C++ implementation) prints the outputs our
 # C PCG32 must reproduce word for word.
 $(BUILD)/pcg_reference.txt: tests/pcg_reference.cpp | $(BUILD)/obj
@@ -136,10 +149,12 @@ $(BUILD)/san/test_serve: tests/test_serve.c tests/main.c tests/testutil.h src/cl
 	    $(CHECK_LIBS) $(SERVE_LIBS) $(LDLIBS) -o $@
 
 # Everything check runs is its prerequisite (no recursive make to race with this one).
-check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) | test-deps
+check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(BUILD)/callscale-mpi | test-deps
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
+	@echo "== tests/cli/clock (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/clock
+	@echo "== tests/cli/fit (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/fit
 	@echo "== tests/cli/shepherd (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/shepherd
 	@echo "== tests/cli/serve (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/serve
 	@echo "== tests/cli/lib (installed into $(STAGE))"; rm -rf $(STAGE)
@@ -148,6 +163,9 @@ check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) | test-dep
 	@$(call uninstall_from,$(abspath $(STAGE)),$(STAGE_PREFIX))
 	@left=$$(find $(STAGE) -type f -o -type l); [ -z "$$left" ] || { echo "not ok - make uninstall left: $$left"; exit 1; }
 	@echo "ok - make uninstall removes every installed file"
+	@echo "== tests/cli/shard (sanitized binary; the sweep over every experiment and MPI optimised)"; \
+	    CALLSCALE=$(BUILD)/san/callscale CALLSCALE_FAST=$(BUILD)/callscale \
+	    CALLSCALE_MPI=$(BUILD)/callscale-mpi tests/cli/shard
 	@echo "== all tests passed"
 
 demo: all | test-deps
@@ -161,9 +179,13 @@ demo: all | test-deps
 # python3-numpy, when installed, gives the vectorised reference a user would write.
 $(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
+$(BUILD)/bench_clock: bench/bench_clock.c $(BUILD)/libcallscale.a
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 
-bench: $(BUILD)/bench | deps
+bench: $(BUILD)/bench $(BUILD)/bench_clock $(BUILD)/callscale $(BUILD)/callscale-mpi | deps
 	$(BUILD)/bench $(BENCH_FLAGS)
+	$(BUILD)/bench_clock
+	bench/shard $(BENCH_FLAGS)
 
 # Every shipped experiment, small enough to take seconds, with its exact curves drawn over the
 # Monte Carlo ones where exact mode covers it; the figures go to plots/gallery/NAME-FIGURE.png
@@ -180,7 +202,7 @@ figures: all
 	    $(BUILD)/callscale plot $$d $$exact 2>$$d.log || { cat $$d.log; exit 1; }; \
 	    if grep -q 'gnuplot:' $$d.log; then cat $$d.log; exit 1; fi; \
 	    rm -f plots/gallery/$$n-*.png; \
-	    for g in accuracy bins cost population; do \
+	    for g in accuracy bins cost population frontier latency; do \
 	        if [ -f $$d/$$g.png ]; then cp $$d/$$g.png plots/gallery/$$n-$$g.png; fi; done; \
 	    echo "$$n: $$(cd plots/gallery && ls $$n-*.png | tr '\n' ' ')($$(( $$(date +%s) - start )) s$${exact:+, exact overlay})"; \
 	done

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "callscale/experiment.h"
+#include "callscale/logpop.h"
 #include "callscale/strategy.h"
 #include "grow.h"
 
@@ -598,6 +599,21 @@ static int component_key(ctx *c, entry *e, cs_component *k)
     } else if (strcmp(e->key, "p_correct") == 0) {
         if (p_correct(c, e, &k->p_kind, &k->p, &k->a, &k->b))
             return CS_ERR_INPUT;
+    } else if (strcmp(e->key, "data") == 0) {
+        /* a log stands in for this component (logpop.c); read once the file is checked */
+        const char *slash = strrchr(e->file, '/');
+        if (v[0] == '/' || !slash || strcmp(e->file, "--set") == 0)
+            snprintf(k->data, sizeof k->data, "%s", v);
+        else
+            snprintf(k->data, sizeof k->data, "%.*s/%s", (int)(slash - e->file), e->file, v);
+        k->data_line = e->line;
+    } else if (strcmp(e->key, "draw") == 0) {
+        if (strcmp(v, "replace") == 0)
+            k->draw = CS_DRAW_REPLACE;
+        else if (strcmp(v, "subsample") == 0)
+            k->draw = CS_DRAW_SUBSAMPLE;
+        else
+            return bad(c, e, "'%s' is not replace or subsample", v, NULL);
     } else if (strcmp(e->key, "wrong") == 0) {
         if (strcmp(v, "uniform") == 0)
             k->wrong_kind = CS_WRONG_UNIFORM;
@@ -617,6 +633,7 @@ static int component_key(ctx *c, entry *e, cs_component *k)
         int rc = apply_setting(c, e, &k->set, 1, &k->overridden);
         if (rc < 0)
             return bad(c, e, "unknown key; a population component takes weight, p_correct, wrong, "
+                       "data, draw, "
                        "and overrides of generator (tokens, params), judge (tpr, fpr, judge_tokens, "
                        "judge_params), verifier (separation, answer_noise, sample_noise, verifier_params), "
                        "revise (fix, fix_power, break, stick), steps (steps, steps_max, recover) or prm "
@@ -764,6 +781,10 @@ static int build(ctx *c)
         }
         if (strcmp(n, "experiment") == 0 || settings_table(n) >= 0)
             continue;
+        if (cs_serving_section(&ex->serving, n, s->file, s->line))
+            continue;
+        if (strcmp(n, "calibrate") == 0) /* read by calibrate.c */
+            continue;
         if (strcmp(n, "large_model") == 0) {
             ex->large.line = s->line;
             ex->large.p_kind = -1; /* p_correct is needed */
@@ -840,8 +861,9 @@ static int build(ctx *c)
         }
         return cs_error_set(err, CS_ERR_INPUT, s->file, s->line,
                             "unknown section [%s]; sections are [experiment], [generator], [judge], "
-                            "[verifier], [revise], [steps], [prm], [population.NAME], [strategy.NAME] and "
-                            "[large_model]", n);
+                            "[verifier], [revise], [steps], [prm], [population.NAME], [strategy.NAME], "
+                            "[large_model], [serving], [serving.reward], [serving.judge] and "
+                            "[arrivals]", n);
     }
 
     /* Global keys, then components (which start from the final global settings). */
@@ -855,6 +877,10 @@ static int build(ctx *c)
                 return CS_ERR_INPUT;
         } else if (strcmp(e->section, "large_model") == 0) {
             if (large_model_key(c, e))
+                return CS_ERR_INPUT;
+        } else if (cs_serving_is_section(e->section)) {
+            if (cs_serving_key(&ex->serving, e->section, e->key, e->value, e->file, e->line,
+                               err))
                 return CS_ERR_INPUT;
         } else if (settings_table(e->section) >= 0) {
             int rc = apply_setting(c, e, &ex->global, 0, NULL);
@@ -934,8 +960,12 @@ static int build(ctx *c)
         return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->large.line,
                             "[large_model] p_correct: the larger model's per-call accuracy is needed "
                             "(a number or beta(a,b))");
+    if (cs_serving_check(&ex->serving, (double)ex->queries, ex->file, err))
+        return CS_ERR_INPUT;
     for (size_t k = 0; k < ex->ncomp; k++) {
         cs_component *cp = &ex->comp[k];
+        if (cp->data[0] && cs_logpop_attach(ex, cp, err))
+            return CS_ERR_INPUT;
         if (cp->wrong_kind == CS_WRONG_ZIPF && ex->answers == 0 && !(cp->wrong_param > 1))
             return cs_error_set(err, CS_ERR_INPUT, ex->file, cp->line,
                                 "[population.%s] wrong: zipf(%g) over an open answer space needs "
@@ -962,6 +992,7 @@ static void experiment_defaults(cs_experiment *ex, const char *path)
     char why[64];
     (void)cs_budgets_parse("1..64 x2", &ex->budgets, &ex->nbudgets, why, sizeof why);
     (void)set_defaults(&ex->global);
+    cs_serving_defaults(&ex->serving);
 }
 
 static int load_experiment(cs_experiment *ex, const char *path, const char *text, size_t len,
@@ -1101,6 +1132,10 @@ int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *o
 
 void cs_experiment_free(cs_experiment *ex)
 {
+    for (size_t k = 0; k < ex->ncomp && k < CS_MAX_COMPONENTS; k++) {
+        cs_logpop_free(ex->comp[k].logpop);
+        ex->comp[k].logpop = NULL;
+    }
     free(ex->budgets);
     ex->budgets = NULL;
     ex->nbudgets = 0;
@@ -1170,7 +1205,10 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
         fprintf(f, "\n[population.%s]\nweight = %.15g\n", c->name, c->weight);
-        if (c->p_kind == CS_P_FIXED)
+        if (c->data[0])
+            fprintf(f, "data = %s\ndraw = %s\n", c->data,
+                    c->draw == CS_DRAW_SUBSAMPLE ? "subsample" : "replace");
+        else if (c->p_kind == CS_P_FIXED)
             fprintf(f, "p_correct = %.15g\n", c->p);
         else
             fprintf(f, "p_correct = beta(%.15g,%.15g)\n", c->a, c->b);
@@ -1195,6 +1233,7 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
             fprintf(f, "%s%.15g", i ? ", " : "", m->ratio[i]);
         fprintf(f, "\n");
     }
+    cs_serving_write(&ex->serving, f);
     for (size_t s = 0; s < ex->nstrat; s++) {
         const cs_strategy *st = &ex->strat[s];
         if (strcmp(st->label, "default") == 0)

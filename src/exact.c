@@ -136,7 +136,7 @@ static double value_at(const cs_exact_ctx *ctx, double p, size_t K, int what)
 {
     if (what == Q_ACCURACY)
         return ctx->strategy->type->exact(ctx, p, K);
-    cs_record r = {0, 0, 0, 0};
+    cs_record r = {0, 0, 0, 0, NULL};
     const cs_settings *set = &ctx->comp->set;
     if (ctx->strategy->type->record) /* exact mode has no steps: the reward model scores */
         ctx->strategy->type->record(ctx->strategy, set, set->gen_tokens, set->verifier_params, K, &r);
@@ -300,6 +300,10 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
     if (ex->stepped)
         return unsupported(err, ex, ex->steps_line, "[steps]: the step model (traps, PRM-scored "
                            "chains, tree search) has no exact form here");
+    for (size_t k = 0; k < ex->ncomp; k++)
+        if (ex->comp[k].logpop)
+            return unsupported(err, ex, ex->comp[k].data_line, "data: a log component has no exact "
+                               "form here (its own unbiased curves are written by run)");
     for (size_t s = 0; s < ex->nstrat; s++)
         if (!ex->strat[s].type->exact) {
             snprintf(why, sizeof why, "[strategy.%s] has no closed form here", ex->strat[s].type->name);

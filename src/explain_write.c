@@ -7,7 +7,9 @@
 
 static void describe_p(const cs_component *c, char *buf, size_t n)
 {
-    if (c->p_kind == CS_P_FIXED)
+    if (c->data[0])
+        snprintf(buf, n, "p from a log (data = ...)");
+    else if (c->p_kind == CS_P_FIXED)
         snprintf(buf, n, "p = %g", c->p);
     else
         snprintf(buf, n, "p ~ beta(%g,%g), mean %.3f", c->a, c->b, c->a / (c->a + c->b));

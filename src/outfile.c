@@ -44,3 +44,17 @@ void cs_outfile_abandon(cs_outfile *o)
     o->f = NULL;
     remove(o->tmp);
 }
+
+int cs_outfile_write(const char *dir, const char *name, const void *data, size_t len,
+                     cs_error *err)
+{
+    cs_outfile o;
+    if (cs_outfile_open(&o, dir, name, err))
+        return CS_ERR_IO;
+    if (fwrite(data, 1, len, o.f) != len) {
+        int e = errno;
+        cs_outfile_abandon(&o);
+        return cs_error_set(err, CS_ERR_IO, o.path, 0, "write failed: %s", strerror(e));
+    }
+    return cs_outfile_close(&o, err);
+}

@@ -15,20 +15,25 @@
 #include <gsl/gsl_cdf.h>
 #include "callscale/explain.h"
 #include "callscale/outfile.h"
+#include "callscale/logpop.h"
 #include "callscale/plot.h"
 #include "grow.h"
 #include "callscale/population.h"
 #include "callscale/results.h"
 #include "callscale/strategy.h"
+#include "plot_latency.h"
 
 /* plots/NAME.gp as strings: build/gen/plot_templates.c, made by scripts/embed-templates. */
 extern const char cs_plot_template_style[], cs_plot_template_accuracy[], cs_plot_template_bins[],
-    cs_plot_template_cost[], cs_plot_template_population[];
+    cs_plot_template_cost[], cs_plot_template_population[], cs_plot_template_frontier[],
+    cs_plot_template_latency[];
 
-static const char *const figure_names[CS_NFIGURES] = {"accuracy", "bins", "cost", "population"};
+static const char *const figure_names[CS_NFIGURES] = {"accuracy", "bins", "cost", "population",
+                                                      "frontier", "latency"};
 static const char *const figure_what[CS_NFIGURES] = {
     "accuracy vs budget", "the whole population and each difficulty bin", "accuracy vs cost",
-    "the distribution of per-call accuracy p"};
+    "the distribution of per-call accuracy p", "accuracy vs p99 latency (the clock)",
+    "latency percentiles by budget (the clock)"};
 static const char *const format_names[] = {"png", "pdf", "svg"};
 
 /* The population figure's bars: the share of queries in each POP_BIN of p. */
@@ -420,7 +425,9 @@ static void percent(double share, char *buf, size_t n)
 
 static void describe_p(const cs_component *c, char *buf, size_t n)
 {
-    if (c->p_kind == CS_P_FIXED)
+    if (c->logpop)
+        snprintf(buf, n, "p from a log of %zu queries", c->logpop->log.nq);
+    else if (c->p_kind == CS_P_FIXED)
         snprintf(buf, n, "p = %g", c->p);
     else
         snprintf(buf, n, "p ~ Beta(%g,%g)", c->a, c->b);
@@ -524,6 +531,17 @@ static int write_population(const char *dir, const cs_experiment *ex, cs_error *
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
         fprintf(o.f, "%s# index %zu: %s\n", k ? "\n\n" : "", k, c->name);
+        if (c->logpop) { /* the logged queries' shares of right samples */
+            double below = 0;
+            for (int i = 0; i < POP_BINS; i++) {
+                double lo1, hi1;
+                cs_logpop_cdf(c->logpop, (i + 1) * POP_BIN, &lo1, &hi1);
+                double upto = i + 1 == POP_BINS ? 1 : lo1; /* bars [x0, x1), the last closed */
+                fprintf(o.f, "%.10g %.10g\n", i * POP_BIN + 0.5 * POP_BIN, c->share * (upto - below));
+                below = upto;
+            }
+            continue;
+        }
         if (c->p_kind == CS_P_FIXED) {
             fprintf(o.f, "%.10g %.10g\n", c->p, c->share);
             continue;
@@ -576,7 +594,7 @@ static int population_vars(FILE *f, const cs_experiment *ex, cs_error *err)
     fprintf(f, "population = 'population.dat'   # a block per component: p, share of queries\n");
     int spread = 0;
     for (size_t k = 0; k < ex->ncomp; k++)
-        spread |= ex->comp[k].p_kind != CS_P_FIXED;
+        spread |= ex->comp[k].p_kind != CS_P_FIXED || ex->comp[k].logpop;
     fprintf(f, "binw = %g\nncomp = %zu\n", POP_BIN, ex->ncomp);
     if (spread)
         fprintf(f, "ylabel = '%% of queries per %g of p'\n", POP_BIN);
@@ -651,6 +669,8 @@ static const char *figure_template(int fig)
     case CS_FIG_ACCURACY: return cs_plot_template_accuracy;
     case CS_FIG_BINS: return cs_plot_template_bins;
     case CS_FIG_COST: return cs_plot_template_cost;
+    case CS_FIG_FRONTIER: return cs_plot_template_frontier;
+    case CS_FIG_LATENCY: return cs_plot_template_latency;
     default: return cs_plot_template_population;
     }
 }
@@ -842,6 +862,22 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
                  l.nstrat < 2            ? "one strategy setting"
                  : cv.costcol == COST_NONE ? "some budget spends no calls"
                                            : "the strategies spend the same per budget");
+    {
+        /* the clock's figures, when the run wrote latency.csv */
+        const char **sn = calloc(l.nstrat + 1, sizeof *sn), **ln = calloc(l.nstrat + 1, sizeof *ln);
+        int have = 0;
+        for (size_t s = 0; sn && ln && s < l.nstrat; s++) {
+            sn[s] = l.strat[s]->strategy;
+            ln[s] = l.strat[s]->setting;
+        }
+        rc = sn && ln ? cs_plot_latency_data(dir, sn, ln, l.nstrat, &have, err)
+                      : cs_error_set(err, CS_ERR_NOMEM, t.path, 0, "out of memory");
+        free(sn);
+        free(ln);
+        out->drawn[CS_FIG_FRONTIER] = out->drawn[CS_FIG_LATENCY] = have;
+        for (int fig = CS_FIG_FRONTIER; !have && fig <= CS_FIG_LATENCY; fig++)
+            snprintf(out->why_not[fig], sizeof out->why_not[0], "no latency.csv: no [serving]");
+    }
     for (int fig = 0; fig < CS_NFIGURES && !rc; fig++) {
         if (!out->drawn[fig]) {
             remove_stale(dir, out, fig);

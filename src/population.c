@@ -7,6 +7,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_zeta.h>
+#include "callscale/logpop.h"
 #include "callscale/population.h"
 
 struct cs_population {
@@ -17,7 +18,11 @@ struct cs_population {
 
 size_t cs_population_max_answers(const cs_experiment *ex)
 {
-    return ex->answers ? (size_t)ex->answers : CS_OPEN_ATOMS + 2;
+    size_t m = ex->answers ? (size_t)ex->answers : CS_OPEN_ATOMS + 2;
+    for (size_t k = 0; k < ex->ncomp; k++)
+        if (ex->comp[k].logpop && ex->comp[k].logpop->maxslots > m)
+            m = ex->comp[k].logpop->maxslots;
+    return m;
 }
 
 cs_population *cs_population_new(const cs_experiment *ex, cs_error *err)
@@ -76,6 +81,8 @@ double cs_population_top_share(const cs_population *pop, size_t comp, int *ntop)
     const cs_component *c = &ex->comp[comp];
     const double *sh = pop->shares[comp];
     *ntop = 0;
+    if (c->logpop)
+        return -1; /* each logged query has its own answers' shares */
     if (sh) {
         double smax = 0;
         for (size_t j = 0; j + 1 < (size_t)ex->answers; j++) {
@@ -101,7 +108,12 @@ void cs_population_cdf(const cs_experiment *ex, double x, double *lo, double *hi
     double a = 0, b = 0;
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
-        if (c->p_kind == CS_P_BETA) {
+        if (c->logpop) {
+            double l, h;
+            cs_logpop_cdf(c->logpop, x, &l, &h);
+            a += c->share * l;
+            b += c->share * h;
+        } else if (c->p_kind == CS_P_BETA) {
             double F = x <= 0 ? 0 : x >= 1 ? 1 : gsl_cdf_beta_P(x, c->a, c->b);
             a += c->share * F;
             b += c->share * F;
@@ -131,6 +143,38 @@ double cs_population_quantile(const cs_experiment *ex, double u)
     return b >= u ? lo : hi;
 }
 
+static void assign_bin(const cs_experiment *ex, cs_query *q, gsl_rng *r);
+
+/* A log component's query: the logged query's share of right samples as p and its answers'
+** frequencies as pi (what a draw with replacement sees), with the samples themselves for the
+** sampler (samples.c draws from them). */
+static void log_query(const cs_logpop *lp, uint64_t index, cs_query *q)
+{
+    size_t i = cs_logpop_pick(lp, index), s0 = lp->log.start[i], n = cs_log_count(&lp->log, i);
+    size_t m = lp->nslots[i];
+    q->index = index;
+    q->p = lp->p[i];
+    q->L = 1;
+    q->s = q->p;
+    q->prm = 0;
+    q->nans = m;
+    q->novel = lp->log.answer ? -1 : 1;
+    for (size_t j = 0; j < m; j++)
+        q->pi[j] = 0;
+    for (size_t j = 0; j < n; j++)
+        q->pi[lp->slot[s0 + j]] += 1.0 / (double)n;
+    double acc = 0;
+    for (size_t j = 0; j < m; j++) {
+        acc += q->pi[j];
+        q->cum[j] = acc;
+    }
+    q->cum[m - 1] = INFINITY;
+    q->log_slot = lp->slot + s0;
+    q->log_score = lp->log.score ? lp->log.score + s0 : NULL;
+    q->log_n = n;
+    q->log_draw = lp->draw;
+}
+
 static size_t pick_component(const cs_experiment *ex, double u)
 {
     double acc = 0;
@@ -148,6 +192,16 @@ void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, 
     cs_rng_stream(cs_rng_pcg32_state(r), ex->seed, index, CS_STREAM_QUERY);
     size_t k = pick_component(ex, gsl_rng_uniform(r));
     const cs_component *c = &ex->comp[k];
+    q->log_n = 0;
+    if (c->logpop) {
+        log_query(c->logpop, index, q);
+        q->comp = k;
+        q->set = &c->set;
+        q->score_params = c->set.verifier_params;
+        q->sample_tokens = c->set.gen_tokens;
+        assign_bin(ex, q, r);
+        return;
+    }
     double p = c->p_kind == CS_P_FIXED ? c->p : gsl_ran_beta(r, c->a, c->b);
     q->index = index;
     q->comp = k;
@@ -212,7 +266,13 @@ void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, 
         q->cum[j] = acc;
     }
     q->cum[q->nans - 1] = INFINITY; /* rounding can never push a draw past the last answer */
+    assign_bin(ex, q, r);
+}
 
+static void assign_bin(const cs_experiment *ex, cs_query *q, gsl_rng *r)
+{
+    double p = q->p;
+    size_t k = q->comp;
     if (ex->bins_kind == CS_BINS_COMPONENTS)
         q->bin = k;
     else {

@@ -17,6 +17,9 @@ void cs_runner_free(cs_runner *r)
     free(r->scratch.sum);
     free(r->scratch.work);
     free(r->rec);
+    for (size_t i = 0; r->logs && i < r->ex->nbudgets; i++)
+        cs_round_log_free(&r->logs[i]);
+    free(r->logs);
     memset(r, 0, sizeof *r);
 }
 
@@ -69,10 +72,21 @@ void cs_runner_strategy(cs_runner *r, size_t s)
     const cs_strategy *st = &ex->strat[s];
     cs_pcg32 g;
     memset(r->rec, 0, ex->nbudgets * sizeof *r->rec);
+    for (size_t i = 0; r->logs && i < ex->nbudgets; i++) {
+        r->logs[i].n = 0;
+        r->rec[i].log = &r->logs[i];
+    }
     cs_rng_stream(&g, ex->seed, r->q.index, r->purpose[s]);
     st->type->run(st, &r->q, &r->smp, &g, &r->scratch, ex->budgets, ex->nbudgets, r->score, r->rec);
     if (st->type->record)
         for (size_t i = 0; i < ex->nbudgets; i++)
             st->type->record(st, r->q.set, r->q.sample_tokens, r->q.score_params, ex->budgets[i],
                              &r->rec[i]);
+}
+
+int cs_runner_keep_rounds(cs_runner *r)
+{
+    if (!r->logs)
+        r->logs = calloc(r->ex->nbudgets, sizeof *r->logs);
+    return r->logs ? 0 : CS_ERR_NOMEM;
 }

@@ -21,11 +21,15 @@ typedef struct cs_runner {
     cs_scratch scratch;
     double *score;  /* per budget, of the last strategy run */
     cs_record *rec; /* per budget, likewise */
+    cs_round_log *logs; /* per budget, the rounds of the last strategy run; NULL: not kept */
 } cs_runner;
 
 /* Buffers for ex's queries; `sequence` keeps samples one by one (see cs_samples_init). */
 int cs_runner_init(cs_runner *r, const cs_experiment *ex, const cs_population *pop, int sequence);
 void cs_runner_free(cs_runner *r);
+
+/* Keep every round of each strategy run from now on (r->logs, per budget), for the clock. */
+int cs_runner_keep_rounds(cs_runner *r);
 
 /* Draw query i and start its shared samples. */
 const cs_query *cs_runner_query(cs_runner *r, uint64_t i);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
+#include "callscale/logpop.h"
 #include "callscale/samples.h"
 #include "callscale/steps.h"
 #include "callscale/strategy.h"
@@ -21,6 +22,8 @@
 static int keeps_sequence(const cs_experiment *ex)
 {
     int seq = ex->stepped;
+    for (size_t k = 0; k < ex->ncomp; k++)
+        seq |= ex->comp[k].logpop != NULL; /* logged samples are read one by one */
     for (size_t i = 0; i < ex->nstrat; i++)
         seq |= ex->strat[i].type->draws == CS_DRAWS_SEQUENCE;
     return seq;
@@ -68,6 +71,14 @@ int cs_samples_init(cs_samples *s, const cs_experiment *ex, int sequence)
     s->thr = cs_lines_alloc(s->slots, sizeof *s->thr);
     s->cum = cs_lines_alloc(s->slots, sizeof *s->cum);
     s->delta = cs_lines_alloc(s->slots, sizeof *s->delta);
+    size_t logged = 0;
+    for (size_t k = 0; k < ex->ncomp; k++)
+        if (ex->comp[k].logpop && ex->comp[k].logpop->maxn > logged)
+            logged = ex->comp[k].logpop->maxn;
+    if (logged && !(s->perm = cs_lines_alloc(logged, sizeof *s->perm))) {
+        cs_samples_free(s);
+        return -1;
+    }
     /* GSL generators whose states are our streams (the answers' for the multinomial's
     ** binomials), kept in this thread's own memory */
     cs_rng_wrap(&s->ans_gsl, &s->ans_rng);
@@ -95,6 +106,7 @@ void cs_samples_free(cs_samples *s)
     free(s->thr);
     free(s->cum);
     free(s->delta);
+    free(s->perm);
     memset(s, 0, sizeof *s);
 }
 
@@ -103,6 +115,7 @@ void cs_samples_reset(cs_samples *s, const cs_query *q, uint64_t seed)
     s->q = q;
     s->nans = s->nscore = s->drawn = s->nsnap = 0;
     s->bias_ready = 0;
+    s->perm_ready = 0;
     s->lead = -1;
     s->lazy = 0;
     memset(s->count, 0, q->nans * sizeof *s->count);
@@ -184,11 +197,43 @@ static void draw_chains(cs_samples *s, size_t want)
     s->nans = s->nscore = want;
 }
 
+/* A log query's samples: logged samples drawn with replacement, or the first of a random order
+** of them (a Fisher-Yates shuffle from the sample stream), each with its answer and score. */
+static void draw_logged(cs_samples *s, size_t want)
+{
+    const cs_query *q = s->q;
+    size_t n = q->log_n;
+    if (q->log_draw == CS_DRAW_SUBSAMPLE && !s->perm_ready) {
+        for (size_t i = 0; i < n; i++)
+            s->perm[i] = (uint32_t)i;
+        for (size_t i = n - 1; i > 0; i--) {
+            size_t j = (size_t)(cs_pcg32_uniform(&s->ans_rng) * (double)(i + 1));
+            uint32_t t = s->perm[i];
+            s->perm[i] = s->perm[j];
+            s->perm[j] = t;
+        }
+        s->perm_ready = 1;
+    }
+    for (size_t i = s->nans; i < want; i++) {
+        size_t at = q->log_draw == CS_DRAW_SUBSAMPLE
+                        ? s->perm[i]
+                        : (size_t)(cs_pcg32_uniform(&s->ans_rng) * (double)n);
+        s->ans[i] = q->log_slot[at];
+        if (q->log_score)
+            s->score[i] = q->log_score[at];
+    }
+    s->nans = want;
+    if (q->log_score)
+        s->nscore = want;
+}
+
 const uint16_t *cs_samples_answers(cs_samples *s, size_t n)
 {
     if (n > s->nans) {
         size_t want = n + CHUNK < s->cap ? n + CHUNK : s->cap;
-        if (s->stepped)
+        if (s->q->log_n)
+            draw_logged(s, want);
+        else if (s->stepped)
             draw_chains(s, want);
         else {
             draw_answers(s, s->ans + s->nans, want - s->nans);
@@ -230,7 +275,7 @@ const double *cs_samples_scores(cs_samples *s, size_t n)
 {
     if (n <= s->nscore)
         return s->score;
-    if (s->stepped) {
+    if (s->stepped || (s->q->log_n && s->q->log_score)) {
         cs_samples_answers(s, n);
         return s->score;
     }

@@ -245,7 +245,8 @@ void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nsc
 {
     const cs_settings *set = q->set;
     if (nsteps > 0)
-        cs_record_round(rec, CS_CALL_GENERATE, nsteps, set->gen_tokens, set->gen_params);
+        cs_record_call(rec, CS_CALL_GENERATE, nsteps, (depth - 1) * set->gen_tokens,
+                       set->gen_tokens, set->gen_params); /* a step reads its prefix */
     if (nscores > 0)
         cs_record_read(rec, CS_CALL_SCORE, nscores, depth * set->gen_tokens, set->prm_params);
 }

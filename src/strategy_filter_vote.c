@@ -108,7 +108,7 @@ static void filter_vote_record(const cs_strategy *s, const cs_settings *set, dou
     (void)s;
     (void)score_params;
     cs_record_round(rec, CS_CALL_GENERATE, (double)N, tokens, set->gen_params);
-    cs_record_round(rec, CS_CALL_JUDGE, (double)N, set->judge_tokens, set->judge_params);
+    cs_record_call(rec, CS_CALL_JUDGE, (double)N, tokens, set->judge_tokens, set->judge_params);
 }
 
 const cs_strategy_type cs_strategy_filter_vote = {

@@ -51,15 +51,39 @@ static unsigned rounds_of(size_t n)
     return r;
 }
 
-/* N generations, then N - 1 matches of K comparisons each, one round of the bracket after another */
+/* The matches of a bracket of n by the round they can be played in: a match waits for both of
+** its sides, so its round is one more than the later side's (byes finish early). Returns the
+** bracket's rounds. */
+static unsigned bracket_rounds(size_t n, size_t *matches)
+{
+    if (n <= 1)
+        return 0;
+    size_t h = (n + 1) / 2;
+    unsigned a = bracket_rounds(h, matches), b = bracket_rounds(n - h, matches);
+    unsigned r = (a > b ? a : b) + 1u;
+    matches[r - 1]++;
+    return r;
+}
+
+/* N generations, then N - 1 matches of K comparisons each (a comparison reads two answers), one
+** round of the bracket after another */
 static void knockout_record(const cs_strategy *s, const cs_settings *set, double tokens,
                             double score_params, size_t N, cs_record *rec)
 {
     (void)score_params;
     cs_record_round(rec, CS_CALL_GENERATE, (double)N, tokens, set->gen_params);
     if (N > 1) {
+        if (rec->log) {
+            size_t matches[8 * sizeof(size_t)] = {0};
+            unsigned nr = bracket_rounds(N, matches);
+            for (unsigned r = 0; r < nr; r++)
+                cs_record_log(rec, CS_CALL_COMPARE, (double)matches[r] * s->value[0], 2 * tokens,
+                              set->judge_tokens, set->judge_params);
+        }
+        cs_round_log *log = cs_record_detach(rec);
         cs_record_round(rec, CS_CALL_COMPARE, (double)(N - 1) * s->value[0], set->judge_tokens,
                         set->judge_params);
+        rec->log = log;
         rec->rounds += rounds_of(N) - 1u;
     }
 }

@@ -40,6 +40,7 @@ static void mcts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
     double c = s->value[0];
     size_t expand = (size_t)s->value[1];
     unsigned L = q->L;
+    double tok = q->set->gen_tokens;
     cs_stepper st;
     cs_stepper_init(&st, q, rng);
     for (size_t i = 0; i < nb; i++) {
@@ -75,6 +76,10 @@ static void mcts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
                     }
                     steps += (double)expand;
                     scores += (double)expand;
+                    cs_record_log(&rec[i], CS_CALL_GENERATE, (double)expand, m->n.depth * tok,
+                                  tok, q->set->gen_params);
+                    cs_record_log(&rec[i], CS_CALL_SCORE, (double)expand, L * tok, 0,
+                                  q->set->prm_params);
                     at = best;
                     path[len++] = at;
                     break;
@@ -96,14 +101,21 @@ static void mcts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
             cs_step_rollout(&st, &tree[at].n, L, &finals[it]);
             steps += L - tree[at].n.depth;
             scores += 1;
+            /* the rollout's steps follow one another, then the PRM scores the finished chain */
+            for (unsigned d = tree[at].n.depth; rec[i].log && d < L; d++)
+                cs_record_log(&rec[i], CS_CALL_GENERATE, 1, d * tok, tok, q->set->gen_params);
+            cs_record_log(&rec[i], CS_CALL_SCORE, 1, L * tok, 0, q->set->prm_params);
             double reward = finals[it].agg;
             for (size_t j = 0; j < len; j++) {
                 tree[path[j]].visits++;
                 tree[path[j]].value += reward;
             }
         }
-        /* N iterations one after another: each a round of a step, a rollout and a PRM call */
+        /* N iterations one after another: each an expansion scored by the PRM, a rollout and a
+        ** PRM call, logged above as they happened; the totals as one sum */
+        cs_round_log *log = cs_record_detach(&rec[i]);
         cs_step_record(q, &rec[i], steps, scores, L);
+        rec[i].log = log;
         rec[i].rounds += (unsigned)(2 * N - 2);
         score[i] = cs_select_score(q, finals, N, tree_select(s), work);
     }

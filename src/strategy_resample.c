@@ -27,11 +27,19 @@ static void resample_run(const cs_strategy *s, const cs_query *q, cs_samples *sm
     for (size_t i = 0; i < nb; i++) {
         size_t n = budgets[i], pick = accepted < n ? accepted : n - 1;
         score[i] = ans[pick] == 0 ? 1.0 : 0.0;
-        /* each draw is a generation and then a judge call, one after the other */
+        /* each draw is a generation and then a judge call (reading the answer), one after the
+        ** other: logged in that order, the totals as one product each */
+        for (size_t d = 0; rec[i].log && d <= pick; d++) {
+            cs_record_log(&rec[i], CS_CALL_GENERATE, 1, 0, q->sample_tokens, q->set->gen_params);
+            cs_record_log(&rec[i], CS_CALL_JUDGE, 1, q->sample_tokens, q->set->judge_tokens,
+                          q->set->judge_params);
+        }
+        cs_round_log *log = cs_record_detach(&rec[i]);
         cs_record_rounds(&rec[i], CS_CALL_GENERATE, (double)(pick + 1), 1, q->sample_tokens,
                          q->set->gen_params);
         cs_record_rounds(&rec[i], CS_CALL_JUDGE, (double)(pick + 1), 1, q->set->judge_tokens,
                          q->set->judge_params);
+        rec[i].log = log;
     }
 }
 

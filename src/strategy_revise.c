@@ -8,6 +8,9 @@
 #include <gsl/gsl_randist.h>
 #include "callscale/strategy.h"
 
+/* Previous answers a revision reads in its prompt (Snell et al. 2024 keep the last four). */
+#define REVISE_CONTEXT 4
+
 enum { SELECT_VERIFIER, SELECT_BEST, SELECT_WEIGHTED, SELECT_MAJORITY, SELECT_LAST, SELECT_ORACLE };
 
 static const cs_param revise_params[] = {
@@ -286,11 +289,20 @@ static void revise_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
             }
         }
         score[i] = rule == SELECT_BEST ? gright : poll_score(&v, q);
+        /* C chains side by side: revision j of each reads the answers before it (Snell et al.
+        ** keep up to REVISE_CONTEXT in the prompt) */
+        for (size_t j = 0; rec[i].log && j < len; j++)
+            cs_record_log(&rec[i], CS_CALL_GENERATE, (double)C,
+                          (double)(j < REVISE_CONTEXT ? j : REVISE_CONTEXT) * q->sample_tokens,
+                          q->sample_tokens, set->gen_params);
+        cs_round_log *log = cs_record_detach(&rec[i]);
         cs_record_rounds(&rec[i], CS_CALL_GENERATE, (double)len, (double)C, q->sample_tokens,
                          set->gen_params);
+        rec[i].log = log;
         if (extra)
-            cs_record_round(&rec[i], CS_CALL_GENERATE, (double)extra, q->sample_tokens,
-                            set->gen_params);
+            cs_record_call(&rec[i], CS_CALL_GENERATE, (double)extra,
+                           (double)(len < REVISE_CONTEXT ? len : REVISE_CONTEXT) * q->sample_tokens,
+                           q->sample_tokens, set->gen_params);
         if (rule == SELECT_VERIFIER || rule == SELECT_BEST || rule == SELECT_WEIGHTED)
             cs_record_read(&rec[i], CS_CALL_SCORE, (double)N, q->sample_tokens, q->score_params);
         else if (rule == SELECT_LAST)

@@ -17,7 +17,10 @@
 typedef struct shared {
     const cs_experiment *ex;
     const cs_population *pop;
-    uint64_t nblocks, next, merged;
+    uint64_t first, nblocks, next, merged; /* blocks [first, nblocks) */
+    const cs_sweep_part *part;
+    cs_error *err;
+    int sink_rc; /* the part's block function failed with this code (and filled err) */
     size_t window;
     cs_results *slot;
     unsigned char *ready;
@@ -85,16 +88,22 @@ static void *work(void *arg)
         sh->ready[b % sh->window] = 1;
         /* Add finished blocks strictly in block order: the floating-point sums, and so the output
         ** bytes, are the same whatever thread ran which block. */
-        while (sh->merged < sh->nblocks && sh->ready[sh->merged % sh->window]) {
+        while (!sh->failed && sh->merged < sh->nblocks && sh->ready[sh->merged % sh->window]) {
             size_t k = sh->merged % sh->window;
+            const cs_sweep_part *p = sh->part;
+            if (p->block && (sh->sink_rc = p->block(p->data, sh->merged, &sh->slot[k], sh->err))) {
+                sh->failed = 1;
+                break;
+            }
             cs_results_add(sh->total, &sh->slot[k]);
             cs_results_clear(&sh->slot[k]);
             sh->ready[k] = 0;
             sh->merged++;
             if (sh->progress) {
-                uint64_t done = sh->merged * CS_SWEEP_BLOCK;
-                sh->progress(sh->pdata, done > sh->ex->queries ? sh->ex->queries : done,
-                             sh->ex->queries);
+                uint64_t q0 = sh->first * CS_SWEEP_BLOCK, done = sh->merged * CS_SWEEP_BLOCK;
+                uint64_t q1 = sh->nblocks * CS_SWEEP_BLOCK;
+                q1 = q1 > sh->ex->queries ? sh->ex->queries : q1;
+                sh->progress(sh->pdata, (done > q1 ? q1 : done) - q0, q1 - q0);
             }
         }
         pthread_cond_broadcast(&sh->cond);
@@ -102,8 +111,13 @@ static void *work(void *arg)
     }
 }
 
-int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, void *pdata,
-                 cs_results *res, cs_error *err)
+uint64_t cs_sweep_nblocks(const cs_experiment *ex)
+{
+    return (ex->queries + CS_SWEEP_BLOCK - 1) / CS_SWEEP_BLOCK;
+}
+
+int cs_sweep_run_part(const cs_experiment *ex, int threads, const cs_sweep_part *part,
+                      cs_progress_fn progress, void *pdata, cs_results *res, cs_error *err)
 {
     if (threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -112,17 +126,19 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
     shared sh;
     memset(&sh, 0, sizeof sh);
     sh.ex = ex;
-    sh.nblocks = (ex->queries + CS_SWEEP_BLOCK - 1) / CS_SWEEP_BLOCK;
-    if ((uint64_t)threads > sh.nblocks)
-        threads = (int)sh.nblocks;
+    sh.part = part;
+    sh.err = err;
+    sh.nblocks = part->last < cs_sweep_nblocks(ex) ? part->last : cs_sweep_nblocks(ex);
+    sh.first = sh.next = sh.merged = part->first < sh.nblocks ? part->first : sh.nblocks;
+    if ((uint64_t)threads > sh.nblocks - sh.first)
+        threads = (int)(sh.nblocks - sh.first);
     sh.window = (size_t)threads * WINDOW_PER_THREAD;
     sh.total = res;
     sh.progress = progress;
     sh.pdata = pdata;
-    cs_results_clear(res);
     res->exact = 0;
     int rc = cs_samples_check(ex, 0, err);
-    if (rc)
+    if (rc || threads <= 0) /* an empty part: nothing to run, but the same checks */
         return rc;
     cs_population *pop = cs_population_new(ex, err);
     if (!pop)
@@ -175,6 +191,11 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
     cs_population_free(pop);
     if (rc)
         return cs_error_set(err, rc, ex->file, 0, "out of memory (or cannot start threads)");
+    return sh.sink_rc;
+}
+
+void cs_sweep_total(cs_results *res)
+{
     /* "all" = the bins added in bin order: fixed, so the bytes do not depend on threads */
     for (size_t s = 0; s < res->nstrat; s++)
         for (size_t b = 0; b < res->nbudgets; b++) {
@@ -183,5 +204,15 @@ int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, 
             for (size_t bin = 1; bin <= res->nbins; bin++)
                 cs_cell_add(all, cs_results_cell(res, s, b, bin));
         }
-    return 0;
+}
+
+int cs_sweep_run(const cs_experiment *ex, int threads, cs_progress_fn progress, void *pdata,
+                 cs_results *res, cs_error *err)
+{
+    cs_sweep_part all = {0, UINT64_MAX, NULL, NULL};
+    cs_results_clear(res);
+    int rc = cs_sweep_run_part(ex, threads, &all, progress, pdata, res, err);
+    if (!rc)
+        cs_sweep_total(res);
+    return rc;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include "callscale/error.h"
 #include "callscale/param.h"
+#include "callscale/serving.h"
 
 #define CS_MAX_COMPONENTS 32
 #define CS_MAX_STRATEGIES 48
@@ -62,6 +63,11 @@ typedef struct cs_component {
     unsigned overridden; /* bit i set: settings key i of the combined tables was set here */
     cs_settings set;     /* the global settings with this component's overrides applied */
     int line;
+    /* data = FILE: a log's queries stand in for p and pi (logpop.h); owned, NULL otherwise */
+    struct cs_logpop *logpop;
+    char data[512];      /* the log's path, relative paths taken from the experiment's folder */
+    int draw;            /* enum cs_draw: replace or subsample */
+    int data_line;
 } cs_component;
 
 struct cs_strategy_type;
@@ -114,6 +120,7 @@ typedef struct cs_experiment {
     cs_strategy strat[CS_MAX_STRATEGIES];
     size_t nstrat;
     cs_large_model large;
+    cs_serving serving; /* [serving] and [arrivals]: the clock (serving.line = 0: none) */
 } cs_experiment;
 
 /* A --set override: "section.key=value"; the section may itself hold dots (population.easy). */

@@ -18,5 +18,8 @@ int cs_outfile_open(cs_outfile *o, const char *dir, const char *name, cs_error *
 int cs_outfile_close(cs_outfile *o, cs_error *err);
 /* Give up: close and remove the temporary file. */
 void cs_outfile_abandon(cs_outfile *o);
+/* dir/name (or name alone when dir is NULL) holding the len bytes of data, whole or not at all. */
+int cs_outfile_write(const char *dir, const char *name, const void *data, size_t len,
+                     cs_error *err);
 
 #endif

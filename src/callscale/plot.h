@@ -12,7 +12,8 @@
 enum cs_plot_format { CS_PLOT_PNG, CS_PLOT_PDF, CS_PLOT_SVG };
 
 /* The figures, in the order they are drawn. */
-enum cs_figure { CS_FIG_ACCURACY, CS_FIG_BINS, CS_FIG_COST, CS_FIG_POPULATION, CS_NFIGURES };
+enum cs_figure { CS_FIG_ACCURACY, CS_FIG_BINS, CS_FIG_COST, CS_FIG_POPULATION, CS_FIG_FRONTIER,
+                 CS_FIG_LATENCY, CS_NFIGURES };
 
 /* Default sizes: pixels for PNG and SVG, points (1/72 in) for PDF, where 252 pt is a 3.5 in paper
 ** column. Fonts and lines scale with the width, so every size reads the same scaled to a column. */
@@ -37,7 +38,7 @@ typedef struct cs_plot {
     char why_not[CS_NFIGURES][160]; /* for a figure not drawn: why (for a user who asks) */
 } cs_plot;
 
-/* "accuracy", "bins", "cost", "population"; "png", "pdf", "svg". */
+/* "accuracy", "bins", "cost", "population", "frontier", "latency"; "png", "pdf", "svg". */
 const char *cs_plot_figure_name(int fig);
 const char *cs_plot_format_name(int format);
 /* The format named s, or -1. */

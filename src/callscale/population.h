@@ -33,6 +33,12 @@ typedef struct cs_query {
     double sample_tokens; /* tokens of one full sample: L * tokens per step */
     double score_params;  /* the model that scores a sample: the PRM when stepped, else the verifier */
     int prm;              /* samples are scored by the PRM (value scale) rather than the verifier */
+    /* a query of a log component (logpop.h): its logged samples' answer slots and scores (NULL
+    ** when the log has none), their count (0 for a parametric query), and how they are drawn */
+    const uint16_t *log_slot;
+    const double *log_score;
+    size_t log_n;
+    int log_draw;
 } cs_query;
 
 /* A sample's voting weight in weighted voting, in [0,1]: a PRM scores on the value scale (the

@@ -67,6 +67,9 @@ typedef struct cs_samples {
     double *cum;     /* exceedance path: cumulative rates pi_j edge_j, for picking an answer */
     unsigned *delta; /* a multinomial increment's counts */
 
+    uint32_t *perm;  /* a log query drawn without replacement: the order of its logged samples */
+    int perm_ready;
+
     cs_pcg32 ans_rng;
     gsl_rng ans_gsl;      /* the same stream, for GSL's binomial */
     cs_pcg32 score_state; /* the verifier's scores */

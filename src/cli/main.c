@@ -11,15 +11,22 @@
 #include <time.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
+#include "callscale/latency.h"
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
 #include "callscale/explain.h"
+#include "callscale/merge.h"
 #include "callscale/plot.h"
+#include "callscale/shard.h"
+#include "callscale/slo.h"
 
 #include "callscale/optimize.h"
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "engine.h"
+#include "callscale/unbiased.h"
+#include "cli.h"
 #include "serve.h"
 
 #ifndef CALLSCALE_VERSION
@@ -36,13 +43,24 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run EXPERIMENT.ini [-o DIR] [-j THREADS] [--seed N] [--set SECTION.KEY=VALUE]... [-q]\n"
-    "      [--no-plot]\n"
+    "      [--no-plot] [--trace]\n"
     "        Monte Carlo: writes DIR/results.csv and DIR/config.ini (default DIR: runs/NAME),\n"
     "        and the figures of `plot` when gnuplot is on the PATH (--no-plot: none).\n"
     "        -j: threads (default: all cores; results are identical for any count).\n"
     "        --seed: overrides [experiment] seed. --set: overrides any key, e.g.\n"
     "        --set population.easy.p_correct=0.9 --set experiment.queries=1e5\n"
     "        -q: no progress line (it is shown only when stderr is a terminal).\n"
+    "  run EXPERIMENT.ini --shard I/N -o DIR [-j THREADS] [--seed N] [--set ...] [-q]\n"
+    "        Shard I (from 0) of N: its query blocks only, their tallies written exactly to\n"
+    "        DIR/tally.csv (and DIR/config.ini), for merge. A Slurm job array runs one shard\n"
+    "        per task (--shard $SLURM_ARRAY_TASK_ID/N); see README.md. build/callscale-mpi\n"
+    "        (make mpi) spreads run over MPI ranks: mpirun -n R build/callscale-mpi run ...\n"
+    "  merge SHARD_DIR... -o DIR [-q] [--no-plot]\n"
+    "        Every shard of one run (any order), checked (one configuration, seed and N; each\n"
+    "        shard once; no tally.csv truncated or edited) and added in block order: DIR gets\n"
+    "        results.csv, config.ini and the figures byte for byte as from one run.\n"
+    "        With [serving]: the clock too, DIR/latency.csv (latency, throughput, SLO per\n"
+    "        cell and bin) and a table on stdout; --trace adds queries.csv and trace.json.\n"
     "  exact EXPERIMENT.ini [-o DIR] [--set ...] [--no-plot]\n"
     "        The same curves without sampling (binomial/multinomial sums, quadrature over\n"
     "        beta components), where the mathematics allows; a clear error where it does not.\n"
@@ -68,6 +86,18 @@ static const char usage[] =
     "        samples (default 4). Writes DIR/frontier.csv (default DIR: runs/NAME-optimize), and\n"
     "        DIR/exchange.csv with a [large_model]; prints how many times fewer samples than the\n"
     "        baseline (best_of_n, else weighted_vote) the frontier needs at the largest budget.\n"
+    "  fit LOG.csv [-o DIR] [--samples K] [--components J] [--boot B] [--seed N] [--no-plot] [-q]\n"
+    "        The latent model fitted to a real per-sample log (query,sample,correct[,answer,score,\n"
+    "        tokens]): a beta-binomial mixture (Betas chosen by BIC, or J; masses at p = 0 and 1)\n"
+    "        and, with answers, the wrong answers' concentration; bootstrap intervals (B refits,\n"
+    "        default 200). --samples: fit on the first K samples per query. Writes DIR/fitted.ini,\n"
+    "        fit.csv, predicted.csv (strategy,budget,observed,predicted,ci_low,ci_high, to 100x the\n"
+    "        logged count) and fit.png. Default DIR: runs/fit-LOGNAME.\n"
+    "  calibrate EXPERIMENT.ini TARGETS.csv [-o DIR] [-j THREADS] [-q]\n"
+    "        Fits [calibrate] free = KEY:LO..HI, ... (a Beta's .a and .b: population.NAME.p_correct.a)\n"
+    "        to TARGETS.csv (strategy,setting,budget,bin,accuracy[,precision]; an empty accuracy is\n"
+    "        predicted, not fitted) by Nelder-Mead with the experiment's seed, exact mode where it\n"
+    "        applies; 95%% profile intervals. Writes DIR/calibrated.ini, calibration.csv, results.csv.\n"
     "  serve [EXPERIMENT.ini] [--port N] [--bind ADDR] [--timeout S] [--max-body BYTES]\n"
     "        [--max-queries N] [--max-budget N] [--max-rows N] [--max-requests N]\n"
     "        [--max-connections N] [--max-memory MIB]\n"
@@ -91,7 +121,11 @@ static const char usage[] =
     "(steps, steps_max, recover: solutions as chains of steps, for tree search), [prm] (noise,\n"
     "trap, trap_score, rho, agg, params, model = gaussian | rollouts(k), estimate = soft | hard),\n"
     "[strategy.NAME] or [strategy.NAME:SETTING],\n"
-    "[large_model] (params, p_correct, ratios: a larger model for optimize to weigh against).\n"
+    "[large_model] (params, p_correct, ratios: a larger model for optimize to weigh against),\n"
+    "[serving], [serving.reward], [serving.judge] (replicas, max_num_seqs, gpu, params, service =\n"
+    "roofline | fixed(S) | exponential(S), policy, ...) and [arrivals] (rate, concurrency or\n"
+    "trace; queries, warmup, slo): the clock, DESIGN.md section 6; with an slo, optimize is the\n"
+    "SLO planner instead: slo.csv (best setting and budget per bin within it) and capacity.csv.\n"
     "Budgets: 1,3,5 or 1..1024 x2 or 1..31 +2. See README.md.\n";
 
 static int error_out(const cs_error *e)
@@ -125,8 +159,9 @@ static int parse_int(const char *text, long lo, long hi, long *out)
 
 typedef struct options {
     const char *experiment, *outdir;
-    int threads, quiet, no_plot;
+    int threads, quiet, no_plot, trace;
     const char *seed;
+    const char *shard; /* run --shard I/N */
     const char **sets;
     size_t nsets;
 } options;
@@ -167,10 +202,20 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
                 return usage_error("%s needs a number", a);
             o->seed = val;
             i++;
+        } else if (allow_run_flags > 1 && strcmp(a, "--shard") == 0) {
+            if (!val)
+                return usage_error("%s needs I/N (shard I, from 0, of N)", a);
+            o->shard = val;
+            i++;
+        } else if (strcmp(a, "--shard") == 0) {
+            return usage_error("%s: only run splits into shards (see README.md, Beyond one "
+                               "machine)", a);
         } else if (allow_run_flags && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = 1;
         } else if (strcmp(a, "--no-plot") == 0) {
             o->no_plot = 1;
+        } else if (allow_run_flags && strcmp(a, "--trace") == 0) {
+            o->trace = 1;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!o->experiment) {
@@ -249,6 +294,8 @@ static int write_outputs(const cs_experiment *ex, const cs_results *res, const c
     snprintf(path, sizeof path, "%s/results.csv", dir);
     if (cs_results_write_csv(ex, res, path, &err))
         return error_out(&err);
+    if (cs_unbiased_write_logged(ex, dir, &err)) /* logs as populations: their own curves */
+        return error_out(&err);
     return 0;
 }
 
@@ -324,14 +371,115 @@ static void progress(void *data, uint64_t done, uint64_t total)
     p->shown = 1;
 }
 
+/* run --shard I/N: the shard's blocks into DIR/tally.csv (and DIR/config.ini), for merge. */
+static int run_shard(const options *o, const cs_experiment *ex)
+{
+    uint64_t i, n, first, last;
+    if (cs_shard_parse(o->shard, &i, &n))
+        return usage_error("--shard needs I/N with 0 <= I < N <= 1000000, not '%s'", o->shard);
+    if (ex->serving.line && !o->quiet && cs_engine_writer())
+        fprintf(stderr, "callscale: %s:%d: [serving]: a shard leaves the clock out (its cells are "
+                        "whole simulations, run on one machine); merge writes no latency.csv\n",
+                ex->file, ex->serving.line);
+    char dir[600];
+    if (o->outdir) {
+        snprintf(dir, sizeof dir, "%s", o->outdir);
+    } else {
+        char suffix[64];
+        snprintf(suffix, sizeof suffix, "-shard%llu-of-%llu", (unsigned long long)i,
+                 (unsigned long long)n);
+        default_dir(ex, suffix, dir, sizeof dir);
+    }
+    cs_results res;
+    cs_error err;
+    if (cs_results_init(&res, ex)) {
+        fprintf(stderr, "callscale: out of memory\n");
+        return EXIT_INPUT;
+    }
+    int rc = 0;
+    cs_shard_writer *w = NULL;
+    if (cs_engine_writer()) {
+        if (make_dirs(dir)) {
+            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
+            rc = EXIT_INPUT;
+        } else if (!(w = cs_shard_open(ex, i, n, dir, &err))) {
+            rc = error_out(&err);
+        }
+    }
+    cs_shard_blocks(cs_sweep_nblocks(ex), i, n, &first, &last);
+    cs_sweep_part part = {first, last, cs_shard_write_block, w};
+    progress_state ps = {now(), 0, 0};
+    if (!rc) {
+        int show = !o->quiet && isatty(2);
+        rc = cs_engine_sweep(ex, o->threads, &part, show ? progress : NULL, &ps, &res, &err);
+        if (ps.shown)
+            fprintf(stderr, "\n");
+        if (rc)
+            rc = error_out(&err);
+    }
+    if (!rc && w) {
+        rc = cs_shard_close(w, &err) ? error_out(&err) : 0;
+        w = NULL;
+    }
+    cs_shard_abandon(w);
+    uint64_t q0 = first * CS_SWEEP_BLOCK, q1 = last * CS_SWEEP_BLOCK;
+    q1 = q1 < ex->queries ? q1 : ex->queries;
+    if (!rc && cs_engine_writer() && !o->quiet)
+        fprintf(stderr, "callscale: %s: shard %llu of %llu, blocks %llu to %llu (%llu queries) in "
+                "%.1f s; wrote %s/tally.csv\n", ex->name, (unsigned long long)i,
+                (unsigned long long)n, (unsigned long long)first, (unsigned long long)last,
+                (unsigned long long)(q1 > q0 ? q1 - q0 : 0), now() - ps.start, dir);
+    cs_results_free(&res);
+    return rc;
+}
+
+/* With [serving]: the clock's cells, DIR/latency.csv, and with --trace queries.csv and
+** trace.json; the table on stdout gains p99 latency and throughput. */
+static int write_clock(const cs_experiment *ex, const options *o, const char *dir,
+                       const cs_clock_result *cr, double start)
+{
+    cs_error err;
+    int rc = cs_latency_write(ex, cr, dir, &err);
+    if (!rc && o->trace)
+        rc = cs_latency_write_queries(ex, cr, dir, &err);
+    if (!rc && o->trace)
+        rc = cs_latency_write_trace(ex, cr, dir, &err);
+    if (rc)
+        return error_out(&err);
+    if (!o->quiet) {
+        printf("%-28s %8s %9s %11s %11s %10s\n", "strategy:setting", "budget", "accuracy",
+               "latency_p99", "throughput", "util");
+        for (size_t c = 0; c < cr->ncell; c++) {
+            const cs_clock_cell *cell = &cr->cell[c];
+            const cs_strategy *st = &ex->strat[cell->strategy];
+            cs_latency_row r;
+            cs_latency_summarize(ex, cell, 0, ex->serving.slo, &r);
+            char name[2 * CS_NAME_MAX + 2];
+            snprintf(name, sizeof name, "%s:%s", st->type->name, st->label);
+            printf("%-28s %8zu %9.4f %10.3fs %9.3f/s %9.1f%%\n", name, ex->budgets[cell->budget],
+                   r.accuracy, r.latency_p99, r.throughput, 100 * r.utilization);
+        }
+        fprintf(stderr, "callscale: %s: the clock, %zu cells of %.0f queries in %.1f s; wrote "
+                        "%s/latency.csv%s\n", ex->name, cr->ncell, ex->serving.queries,
+                now() - start, dir, o->trace ? ", queries.csv and trace.json" : "");
+    }
+    return 0;
+}
+
 /* run (Monte Carlo) and exact: the same experiment in, the same results.csv and figures out. */
 static int cmd_curves(int argc, char **argv, int exact)
 {
     options o;
     cs_experiment ex;
-    int rc = open_experiment(argc, argv, !exact, &o, &ex);
+    int rc = open_experiment(argc, argv, exact ? 0 : 2, &o, &ex);
     if (rc)
         return rc;
+    if (o.shard) {
+        rc = run_shard(&o, &ex);
+        cs_experiment_free(&ex);
+        free(o.sets);
+        return rc;
+    }
     cs_results res;
     cs_error err;
     progress_state ps = {now(), 0, 0};
@@ -345,11 +493,22 @@ static int cmd_curves(int argc, char **argv, int exact)
         rc = cs_exact_run(&ex, &res, &err);
     } else {
         int show = !o.quiet && isatty(2);
-        rc = cs_sweep_run(&ex, o.threads, show ? progress : NULL, &ps, &res, &err);
+        rc = cs_engine_run(&ex, o.threads, show ? progress : NULL, &ps, &res, &err);
         if (ps.shown)
             fprintf(stderr, "\n");
     }
     if (rc)
+        rc = error_out(&err);
+    if (!rc && !cs_engine_writer()) { /* an MPI rank other than 0: its blocks went to rank 0 */
+        cs_results_free(&res);
+        cs_experiment_free(&ex);
+        free(o.sets);
+        return 0;
+    }
+    /* the clock before any file is written: a load above capacity writes nothing */
+    cs_clock_result cr = {NULL, 0};
+    double clock_start = now();
+    if (!rc && !exact && ex.serving.line && cs_clock_run(&ex, o.threads, o.trace, &cr, &err))
         rc = error_out(&err);
     char dir[600];
     if (!rc) {
@@ -359,6 +518,8 @@ static int cmd_curves(int argc, char **argv, int exact)
             default_dir(&ex, exact ? "-exact" : "", dir, sizeof dir);
         rc = write_outputs(&ex, &res, dir);
     }
+    if (!rc && !exact && ex.serving.line)
+        rc = write_clock(&ex, &o, dir, &cr, clock_start);
     if (!rc && !o.quiet) {
         if (exact)
             fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
@@ -368,9 +529,80 @@ static int cmd_curves(int argc, char **argv, int exact)
     }
     if (!rc && !o.no_plot)
         rc = draw_figures(&ex, dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, o.quiet);
+    cs_clock_result_free(&cr);
     cs_results_free(&res);
     cs_experiment_free(&ex);
     free(o.sets);
+    return rc;
+}
+
+/* merge SHARD_DIR... -o DIR: the shards of one run, added up into that run's outputs. */
+static int cmd_merge(int argc, char **argv)
+{
+    const char *outdir = NULL;
+    int quiet = 0, no_plot = 0;
+    size_t n = 0;
+    const char **dirs = calloc((size_t)argc + 1, sizeof *dirs);
+    if (!dirs)
+        return usage_error("%s", "out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (i + 1 >= argc) {
+                free(dirs);
+                return usage_error("%s needs a directory", a);
+            }
+            outdir = argv[++i];
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (strcmp(a, "--no-plot") == 0) {
+            no_plot = 1;
+        } else if (a[0] == '-' && a[1]) {
+            free(dirs);
+            return usage_error("unknown option '%s'", a);
+        } else {
+            dirs[n++] = a;
+        }
+    }
+    if (!n || !outdir) {
+        free(dirs);
+        return usage_error("%s", "merge needs the shards' directories and -o DIR (e.g. merge "
+                                 "runs/x-shard* -o runs/x)");
+    }
+    cs_experiment ex;
+    cs_results res;
+    cs_error err;
+    char path[700], *config;
+    size_t len;
+    double start = now();
+    int rc = 0;
+    snprintf(path, sizeof path, "%s/config.ini", outdir);
+    if (cs_merge_shards(dirs, n, path, &ex, &res, &config, &len, &err)) {
+        free(dirs);
+        return error_out(&err);
+    }
+    if (make_dirs(outdir)) {
+        fprintf(stderr, "callscale: %s: cannot create directory: %s\n", outdir, strerror(errno));
+        rc = EXIT_INPUT;
+    } else if (cs_outfile_write(outdir, "config.ini", config, len, &err)) {
+        rc = error_out(&err);
+    }
+    snprintf(path, sizeof path, "%s/results.csv", outdir);
+    if (!rc && cs_results_write_csv(&ex, &res, path, &err))
+        rc = error_out(&err);
+    if (!rc && !quiet)
+        fprintf(stderr, "callscale: %s: %zu shard%s, %llu queries, merged in %.1f s; wrote "
+                "%s/results.csv\n", ex.name, n, n == 1 ? "" : "s",
+                (unsigned long long)ex.queries, now() - start, outdir);
+    if (!rc && !quiet && ex.serving.line)
+        fprintf(stderr, "callscale: %s: no latency.csv: the clock ([serving]) is not sharded; run "
+                        "it on one machine\n", outdir);
+    if (!rc && !no_plot)
+        rc = draw_figures(&ex, outdir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, quiet);
+    cs_results_free(&res);
+    cs_experiment_free(&ex);
+    free(config);
+    free(dirs);
     return rc;
 }
 
@@ -475,6 +707,41 @@ static long find_setting(const cs_experiment *ex, const char *spec)
     return -1;
 }
 
+/* optimize with [serving] and an slo: the best setting and budget per bin within it, and each
+** cell's largest arrival rate that meets it. */
+static int optimize_slo(const cs_experiment *ex, const options *o, const char *dir)
+{
+    cs_slo s;
+    cs_error err;
+    double start = now();
+    if (cs_slo_run(ex, o->threads, &s, &err) || cs_slo_write(ex, &s, dir, &err)) {
+        cs_slo_free(&s);
+        return error_out(&err);
+    }
+    const cs_slo_choice *all = &s.choice[0];
+    if (all->cell < 0) {
+        printf("slo: no setting and budget keeps p99 latency within %g s at this load\n",
+               ex->serving.slo);
+    } else {
+        const cs_clock_cell *c = &s.clock.cell[all->cell];
+        printf("slo: within p99 <= %g s, the most accurate is %s:%s at budget %zu (accuracy "
+               "%.4f, p99 %.3g s)\n", ex->serving.slo, ex->strat[c->strategy].type->name,
+               ex->strat[c->strategy].label, ex->budgets[c->budget], all->accuracy,
+               all->latency_p99);
+    }
+    for (size_t i = 0; s.capacity && i < s.clock.ncell; i++) {
+        const cs_clock_cell *c = &s.clock.cell[i];
+        printf("capacity: %s:%s at budget %zu meets the slo up to %.3g queries/s\n",
+               ex->strat[c->strategy].type->name, ex->strat[c->strategy].label,
+               ex->budgets[c->budget], s.capacity[i]);
+    }
+    if (!o->quiet)
+        fprintf(stderr, "callscale: %s: the SLO planner in %.1f s; wrote %s/slo.csv%s\n", ex->name,
+                now() - start, dir, s.capacity ? " and capacity.csv" : "");
+    cs_slo_free(&s);
+    return 0;
+}
+
 static int cmd_optimize(int argc, char **argv)
 {
     cs_optimize_options opt = {0, CS_OPTIMIZE_PREDICTOR, -1};
@@ -488,6 +755,23 @@ static int cmd_optimize(int argc, char **argv)
     if (rc)
         return rc;
     opt.threads = o.threads;
+    if (ex.serving.line && ex.serving.slo > 0) {
+        /* with a latency target the question is the SLO planner's */
+        char dir[600];
+        if (o.outdir)
+            snprintf(dir, sizeof dir, "%s", o.outdir);
+        else
+            default_dir(&ex, "-optimize", dir, sizeof dir);
+        if (make_dirs(dir)) {
+            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
+            rc = EXIT_INPUT;
+        } else {
+            rc = optimize_slo(&ex, &o, dir);
+        }
+        cs_experiment_free(&ex);
+        free(o.sets);
+        return rc;
+    }
     if (baseline && (opt.baseline = find_setting(&ex, baseline)) < 0) {
         fprintf(stderr, "callscale: %s: --baseline %s: no such strategy setting in the file\n",
                 ex.file, baseline);
@@ -569,9 +853,8 @@ static int cmd_list(void)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    gsl_set_error_handler_off(); /* the library checks GSL's return codes itself */
     if (argc < 2)
         return usage_error("%s", "no command given");
     const char *cmd = argv[1];
@@ -593,6 +876,8 @@ int main(int argc, char **argv)
         return cmd_curves(argc - 2, argv + 2, 0);
     if (strcmp(cmd, "exact") == 0)
         return cmd_curves(argc - 2, argv + 2, 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 2, argv + 2);
     if (strcmp(cmd, "explain") == 0)
         return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "list") == 0)
@@ -602,7 +887,19 @@ int main(int argc, char **argv)
 
     if (strcmp(cmd, "optimize") == 0)
         return cmd_optimize(argc - 2, argv + 2);
+    if (strcmp(cmd, "fit") == 0)
+        return cs_cli_fit(argc - 2, argv + 2);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cs_cli_calibrate(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0)
         return serve_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* the library checks GSL's return codes itself */
+    if (cs_engine_start(&argc, &argv))
+        return cs_engine_end(0);
+    return cs_engine_end(dispatch(argc, argv));
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "callscale/experiment.h"
+#include "callscale/serving.h"
 #include "callscale/strategy.h"
 
 /* The settings sections, in the order config.ini writes them. */
@@ -99,6 +100,25 @@ static void strategies(void)
     }
 }
 
+/* [serving] and [arrivals], from the tables their parser reads. */
+static void serving(void)
+{
+    printf(".SS [serving], [serving.reward] and [serving.judge]\n"
+           "The clock's model-server replicas: the generator's in [serving]; the reward model's and "
+           "PRM's in [serving.reward] and the judge's in [serving.judge], each starting from "
+           "[serving]'s settings (else they share the generator's replicas).\n"
+           ".TP\n.B service\nHow long a call takes: \\fBroofline\\fR (the default: iterations "
+           "of continuous batching timed by the roofline), \\fBfixed(\\fIS\\fB)\\fR or "
+           "\\fBexponential(\\fIS\\fB)\\fR seconds whatever its tokens.\n");
+    param_rows(cs_pool_params, cs_pool_nparams);
+    printf(".PP\n[serving] alone:\n");
+    param_rows(cs_serving_params, cs_serving_nparams);
+    printf(".SS [arrivals]\nHow queries arrive at the clock: one of rate, concurrency and trace.\n"
+           ".TP\n.B trace\nA file of arrival times in seconds, one a line, sorted (relative to the "
+           "experiment file's folder).\n");
+    param_rows(cs_arrivals_params, cs_arrivals_nparams);
+}
+
 int main(int argc, char **argv)
 {
     const char *version = argc > 1 ? argv[1] : "";
@@ -106,6 +126,10 @@ int main(int argc, char **argv)
     while (fgets(line, sizeof line, stdin)) {
         if (strcmp(line, "@SETTINGS@\n") == 0) {
             settings();
+            continue;
+        }
+        if (strcmp(line, "@SERVING@\n") == 0) {
+            serving();
             continue;
         }
         if (strcmp(line, "@STRATEGIES@\n") == 0) {
