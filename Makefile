@@ -50,18 +50,27 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 SONAME := libcallscale.so.$(SOVERSION)
 SHLIB := $(BUILD)/libcallscale.so.$(VERSION)
 
-.PHONY: all check demo bench figures reproduce install uninstall clean deps test-deps mpi mpi-deps
+.PHONY: all check demo bench figures reproduce install uninstall clean deps test-deps mpi mpi-deps \
+        demo-deps fuzz fuzz-run fuzz-deps
 all: $(BUILD)/callscale $(BUILD)/libcallscale.a $(BUILD)/libcallscale.so $(BUILD)/man/callscale.1
 
 # Goals that install the Debian packages they need first: whatever they build waits for that
 # (through the build directories), so nothing is built before its headers are there.
-ENSURE := $(if $(filter check demo,$(MAKECMDGOALS)),test-deps,$(if $(filter bench,$(MAKECMDGOALS)),deps))
+ENSURE := $(if $(filter check,$(MAKECMDGOALS)),test-deps,$(if $(filter demo,$(MAKECMDGOALS)),demo-deps,$(if $(filter fuzz,$(MAKECMDGOALS)),fuzz-deps,$(if $(filter bench,$(MAKECMDGOALS)),deps))))
 
 deps:
 	@scripts/ensure-deps $(BUILD_DEPS)
 
 test-deps:
 	@scripts/ensure-deps $(BUILD_DEPS) $(TEST_DEPS) $(RUN_DEPS) $(MPI_DEPS)
+
+# The demo needs what builds and what draws, not the test tools.
+demo-deps:
+	@scripts/ensure-deps $(BUILD_DEPS) $(RUN_DEPS)
+
+# make fuzz brings clang and its libFuzzer runtime (make check fuzzes only where they are).
+fuzz-deps:
+	@scripts/ensure-deps $(BUILD_DEPS) clang libclang-rt-14-dev
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) $(PIC) -c $< -o $@
@@ -149,12 +158,14 @@ $(BUILD)/san/test_serve: tests/test_serve.c tests/main.c tests/testutil.h src/cl
 	    $(CHECK_LIBS) $(SERVE_LIBS) $(LDLIBS) -o $@
 
 # Everything check runs is its prerequisite (no recursive make to race with this one).
-check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(BUILD)/callscale-mpi | test-deps
+check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(BUILD)/callscale-mpi $(FUZZ_CHECK) | test-deps
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
 	@echo "== tests/cli/clock (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/clock
 	@echo "== tests/cli/fit (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/fit
+	@echo "== tests/cli/robust (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/robust
+	$(if $(FUZZ_CHECK),$(call run-fuzz,$(FUZZ_CHECK_SECONDS)),@echo "== fuzzing skipped: $(FUZZ_CC) is not installed (make fuzz installs it)")
 	@echo "== tests/cli/shepherd (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/shepherd
 	@echo "== tests/cli/serve (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/serve
 	@echo "== tests/cli/lib (installed into $(STAGE))"; rm -rf $(STAGE)
@@ -168,12 +179,51 @@ check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(BUILD)/c
 	    CALLSCALE_MPI=$(BUILD)/callscale-mpi tests/cli/shard
 	@echo "== all tests passed"
 
-demo: all | test-deps
+demo: all | demo-deps
 	$(BUILD)/callscale explain experiments/chen2024_two_level.ini
 	$(BUILD)/callscale run experiments/chen2024_two_level.ini -o runs/demo
-	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact
+	$(BUILD)/callscale exact experiments/chen2024_two_level.ini -o runs/demo-exact -q
 	@echo; echo "Vote peaks near K* and falls toward the share of easy queries; filter-vote keeps rising:"
-	@scripts/compare-table runs/demo/results.csv runs/demo-exact/results.csv 1 3 5 7 9 17 33 65
+	$(BUILD)/callscale table runs/demo runs/demo-exact --budgets 1,3,5,7,9,17,33,65
+
+# Fuzzing: libFuzzer with ASan and UBSan (clang) on the experiment loader and on --set overrides,
+# seeded from experiments/, tests/fuzz/set-seeds/ and tests/fuzz/regressions/. make check runs each
+# harness for FUZZ_CHECK_SECONDS when clang is on the PATH; make fuzz for FUZZ_SECONDS. A crash, a
+# leak or an input taking more than FUZZ_TIMEOUT seconds fails the target (libFuzzer exits
+# non-zero; the input is kept as build/fuzz/NAME-crash-...).
+FUZZ_CC ?= clang
+FUZZ_CHECK_SECONDS ?= 30
+FUZZ_SECONDS ?= 600
+FUZZ_TIMEOUT ?= 10
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc
+FUZZ_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/plot_templates.o
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CHECK := $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),$(FUZZERS))
+.SECONDARY: $(FUZZ_OBJ)
+$(BUILD)/fuzz/obj/%.o: src/%.c | $(BUILD)/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fuzz/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -c $< -o $@
+$(BUILD)/fuzz/obj: | $(ENSURE)
+	mkdir -p $@
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(LDLIBS) -o $@
+# run-fuzz SECONDS: each harness on a corpus in build/fuzz/ seeded afresh from the repository
+define run-fuzz
+	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); c=$(BUILD)/fuzz/corpus-$$n; mkdir -p $$c; \
+	    if [ $$n = fuzz_set ]; then cp tests/fuzz/set-seeds/* $$c/; \
+	    else cp experiments/*.ini tests/fuzz/regressions/experiment-* $$c/; fi; \
+	    echo "== $$n ($(1) s)"; \
+	    $$f -max_total_time=$(1) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -max_len=65536 \
+	        -artifact_prefix=$(BUILD)/fuzz/$$n- \
+	        -print_final_stats=1 $$c 2>$(BUILD)/fuzz/$$n.log || { tail -n 40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|DONE' $(BUILD)/fuzz/$$n.log; done
+endef
+fuzz: $(FUZZERS)
+	$(call run-fuzz,$(FUZZ_SECONDS))
+fuzz-run:
+	$(call run-fuzz,$(FUZZ_RUN_SECONDS))
 
 # Throughput as ratios measured in one run (the machine is shared: ratios, not absolute times).
 # python3-numpy, when installed, gives the vectorised reference a user would write.
@@ -257,4 +307,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/san/obj/*.d $(BUILD)/san/*.d $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/san/obj/*.d $(BUILD)/san/*.d $(BUILD)/*.d $(BUILD)/fuzz/obj/*.d)

@@ -14,6 +14,7 @@
 #include "callscale/logpop.h"
 #include "callscale/strategy.h"
 #include "grow.h"
+#include "number.h"
 
 #define S(field) offsetof(cs_settings, field)
 
@@ -137,9 +138,29 @@ typedef struct raw {
     const char *text, *end, *at;
     const char *file;
     int line;
-    int too_long;
     int nomem;
+    /* the first error the reader or handler found (stops the reading): its line and message */
+    int err_line;
+    char err_msg[400];
+    /* values of lines too long for inih's buffer, passed to it as LONG_VALUE and an index */
+    char **longval;
+    size_t nlong, caplong;
 } raw;
+
+/* Far more sections than any experiment has (components and strategies are capped well below):
+** a bound that keeps the linear section look-ups fast on any input. */
+#define SECTIONS_MAX 1000
+
+/* Marks a value kept aside in raw.longval (a control character: the text has none). */
+#define LONG_VALUE '\001'
+
+static void raw_fail(raw *r, int line, const char *fmt, const char *a, int b)
+{
+    if (r->err_line)
+        return;
+    r->err_line = line;
+    snprintf(r->err_msg, sizeof r->err_msg, fmt, a, b);
+}
 
 static char *dupstr(const char *s)
 {
@@ -160,8 +181,16 @@ static section *find_section(raw *r, const char *name)
 
 static int add_section(raw *r, const char *name, const char *file, int line)
 {
-    if (find_section(r, name))
+    const section *old = find_section(r, name);
+    if (old && old->file == r->file && file == r->file)
+        raw_fail(r, line, "[%.120s] appears twice, on line %d and here: write its keys in one "
+                 "section", name, old->line);
+    if (old)
         return 0;
+    if (r->ns == SECTIONS_MAX) {
+        raw_fail(r, line, "more than %s%d sections: not an experiment file", "", SECTIONS_MAX);
+        return 0;
+    }
     if (cs_grow(&r->s, &r->caps, r->ns, sizeof *r->s))
         return -1;
     r->s[r->ns].name = dupstr(name);
@@ -204,8 +233,62 @@ static void raw_free(raw *r)
     }
     for (size_t i = 0; i < r->ns; i++)
         free(r->s[i].name);
+    for (size_t i = 0; i < r->nlong; i++)
+        free(r->longval[i]);
     free(r->e);
     free(r->s);
+    free(r->longval);
+}
+
+/* A line longer than inih's buffer (num - 1 characters with its newline): a comment becomes an
+** empty one, key = value becomes key=LONG_VALUE INDEX with the value kept aside, anything else
+** is an error. So a long budget list or comment simply works. */
+static void long_line(raw *r, const char *line, size_t len, char *str, int num)
+{
+    const char *p = line, *end = line + len;
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    while (end > p && isspace((unsigned char)end[-1]))
+        end--;
+    if (p < end && (*p == ';' || *p == '#')) {
+        snprintf(str, (size_t)num, ";\n");
+        return;
+    }
+    const char *eq = p;
+    while (eq < end && *eq != '=' && *eq != ':' && *eq != '[')
+        eq++;
+    size_t klen = (size_t)(eq - p);
+    while (klen && isspace((unsigned char)p[klen - 1]))
+        klen--;
+    /* room for the key, '=', the marker, an index and a newline */
+    if (eq == end || *eq == '[' || klen == 0 || klen + 24 > (size_t)num) {
+        raw_fail(r, r->line, "a line of %s%d characters that is not key = value: keys and "
+                 "[section] names are short; only values and comments may be long", "", (int)len);
+        str[0] = '\0';
+        return;
+    }
+    const char *v = eq + 1;
+    while (v < end && isspace((unsigned char)*v))
+        v++;
+    /* inih's inline comments: ';' after a space */
+    const char *stop = v;
+    while (stop < end && !(*stop == ';' && stop > v && isspace((unsigned char)stop[-1])))
+        stop++;
+    while (stop > v && isspace((unsigned char)stop[-1]))
+        stop--;
+    size_t vlen = (size_t)(stop - v);
+    char *val = malloc(vlen + 1);
+    if (!val || cs_grow(&r->longval, &r->caplong, r->nlong, sizeof *r->longval)) {
+        free(val);
+        r->nomem = 1;
+        str[0] = '\0';
+        return;
+    }
+    memcpy(val, v, vlen);
+    val[vlen] = '\0';
+    r->longval[r->nlong] = val;
+    snprintf(str, (size_t)num, "%.*s=%c%zu\n", (int)klen, p, LONG_VALUE, r->nlong);
+    r->nlong++;
 }
 
 /* inih reads through this, so we know each line's number and see sections with no keys
@@ -213,19 +296,18 @@ static void raw_free(raw *r)
 static char *reader(char *str, int num, void *stream)
 {
     raw *r = stream;
-    if (r->at >= r->end || num < 2)
+    if (r->at >= r->end || num < 2 || r->err_line || r->nomem)
         return NULL;
     r->line++;
     const char *nl = memchr(r->at, '\n', (size_t)(r->end - r->at));
     const char *stop = nl ? nl + 1 : r->end;
     size_t len = (size_t)(stop - r->at), room = (size_t)num - 1;
     if (len > room) {
-        if (!r->too_long)
-            r->too_long = r->line;
-        len = room;
+        long_line(r, r->at, len, str, num);
+    } else {
+        memcpy(str, r->at, len);
+        str[len] = '\0';
     }
-    memcpy(str, r->at, len);
-    str[len] = '\0';
     r->at = stop;
     char *p = str;
     while (isspace((unsigned char)*p))
@@ -237,14 +319,15 @@ static char *reader(char *str, int num, void *stream)
     if (*p == '[') {
         const char *q = strchr(p, ']');
         if (q) {
-            char name[256];
             size_t n = (size_t)(q - p - 1);
-            if (n >= sizeof name)
-                n = sizeof name - 1;
-            memcpy(name, p + 1, n);
-            name[n] = '\0';
-            if (add_section(r, name, r->file, r->line))
+            char *name = malloc(n + 1);
+            if (name) {
+                memcpy(name, p + 1, n);
+                name[n] = '\0';
+            }
+            if (!name || add_section(r, name, r->file, r->line))
                 r->nomem = 1;
+            free(name);
         }
     }
     return str;
@@ -253,25 +336,81 @@ static char *reader(char *str, int num, void *stream)
 static int handler(void *user, const char *sec, const char *key, const char *value)
 {
     raw *r = user;
+    if (value[0] == LONG_VALUE) {
+        size_t i = (size_t)strtoul(value + 1, NULL, 10);
+        value = i < r->nlong ? r->longval[i] : "";
+    }
     if (add_entry(r, sec, key, value, r->file, r->line))
         r->nomem = 1;
     return 1;
 }
 
+/* Entries in (section, key, line) order, the file's only (--set may repeat a key: the last wins). */
+static int by_key(const void *x, const void *y)
+{
+    const entry *a = *(const entry *const *)x, *b = *(const entry *const *)y;
+    int c = strcmp(a->section, b->section);
+    if (!c)
+        c = strcmp(a->key, b->key);
+    return c ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+/* A key the file gives twice in one section is an error at its second line (the earliest such
+** in the file), naming the first; sorting keeps this fast on any input. */
+static int duplicate_key(raw *r)
+{
+    if (r->ne < 2)
+        return 0;
+    const entry **v = malloc(r->ne * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < r->ne; i++)
+        v[i] = &r->e[i];
+    qsort(v, r->ne, sizeof *v, by_key);
+    const entry *first = NULL, *second = NULL;
+    for (size_t i = 1; i < r->ne; i++)
+        if (by_key(&v[i - 1], &v[i]) != 0 && strcmp(v[i - 1]->section, v[i]->section) == 0 &&
+            strcmp(v[i - 1]->key, v[i]->key) == 0 && (!second || v[i]->line < second->line)) {
+            first = v[i - 1];
+            second = v[i];
+        }
+    if (second) {
+        char what[256];
+        snprintf(what, sizeof what, "[%.120s] %.120s", second->section, second->key);
+        /* the earlier error wins: the reader stopped at its own */
+        int keep = r->err_line;
+        r->err_line = keep && keep < second->line ? keep : 0;
+        if (!r->err_line)
+            raw_fail(r, second->line, "%s is given twice, on line %d and here: keep one", what,
+                     first->line);
+    }
+    free(v);
+    return 0;
+}
+
 /* ---- small parsers ----------------------------------------------------------------------- */
 
+/* 2e5 and 1e6 as well as plain integers (experiment sizes are often written so), read exactly */
 static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    if (!isdigit((unsigned char)*s))
+    return cs_number_whole(s, lo, hi, out) ? -1 : 0;
+}
+
+static const char *skip_space(const char *p)
+{
+    while (isspace((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* A real number at *p (after spaces): 0 and *x with *p past it, or -1. */
+static int real_at(const char **p, double *x)
+{
+    size_t used;
+    const char *q = skip_space(*p);
+    if (cs_number_real_prefix(q, x, &used))
         return -1;
-    /* accept 2e5 and 1e6 as well as plain integers: experiment sizes are often written so */
-    double d = strtod(s, &end);
-    if (*end != '\0' || errno == ERANGE || d != floor(d) || d < (double)lo || d > (double)hi)
-        return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    *out = (*end == '\0') ? (uint64_t)v : (uint64_t)d;
+    *p = q + used;
     return 0;
 }
 
@@ -281,23 +420,16 @@ static int parse_call(const char *s, const char *name, double *x, double *y)
     size_t n = strlen(name);
     if (strncmp(s, name, n) != 0 || s[n] != '(')
         return -1;
-    char *end;
     const char *p = s + n + 1;
-    *x = strtod(p, &end);
-    if (end == p)
+    if (real_at(&p, x))
         return -1;
-    p = end;
-    while (isspace((unsigned char)*p))
-        p++;
+    p = skip_space(p);
     int args = 1;
     if (y && *p == ',') {
         p++;
-        *y = strtod(p, &end);
-        if (end == p)
+        if (real_at(&p, y))
             return -1;
-        p = end;
-        while (isspace((unsigned char)*p))
-            p++;
+        p = skip_space(p);
         args = 2;
     }
     if (*p != ')' || p[1] != '\0')
@@ -327,6 +459,25 @@ static int push_budget(size_t **b, size_t *k, size_t *cap, size_t v, const char 
     return 0;
 }
 
+/* Plain decimal digits at *p: 0 and *v (UINT64_MAX when it does not fit), *p past them; -1 when
+** there are none. */
+static int whole_at(const char **p, uint64_t *v)
+{
+    size_t n = cs_number_digits(*p);
+    if (n == 0)
+        return -1;
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t d = (uint64_t)((*p)[i] - '0');
+        x = x > (UINT64_MAX - d) / 10 ? UINT64_MAX : x * 10 + d;
+    }
+    *p += n;
+    *v = x;
+    return 0;
+}
+
+#define BUDGET_SYNTAX "a list is 1,3,5; a range is FIRST..LAST +STEP or FIRST..LAST xFACTOR, e.g. 1..100 +1 or 1..1024 x2"
+
 int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_t nwhy)
 {
     size_t cap = 16, k = 0;
@@ -337,38 +488,35 @@ int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_
     }
     const char *dots = strstr(text, "..");
     if (dots) {
-        char *end;
-        errno = 0;
-        unsigned long long lo = strtoull(text, &end, 10);
-        if (end == text || end != dots)
+        const char *p = skip_space(text);
+        uint64_t lo, hi, step = 1;
+        if (whole_at(&p, &lo) || skip_space(p) != dots)
             goto bad_range;
-        const char *p = dots + 2;
-        unsigned long long hi = strtoull(p, &end, 10);
-        if (end == p)
+        p = skip_space(dots + 2);
+        if (whole_at(&p, &hi))
             goto bad_range;
-        p = end;
-        while (isspace((unsigned char)*p))
-            p++;
+        p = skip_space(p);
         char op = '+';
-        unsigned long long step = 1;
         if (*p == 'x' || *p == '+') {
             op = *p++;
-            while (isspace((unsigned char)*p))
-                p++;
-            if (!isdigit((unsigned char)*p))
+            p = skip_space(p);
+            if (whole_at(&p, &step))
                 goto bad_range;
-            step = strtoull(p, &end, 10);
-            p = end;
         }
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p != '\0' || lo < 1 || hi < lo || hi > BUDGET_MAX || (op == 'x' && step < 2) ||
-            (op == '+' && step < 1))
+        p = skip_space(p);
+        if (*p != '\0' || lo < 1 || hi < lo || hi > BUDGET_MAX || step > BUDGET_MAX ||
+            (op == 'x' && step < 2) || (op == '+' && step < 1))
             goto bad_range;
-        if (errno == ERANGE)
-            goto bad_range;
+        /* a step past LAST at once leaves FIRST alone: a typo, not a one-budget curve */
+        if (lo < hi && ((op == 'x') ? lo > hi / step : step > hi - lo)) {
+            snprintf(why, nwhy, "budgets = %s: %c%llu takes %llu past %llu at once, so the range "
+                     "would hold one budget; " BUDGET_SYNTAX, text, op, (unsigned long long)step,
+                     (unsigned long long)lo, (unsigned long long)hi);
+            free(b);
+            return -1;
+        }
         /* the step is tested before it is applied, so a huge one cannot wrap around past hi */
-        for (unsigned long long v = lo;; v = (op == 'x') ? v * step : v + step) {
+        for (uint64_t v = lo;; v = (op == 'x') ? v * step : v + step) {
             if (push_budget(&b, &k, &cap, (size_t)v, text, why, nwhy)) {
                 free(b);
                 return -1;
@@ -379,18 +527,15 @@ int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_
     } else {
         const char *p = text;
         for (;;) {
-            while (isspace((unsigned char)*p))
-                p++;
-            char *end;
-            errno = 0;
-            if (!isdigit((unsigned char)*p)) {
-                snprintf(why, nwhy, "budgets = %s: expected positive whole numbers separated by commas, "
-                         "or a range such as 1..1024 x2 or 1..31 +2", text);
+            p = skip_space(p);
+            uint64_t v;
+            if (whole_at(&p, &v)) {
+                snprintf(why, nwhy, "budgets = %s: expected positive whole numbers; " BUDGET_SYNTAX,
+                         text);
                 free(b);
                 return -1;
             }
-            unsigned long long v = strtoull(p, &end, 10);
-            if (v < 1 || v > BUDGET_MAX || errno == ERANGE) {
+            if (v < 1 || v > BUDGET_MAX) {
                 snprintf(why, nwhy, "budgets = %s: each budget must be in [1, %u]", text, BUDGET_MAX);
                 free(b);
                 return -1;
@@ -404,13 +549,12 @@ int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_
                 free(b);
                 return -1;
             }
-            p = end;
-            while (isspace((unsigned char)*p))
-                p++;
+            p = skip_space(p);
             if (*p == '\0')
                 break;
             if (*p != ',') {
-                snprintf(why, nwhy, "budgets = %s: expected ',' after %llu", text, v);
+                snprintf(why, nwhy, "budgets = %s: expected ',' after %llu; " BUDGET_SYNTAX, text,
+                         (unsigned long long)v);
                 free(b);
                 return -1;
             }
@@ -422,7 +566,8 @@ int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_
     return 0;
 bad_range:
     snprintf(why, nwhy, "budgets = %s: a range is FIRST..LAST xFACTOR or FIRST..LAST +STEP "
-             "with 1 <= FIRST <= LAST <= %u, FACTOR >= 2, STEP >= 1", text, BUDGET_MAX);
+             "with 1 <= FIRST <= LAST <= %u, FACTOR >= 2, STEP >= 1 (e.g. 1..100 +1, 1..1024 x2)",
+             text, BUDGET_MAX);
     free(b);
     return -1;
 }
@@ -509,8 +654,10 @@ static int experiment_key(ctx *c, entry *e)
     const char *v = e->value;
     e->used = 1;
     if (strcmp(e->key, "name") == 0) {
-        if (!*v || strlen(v) >= sizeof ex->name)
-            return bad(c, e, "a name of 1 to 127 characters is needed", NULL, NULL);
+        /* config.ini writes it back as name = VALUE: ';' and '#' would read as a comment there */
+        if (!*v || strlen(v) >= sizeof ex->name || strpbrk(v, ";#"))
+            return bad(c, e, "a name of 1 to 127 characters, without ';' or '#', is needed", NULL,
+                       NULL);
         snprintf(ex->name, sizeof ex->name, "%s", v);
     } else if (strcmp(e->key, "queries") == 0) {
         if (parse_u64(v, 1, (uint64_t)1 << 50, &ex->queries))
@@ -568,9 +715,8 @@ static int experiment_key(ctx *c, entry *e)
 static int p_correct(ctx *c, entry *e, int *kind, double *p, double *a, double *b)
 {
     const char *v = e->value;
-    char *end;
-    double x = strtod(v, &end), y;
-    if (end != v && *end == '\0') {
+    double x, y;
+    if (cs_number_real(v, &x) == 0) {
         if (!(x >= 0 && x <= 1))
             return bad(c, e, "p = %s is outside [0, 1]", v, NULL);
         *kind = CS_P_FIXED;
@@ -591,16 +737,18 @@ static int component_key(ctx *c, entry *e, cs_component *k)
     const char *v = e->value;
     double x;
     if (strcmp(e->key, "weight") == 0) {
-        char *end;
-        x = strtod(v, &end);
-        if (end == v || *end || !isfinite(x) || x < 0)
+        if (cs_number_real(v, &x) || x < 0)
             return bad(c, e, "'%s' is not a weight >= 0", v, NULL);
         k->weight = x;
     } else if (strcmp(e->key, "p_correct") == 0) {
         if (p_correct(c, e, &k->p_kind, &k->p, &k->a, &k->b))
             return CS_ERR_INPUT;
     } else if (strcmp(e->key, "data") == 0) {
-        /* a log stands in for this component (logpop.c); read once the file is checked */
+        /* a log stands in for this component (logpop.c); read once the file is checked. An
+        ** experiment given as text (the library's strings, the teaching page) names no files. */
+        if (c->ex->from_text)
+            return bad(c, e, "'%s': an experiment given as text cannot read a log (data = FILE "
+                       "needs an experiment file)", v, NULL);
         const char *slash = strrchr(e->file, '/');
         if (v[0] == '/' || !slash || strcmp(e->file, "--set") == 0)
             snprintf(k->data, sizeof k->data, "%s", v);
@@ -654,12 +802,10 @@ static int parse_ratios(const char *v, cs_large_model *m)
     size_t n = 0;
     const char *p = v;
     for (;;) {
-        char *end;
-        double x = strtod(p, &end);
-        if (end == p || !(x > 0) || !isfinite(x) || n == CS_MAX_RATIOS)
+        double x;
+        if (real_at(&p, &x) || !(x > 0) || n == CS_MAX_RATIOS)
             return -1;
         m->ratio[n++] = x;
-        p = end;
         while (isspace((unsigned char)*p))
             p++;
         if (*p == '\0')
@@ -677,9 +823,8 @@ static int large_model_key(ctx *c, entry *e)
     const char *v = e->value;
     e->used = 1;
     if (strcmp(e->key, "params") == 0) {
-        char *end;
-        double x = strtod(v, &end);
-        if (end == v || *end || !(x >= 1 && x <= 1e15))
+        double x;
+        if (cs_number_real(v, &x) || !(x >= 1 && x <= 1e15))
             return bad(c, e, "'%s' is not a number of parameters in [1, 1e15]", v, NULL);
         m->params = x;
     } else if (strcmp(e->key, "p_correct") == 0) {
@@ -995,24 +1140,64 @@ static void experiment_defaults(cs_experiment *ex, const char *path)
     cs_serving_defaults(&ex->serving);
 }
 
+/* What inih cannot be trusted to say: a NUL byte, other control characters (a binary file), and
+** carriage returns that end lines alone (old Mac files, which inih reads as one long line). */
+static int check_text(const char *text, size_t len, const char *path, cs_error *err)
+{
+    int line = 1;
+    size_t col = 1;
+    for (size_t i = 0; i < len; i++, col++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n') {
+            line++;
+            col = 0;
+        } else if (c == '\r' && (i + 1 == len || text[i + 1] != '\n')) {
+            if (i + 1 == len)
+                continue; /* a last line ending in CR alone is harmless */
+            return cs_error_set(err, CS_ERR_INPUT, path, line, "a carriage return (CR) ends the line "
+                                "without a newline at column %zu: lines must end in LF or CR LF "
+                                "(convert with: tr '\\r' '\\n')", col);
+        } else if (c == 0) {
+            return cs_error_set(err, CS_ERR_INPUT, path, line, "a NUL byte at column %zu: is this "
+                                "a binary file? An experiment file is text", col);
+        } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+            return cs_error_set(err, CS_ERR_INPUT, path, line, "byte 0x%02x at column %zu is a "
+                                "control character: is this a binary file? An experiment file "
+                                "is text", c, col);
+        }
+    }
+    return 0;
+}
+
 static int load_experiment(cs_experiment *ex, const char *path, const char *text, size_t len,
-                           const char *const *overrides, size_t noverrides, cs_error *err)
+                           const char *const *overrides, size_t noverrides, cs_error *err,
+                           int from_text)
 {
     experiment_defaults(ex, path);
+    ex->from_text = from_text;
     raw r;
     memset(&r, 0, sizeof r);
     r.file = ex->file;
     r.text = r.at = text;
     r.end = text + len;
+    if (check_text(text, len, path, err))
+        return CS_ERR_INPUT;
     int rc = ini_parse_stream(reader, &r, handler, &r);
+    if (!r.nomem && duplicate_key(&r))
+        r.nomem = 1;
     if (r.nomem) {
         raw_free(&r);
         return cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
     }
-    if (r.too_long && (rc == 0 || r.too_long <= rc)) {
+    if (r.err_line && (rc == 0 || r.err_line <= rc)) {
         raw_free(&r);
-        return cs_error_set(err, CS_ERR_INPUT, path, r.too_long, "line longer than %d characters",
-                            INI_MAX_LINE - 2);
+        return cs_error_set(err, CS_ERR_INPUT, path, r.err_line, "%s", r.err_msg);
+    }
+    if (rc == 0 && r.ns == 0 && r.ne == 0) {
+        raw_free(&r);
+        return cs_error_set(err, CS_ERR_INPUT, path, 0, "%s: the file holds no experiment (no "
+                            "[section]; e.g. [experiment] and [population.NAME])",
+                            len ? "only comments and blank lines" : "empty");
     }
     if (rc != 0) {
         raw_free(&r);
@@ -1022,32 +1207,40 @@ static int load_experiment(cs_experiment *ex, const char *path, const char *text
     for (size_t i = 0; i < noverrides; i++) {
         const char *t = overrides[i];
         const char *eq = strchr(t, '=');
-        char sec[256], key[128];
         const char *dot = NULL;
         for (const char *p = t; eq && p < eq; p++)
             if (*p == '.')
                 dot = p;
-        if (!eq || !dot || dot == t || dot + 1 == eq || (size_t)(dot - t) >= sizeof sec ||
-            (size_t)(eq - dot - 1) >= sizeof key) {
+        if (!eq || !dot || dot == t || dot + 1 == eq) {
             raw_free(&r);
             return cs_error_set(err, CS_ERR_INPUT, "--set", (int)i + 1,
-                                "'%s' is not section.key=value (e.g. population.easy.p_correct=0.9)",
-                                t);
+                                "'%.200s' is not section.key=value (e.g. "
+                                "population.easy.p_correct=0.9)", t);
         }
-        memcpy(sec, t, (size_t)(dot - t));
+        /* one allocation holds "section\0key\0" */
+        char *sec = malloc((size_t)(eq - t) + 1);
+        if (!sec) {
+            raw_free(&r);
+            return cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
+        }
+        memcpy(sec, t, (size_t)(eq - t));
         sec[dot - t] = '\0';
-        memcpy(key, dot + 1, (size_t)(eq - dot - 1));
-        key[eq - dot - 1] = '\0';
+        sec[eq - t] = '\0';
+        const char *key = sec + (dot - t) + 1;
         /* --set changes an experiment; it does not add components or strategies, so a misspelt
         ** name is an error rather than a new component of weight 1 */
         if ((strncmp(sec, "population.", 11) == 0 || strncmp(sec, "strategy.", 9) == 0) &&
             !find_section(&r, sec)) {
             raw_free(&r);
-            return cs_error_set(err, CS_ERR_INPUT, "--set", (int)i + 1,
-                                "%s: %s has no section [%s]", t, path, sec);
+            int rc2 = cs_error_set(err, CS_ERR_INPUT, "--set", (int)i + 1,
+                                   "%.200s: %s has no section [%.200s]", t, path, sec);
+            free(sec);
+            return rc2;
         }
-        if (add_section(&r, sec, "--set", (int)i + 1) ||
-            add_entry(&r, sec, key, eq + 1, "--set", (int)i + 1)) {
+        int bad_add = add_section(&r, sec, "--set", (int)i + 1) ||
+                      add_entry(&r, sec, key, eq + 1, "--set", (int)i + 1);
+        free(sec);
+        if (bad_add) {
             raw_free(&r);
             return cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
         }
@@ -1058,10 +1251,23 @@ static int load_experiment(cs_experiment *ex, const char *path, const char *text
     return rc;
 }
 
+/* A name (a path) the records cannot hold is refused, not truncated. */
+static int name_too_long(cs_experiment *ex, const char *name, cs_error *err)
+{
+    if (strlen(name) <= CS_PATH_LONGEST)
+        return 0;
+    memset(ex, 0, sizeof *ex);
+    cs_error_set(err, CS_ERR_INPUT, NULL, 0, "the experiment file's path is longer than %d characters",
+                 CS_PATH_LONGEST);
+    return 1;
+}
+
 int cs_experiment_load_text(cs_experiment *ex, const char *name, const char *text, size_t len,
                             const char *const *overrides, size_t noverrides, cs_error *err)
 {
-    int rc = load_experiment(ex, name, text, len, overrides, noverrides, err);
+    if (name_too_long(ex, name, err))
+        return CS_ERR_INPUT;
+    int rc = load_experiment(ex, name, text, len, overrides, noverrides, err, 1);
     if (rc)
         cs_experiment_free(ex); /* the defaults own a budget list even when the file is bad */
     return rc;
@@ -1120,12 +1326,16 @@ int cs_experiment_load(cs_experiment *ex, const char *path, const char *const *o
 {
     char *text = NULL;
     size_t len = 0;
+    if (name_too_long(ex, path, err))
+        return CS_ERR_INPUT;
     int rc = read_whole(path, &text, &len, err);
     if (rc) {
         memset(ex, 0, sizeof *ex);
         return rc;
     }
-    rc = cs_experiment_load_text(ex, path, text, len, overrides, noverrides, err);
+    rc = load_experiment(ex, path, text, len, overrides, noverrides, err, 0);
+    if (rc)
+        cs_experiment_free(ex); /* the defaults own a budget list even when the file is bad */
     free(text);
     return rc;
 }

@@ -165,18 +165,31 @@ static double f_beta(double p, void *v)
     return F * exp(lw);
 }
 
-/* Integral of F(K; p) times the Beta(a,b) density over [lo, hi], split at the given points. The
-** pieces that touch 0 or 1 go to QAWS, whose weight takes the density's endpoint singularity. */
+/* Where a concentrated Beta's mass is: its mean plus and minus these many standard deviations
+** split the interval, so the quadrature sees the peak of Beta(400, 400) (s.d. 0.018) as well as
+** the spread of Beta(0.5, 2); the tails past the last ones hold no mass a double can tell. */
+static const double mass_sds[] = {-32, -16, -8, -4, -2, -1, 0, 1, 2, 4, 8, 16, 32};
+#define NMASS (sizeof mass_sds / sizeof mass_sds[0])
+
+/* Integral of F(K; p) times the Beta(a,b) density over [lo, hi], split at the given points and
+** around the Beta's mass; *abserr adds up the quadrature's error estimates. A piece that touches
+** 0 (1) goes to QAWS, whose weight takes the density's singularity there, when a < 1 (b < 1). */
 static int integrate_beta(const cs_exact_ctx *ctx, size_t K, int what, double a, double b,
                           double lo, double hi, const double *breaks, size_t nbreaks, double *out,
-                          gsl_integration_workspace *ws)
+                          double *abserr_sum, gsl_integration_workspace *ws)
 {
-    double pts[16];
+    double pts[NMASS + 16];
     size_t n = 0;
     pts[n++] = lo;
-    for (size_t i = 0; i < nbreaks; i++)
+    for (size_t i = 0; i < nbreaks && i < 6; i++)
         if (breaks[i] > lo && breaks[i] < hi)
             pts[n++] = breaks[i];
+    double mean = a / (a + b), sd = sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
+    for (size_t i = 0; i < NMASS; i++) {
+        double x = mean + mass_sds[i] * sd;
+        if (x > lo && x < hi)
+            pts[n++] = x;
+    }
     pts[n++] = hi;
     /* sort the few points */
     for (size_t i = 1; i < n; i++)
@@ -192,8 +205,8 @@ static int integrate_beta(const cs_exact_ctx *ctx, size_t K, int what, double a,
         double u = pts[i], v = pts[i + 1], res, abserr;
         if (!(v > u))
             continue;
-        in.w0 = (u == 0.0);
-        in.w1 = (v == 1.0);
+        in.w0 = (u == 0.0) && a < 1;
+        in.w1 = (v == 1.0) && b < 1;
         int rc;
         if (in.w0 || in.w1) {
             gsl_integration_qaws_table *t =
@@ -208,9 +221,10 @@ static int integrate_beta(const cs_exact_ctx *ctx, size_t K, int what, double a,
                                      GSL_INTEG_GAUSS61, ws, &res, &abserr);
         }
         /* A roundoff report at these tolerances still leaves an error far below 1e-9. */
-        if (rc && rc != GSL_EROUND && !(abserr < 1e-10))
+        if ((rc && rc != GSL_EROUND && !(abserr < 1e-10)) || !isfinite(res))
             return CS_ERR_UNSUPPORTED;
         total += res;
+        *abserr_sum += abserr;
     }
     *out = total;
     return 0;
@@ -238,7 +252,7 @@ static size_t breakpoints(const cs_exact_ctx *ctx, double *out)
 /* Expected score and calls of component k's queries whose randomised-PIT u lies in [ulo, uhi]
 ** (the whole component when `whole`), weighted by the component's share: out[Q_*] and the mass. */
 static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size_t K, double ulo,
-                          double uhi, int whole, double out[Q_N], double *mass,
+                          double uhi, int whole, double out[Q_N], double *mass, double *abserr,
                           gsl_integration_workspace *ws)
 {
     const cs_component *c = ctx->comp;
@@ -269,14 +283,45 @@ static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size
         double v = 0;
         if (phi > plo && w != Q_ACCURACY && fixed_cost)
             v = *mass / c->share * value_at(ctx, 0.5, K, w);
+        else if (phi > plo && w == Q_ACCURACY && ctx->strategy->type->exact_beta)
+            v = ctx->strategy->type->exact_beta(ctx, c->a, c->b, plo, phi, K);
         else if (phi > plo) {
-            int rc = integrate_beta(ctx, K, w, c->a, c->b, plo, phi, br, nb, &v, ws);
+            double e = 0;
+            int rc = integrate_beta(ctx, K, w, c->a, c->b, plo, phi, br, nb, &v, &e, ws);
             if (rc)
                 return rc;
+            if (w == Q_ACCURACY)
+                *abserr += c->share * e;
         }
         out[w] = c->share * v;
     }
     return 0;
+}
+
+/* "strategy.NAME" or "strategy.NAME:LABEL", as the file's section names the setting. */
+static const char *setting_name(const cs_strategy *st, char *buf, size_t n)
+{
+    if (strcmp(st->label, "default") == 0)
+        snprintf(buf, n, "strategy.%s", st->type->name);
+    else
+        snprintf(buf, n, "strategy.%s:%s", st->type->name, st->label);
+    return buf;
+}
+
+/* Every exact value must be an accuracy: component k's part (acc over mass) in [0, 1] within the
+** quadrature's own error estimate e (and rounding); else an error naming where, never a number. */
+static int check_part(const cs_experiment *ex, const cs_strategy *st, size_t K, size_t k,
+                      double acc, double mass, double e, cs_error *err)
+{
+    double slack = e + 1e-9 * ex->comp[k].share;
+    if (acc >= -slack && acc <= mass + slack)
+        return 0;
+    char name[2 * CS_NAME_MAX + 16];
+    return cs_error_set(err, CS_ERR_INPUT, ex->file, ex->comp[k].line,
+                        "exact mode: [%s] at budget %zu on [population.%s]: the quadrature gave "
+                        "accuracy %.6g (error estimate %.2g), outside [0, 1]; use callscale run",
+                        setting_name(st, name, sizeof name), K, ex->comp[k].name,
+                        mass > 0 ? acc / mass : acc, mass > 0 ? e / mass : e);
 }
 
 static void add_part(cs_cell *cell, const double part[Q_N], double scale)
@@ -371,16 +416,22 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
     }
     cs_results_clear(res);
     res->exact = 1;
-    size_t nbins = cs_experiment_nbins(ex);
+    size_t nbins = cs_experiment_nbins(ex), failed_k = 0, failed_s = 0, failed_b = 0;
     for (size_t s = 0; !rc && s < ex->nstrat; s++) {
         const cs_strategy *st = &ex->strat[s];
         for (size_t b = 0; !rc && b < ex->nbudgets; b++) {
             size_t K = ex->budgets[b];
-            double part[Q_N], mass;
+            failed_s = s;
+            failed_b = b;
+            double part[Q_N], mass, e = 0;
             for (size_t k = 0; !rc && k < ex->ncomp; k++) {
+                failed_k = k;
                 ctx[k].strategy = st;
+                e = 0;
                 if (ex->bins_kind == CS_BINS_COMPONENTS) {
-                    rc = component_part(ex, &ctx[k], K, 0, 1, 1, part, &mass, ws);
+                    rc = component_part(ex, &ctx[k], K, 0, 1, 1, part, &mass, &e, ws);
+                    if (!rc)
+                        rc = check_part(ex, st, K, k, part[Q_ACCURACY], mass, e, err);
                     add_part(cs_results_cell(res, s, b, 0), part, 1);
                     add_part(cs_results_cell(res, s, b, k + 1), part, mass > 0 ? 1 / mass : 0);
                 } else {
@@ -388,7 +439,10 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
                     for (size_t i = 0; !rc && i < nbins; i++) {
                         double ulo = 1 - (double)(i + 1) / (double)nbins;
                         double uhi = 1 - (double)i / (double)nbins;
-                        rc = component_part(ex, &ctx[k], K, ulo, uhi, 0, part, &mass, ws);
+                        e = 0;
+                        rc = component_part(ex, &ctx[k], K, ulo, uhi, 0, part, &mass, &e, ws);
+                        if (!rc)
+                            rc = check_part(ex, st, K, k, part[Q_ACCURACY], mass, e, err);
                         add_part(cs_results_cell(res, s, b, 0), part, 1);
                         add_part(cs_results_cell(res, s, b, i + 1), part, (double)nbins);
                     }
@@ -402,7 +456,12 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
         }
     }
     if (rc == CS_ERR_UNSUPPORTED)
-        cs_error_set(err, rc, ex->file, 0, "exact mode: quadrature did not reach its tolerance");
+        cs_error_set(err, rc, ex->file, ex->comp[failed_k].line, "exact mode: [%s] at budget %zu on "
+                     "[population.%s]: the quadrature did not reach its tolerance; use callscale run",
+                     setting_name(&ex->strat[failed_s], why, sizeof why), ex->budgets[failed_b],
+                     ex->comp[failed_k].name);
+    else if (rc == CS_ERR_INPUT)
+        ; /* check_part said why */
     else if (rc)
         cs_error_set(err, rc, ex->file, 0, "out of memory");
     for (size_t k = 0; ctx && k < ex->ncomp; k++)

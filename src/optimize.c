@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <gsl/gsl_cdf.h>
+#include "callscale/memory.h"
 #include "callscale/optimize.h"
 #include "callscale/outfile.h"
 #include "callscale/population.h"
@@ -422,6 +423,8 @@ int cs_optimize_run(const cs_experiment *ex, const cs_optimize_options *opt, cs_
     }
     if ((uint64_t)threads > jb.nblocks)
         threads = (int)jb.nblocks;
+    if (cs_memory_check(ex, threads, 1, err))
+        return CS_ERR_INPUT;
     out->nbudgets = nb;
     out->nbins = nbins;
     out->baseline = (size_t)base;

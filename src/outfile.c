@@ -9,10 +9,12 @@
 
 int cs_outfile_open(cs_outfile *o, const char *dir, const char *name, cs_error *err)
 {
-    if (dir)
-        snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
-    else
-        snprintf(o->path, sizeof o->path, "%s", name);
+    int n = dir ? snprintf(o->path, sizeof o->path, "%s/%s", dir, name)
+                : snprintf(o->path, sizeof o->path, "%s", name);
+    o->f = NULL;
+    if (n < 0 || (size_t)n >= sizeof o->path)
+        return cs_error_set(err, CS_ERR_IO, name, 0, "cannot write: the path is longer than %d "
+                            "characters", CS_PATH_LONGEST);
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
     o->f = fopen(o->tmp, "w");
     if (!o->f)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "callscale/param.h"
+#include "number.h"
 
 /* The word of the form NAME(k) in param's words, as its length up to and including '(' (so
 ** "rollouts(k)" gives 9), or 0 when there is none. */
@@ -28,10 +29,14 @@ static size_t call_word(const cs_param *param, const char **name)
 static int parse_number(const cs_param *param, const char *name, const char *text,
                         const char *end_at, double *out, char *why, size_t n)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || end != end_at || errno == ERANGE || !isfinite(v)) {
+    double v;
+    size_t used;
+    int bad = cs_number_real_prefix(text, &v, &used);
+    if (bad == -2) {
+        snprintf(why, n, "%s = %.*s is out of range", name, (int)(end_at - text), text);
+        return -1;
+    }
+    if (bad || text + used != end_at) {
         snprintf(why, n, "'%.*s' is not a number", (int)(end_at - text), text);
         return -1;
     }
@@ -81,10 +86,13 @@ int cs_param_parse(const cs_param *param, const char *text, double *out, char *w
             w += wl + (bar ? 1 : 0);
         }
     }
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (!numbers || end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+    double v = 0;
+    int bad = numbers ? cs_number_real(text, &v) : -1;
+    if (bad == -2 && numbers) {
+        snprintf(why, n, "%s = %s is out of range", param->name, text);
+        return -1;
+    }
+    if (bad) {
         if (numbers)
             snprintf(why, n, "'%s' is not a number%s%s", text, param->word ? " or " : "",
                      param->word ? param->word : "");
@@ -92,7 +100,7 @@ int cs_param_parse(const cs_param *param, const char *text, double *out, char *w
             snprintf(why, n, "'%s' is not one of %s", text, param->word);
         return -1;
     }
-    return parse_number(param, param->name, text, end, out, why, n);
+    return parse_number(param, param->name, text, text + strlen(text), out, why, n);
 }
 
 void cs_param_format(const cs_param *param, double value, char *buf, size_t n)

@@ -146,7 +146,7 @@ typedef struct curve {
 } curve;
 
 typedef struct table {
-    char path[1100];
+    char path[CS_PATH_MAX];
     curve *c;
     size_t n, cap;
     int exact; /* every row has queries = 0 and ci_low = ci_high = accuracy */
@@ -246,7 +246,10 @@ nomem:
 static int table_read(table *t, const char *dir, cs_error *err)
 {
     memset(t, 0, sizeof *t);
-    snprintf(t->path, sizeof t->path, "%s/results.csv", dir);
+    int plen = snprintf(t->path, sizeof t->path, "%s/results.csv", dir);
+    if (plen < 0 || (size_t)plen >= sizeof t->path)
+        return cs_error_set(err, CS_ERR_IO, "results.csv", 0, "the directory's path is longer than "
+                            "%d characters", CS_PATH_LONGEST);
     FILE *f = fopen(t->path, "r");
     if (!f)
         return cs_error_set(err, CS_ERR_IO, t->path, 0, "cannot read: %s", strerror(errno));
@@ -758,7 +761,7 @@ static int write_script(const char *dir, int fig, const cs_plot *p, const cs_exp
 ** left from an earlier run. */
 static void remove_stale(const char *dir, const cs_plot *p, int fig)
 {
-    char name[64], path[1100];
+    char name[64], path[CS_PATH_MAX];
     cs_plot_script_name(fig, name, sizeof name);
     snprintf(path, sizeof path, "%s/%s", dir, name);
     remove(path);
@@ -809,7 +812,7 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
             goto done;
         overlay = 1;
     } else {
-        char path[1100];
+        char path[CS_PATH_MAX];
         snprintf(path, sizeof path, "%s/exact.dat", dir);
         remove(path);
     }
@@ -925,7 +928,7 @@ int cs_plot_find_gnuplot(char *buf, size_t n)
 int cs_plot_render(const char *gnuplot, const char *dir, const cs_plot *p, int fig, char *log,
                    size_t nlog, cs_error *err)
 {
-    char script[64], output[64], tmp[128], arg[200], path[1100], tmppath[1200];
+    char script[64], output[64], tmp[128], arg[200], path[CS_PATH_MAX], tmppath[CS_PATH_MAX];
     cs_plot_script_name(fig, script, sizeof script);
     cs_plot_output_name(p, fig, output, sizeof output);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", output, (long)getpid());

@@ -14,7 +14,7 @@ static const cs_param beam_params[] = {
 };
 
 /* Rank the prefixes (by their score, or by the score k steps further on a rollout) and give the
-** N/M best M children each, the best ones one more when M does not divide N. */
+** N/M best M children each, and what is left over to the best ones, so that N children follow. */
 static void beam_alloc(const tree_ctx *c, cs_stepper *st, const cs_node *a, size_t N, unsigned d,
                        size_t *kids, size_t *order, cs_record *rec)
 {
@@ -30,11 +30,13 @@ static void beam_alloc(const tree_ctx *c, cs_stepper *st, const cs_node *a, size
     }
     if (ahead)
         cs_step_record(c->q, rec, (double)(N * ahead), (double)N, d + ahead);
-    size_t M = tree_width(c->s->value[0], N), keep = N / M;
+    size_t M = tree_width(c->s->value[0], N), keep = N / M, extra = N - keep * M;
     cs_rank_top(c->key, N, keep, order, c->kept);
     memset(kids, 0, N * sizeof *kids);
+    /* M each, and the N - keep M left over one at a time to the best, round after round when
+    ** there are more of them than kept prefixes (N = 7, M = 4: one prefix, all 7): always N */
     for (size_t r = 0; r < keep; r++)
-        kids[order[r]] = M + (r < N - keep * M ? 1 : 0);
+        kids[order[r]] = M + extra / keep + (r < extra % keep ? 1 : 0);
 }
 
 static void beam_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,

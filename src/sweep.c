@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "callscale/memory.h"
 #include "callscale/population.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
@@ -138,6 +139,8 @@ int cs_sweep_run_part(const cs_experiment *ex, int threads, const cs_sweep_part 
     sh.pdata = pdata;
     res->exact = 0;
     int rc = cs_samples_check(ex, 0, err);
+    if (!rc)
+        rc = cs_memory_check(ex, threads, 0, err);
     if (rc || threads <= 0) /* an empty part: nothing to run, but the same checks */
         return rc;
     cs_population *pop = cs_population_new(ex, err);

@@ -91,7 +91,7 @@ static inline void tree_frontier_run(const cs_strategy *s, const cs_query *q, cs
         for (unsigned d = 1; d < q->L; d++) {
             alloc(&ctx, &st, a, N, d, kids, order, &rec[i]);
             size_t n = 0;
-            for (size_t j = 0; n < N; j++)
+            for (size_t j = 0; j < N && n < N; j++)
                 for (size_t c = 0; c < kids[order[j]]; c++)
                     cs_step_child(&st, &a[order[j]], &b[n++]);
             cs_step_record(q, &rec[i], (double)N, (double)N, d + 1);

@@ -96,21 +96,27 @@ static void assert_all(const char *text, double want, const char *what)
     cs_experiment_free(&ex);
 }
 
+/* Every answer space, with and without [steps] (every agg), p_correct = P: every cell at want. */
+static void assert_everywhere(const char *P, double want, double trap, double rev_break)
+{
+    static char text[1 << 16];
+    for (size_t a = 0; a < sizeof answer_spaces / sizeof *answer_spaces; a++) {
+        experiment_text(text, sizeof text, answer_spaces[a], P, 0, "last", 0, rev_break);
+        assert_all(text, want, answer_spaces[a]);
+        for (size_t g = 0; g < sizeof aggs / sizeof *aggs; g++) {
+            experiment_text(text, sizeof text, answer_spaces[a], P, 1, aggs[g], trap, rev_break);
+            assert_all(text, want, aggs[g]);
+        }
+    }
+}
+
 /* p_correct = 0: nothing can be right. The one exception by definition is a revision whose fix
 ** chance does not fall with p (fix_power = 0, fix > 0): it turns wrong answers right from nothing,
 ** so these experiments take fix_power = 1 (fix * p = 0). Traps are on: they lead only to wrong
 ** answers. */
 START_TEST(never_right_scores_zero)
 {
-    static char text[1 << 16];
-    for (size_t a = 0; a < sizeof answer_spaces / sizeof *answer_spaces; a++) {
-        experiment_text(text, sizeof text, answer_spaces[a], "0", 0, "last", 0, 0.2);
-        assert_all(text, 0.0, answer_spaces[a]);
-        for (size_t g = 0; g < sizeof aggs / sizeof *aggs; g++) {
-            experiment_text(text, sizeof text, answer_spaces[a], "0", 1, aggs[g], 0.05, 0.2);
-            assert_all(text, 0.0, aggs[g]);
-        }
-    }
+    assert_everywhere("0", 0.0, 0.05, 0.2);
 }
 END_TEST
 
@@ -119,15 +125,7 @@ END_TEST
 ** (trap = 0), which lead to wrong answers whatever p is. */
 START_TEST(always_right_scores_one)
 {
-    static char text[1 << 16];
-    for (size_t a = 0; a < sizeof answer_spaces / sizeof *answer_spaces; a++) {
-        experiment_text(text, sizeof text, answer_spaces[a], "1", 0, "last", 0, 0);
-        assert_all(text, 1.0, answer_spaces[a]);
-        for (size_t g = 0; g < sizeof aggs / sizeof *aggs; g++) {
-            experiment_text(text, sizeof text, answer_spaces[a], "1", 1, aggs[g], 0, 0);
-            assert_all(text, 1.0, aggs[g]);
-        }
-    }
+    assert_everywhere("1", 1.0, 0, 0);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 #include "callscale/steps.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "runner.h"
 #include "testutil.h"
 
 static void load_file(cs_experiment *ex, const char *path)
@@ -69,6 +70,37 @@ START_TEST(rank_is_a_stable_descending_sort)
     cs_rank_desc(key, 7, idx, tmp);
     for (int i = 0; i < 7; i++)
         ck_assert_uint_eq(idx[i], want[i]);
+}
+END_TEST
+
+/* Beam search makes N children at every depth whatever N and M. With N = 7 and M = 4 one prefix
+** is kept (7 / 4) and all 7 children must be its own, which is beam search with M = 7: on the
+** same stream the two give the same score on every query. (A leftover larger than the kept
+** prefixes used to leave a depth short of children, carrying stale prefixes into the finals.) */
+START_TEST(beam_spends_its_budget_when_m_does_not_divide_n)
+{
+    cs_experiment ex;
+    load_text_ok(&ex, "[experiment]\nqueries = 400\nbudgets = 7\nanswers = 4\n"
+                      "[population.x]\np_correct = beta(1,1)\n[steps]\nsteps = 5\n"
+                      "[strategy.beam:m4]\nbeam_width = 4\n[strategy.beam:m7]\nbeam_width = 7\n");
+    cs_error err;
+    cs_population *pop = cs_population_new(&ex, &err);
+    ck_assert_ptr_nonnull(pop);
+    cs_runner run;
+    ck_assert_int_eq(cs_runner_init(&run, &ex, pop, 0), 0);
+    run.purpose[1] = run.purpose[0]; /* one stream for both */
+    int differ = 0;
+    for (uint64_t i = 0; i < ex.queries; i++) {
+        cs_runner_query(&run, i);
+        cs_runner_strategy(&run, 0);
+        double m4 = run.score[0];
+        cs_runner_strategy(&run, 1);
+        differ += m4 != run.score[0];
+    }
+    ck_assert_int_eq(differ, 0);
+    cs_runner_free(&run);
+    cs_population_free(pop);
+    cs_experiment_free(&ex);
 }
 END_TEST
 
@@ -326,6 +358,7 @@ Suite *make_suite(void)
     tcase_add_test(unit, rebase_allocation_spends_budget);
     tcase_add_test(unit, rank_is_a_stable_descending_sort);
     tcase_add_test(unit, top_k_is_the_head_of_the_ranking);
+    tcase_add_test(unit, beam_spends_its_budget_when_m_does_not_divide_n);
     tcase_add_test(unit, tree_strategies_need_steps);
     suite_add_tcase(s, unit);
     TCase *mc = tcase_create("monte-carlo");

@@ -7,10 +7,16 @@
 
 #include "callscale.h"
 
+/* Room for any path the system accepts (PATH_MAX, 4096 on Linux) and a file name or temporary
+** suffix after it: paths longer than CS_PATH_LONGEST are refused where they come in, so nothing
+** that holds one is ever cut short. */
+#define CS_PATH_MAX 4352
+#define CS_PATH_LONGEST 4095
+
 struct cs_error {
-    char file[512]; /* where the bad input came from: a path, or "--set" */
-    int line;       /* 0 when no line applies */
-    char msg[512];
+    char file[CS_PATH_MAX]; /* where the bad input came from: a path, or "--set" */
+    int line;               /* 0 when no line applies */
+    char msg[CS_PATH_MAX + 1024]; /* messages may name a path too */
     int code;       /* the code cs_error_set returned (the public accessors read it) */
 };
 

@@ -102,7 +102,7 @@ typedef struct cs_large_model {
 
 typedef struct cs_experiment {
     char name[128];
-    char file[512];
+    char file[CS_PATH_MAX];
     uint64_t queries;
     uint64_t seed;
     int line, budgets_line, answers_line; /* where [experiment], budgets and answers are, or 0 */
@@ -121,6 +121,7 @@ typedef struct cs_experiment {
     size_t nstrat;
     cs_large_model large;
     cs_serving serving; /* [serving] and [arrivals]: the clock (serving.line = 0: none) */
+    int from_text; /* loaded from a string: no file it names (data = FILE) is read */
 } cs_experiment;
 
 /* A --set override: "section.key=value"; the section may itself hold dots (population.easy). */

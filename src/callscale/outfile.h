@@ -8,7 +8,7 @@
 #include "callscale/error.h"
 
 typedef struct cs_outfile {
-    char path[1100], tmp[1200];
+    char path[CS_PATH_MAX], tmp[CS_PATH_MAX + 32];
     FILE *f;
 } cs_outfile;
 

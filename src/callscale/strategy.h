@@ -60,6 +60,10 @@ typedef struct cs_strategy_type {
     void (*cost)(const struct cs_exact_ctx *ctx, double p, size_t K, cs_record *rec);
     const char *exact_when; /* for `callscale list`: the condition exact_check enforces */
     int exact_tables;       /* its exact form reads the vote win table (cs_vote_win) */
+    /* Exact mode, where the integral over a Beta(a, b) component has a closed form: the
+    ** integral of the accuracy times the Beta density over p in [lo, hi]. NULL: quadrature. */
+    double (*exact_beta)(const struct cs_exact_ctx *ctx, double a, double b, double lo, double hi,
+                         size_t K);
     int needs_steps;        /* runs only in stepped experiments (tree search) */
     int draws;              /* what it reads of the shared samples: enum cs_draws */
     /* bytes of scratch->work one query needs at budgets up to kmax; NULL: none */

@@ -21,10 +21,12 @@
 #include "callscale/slo.h"
 
 #include "callscale/optimize.h"
+#include "callscale/outdir.h"
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "engine.h"
+#include "callscale/summary.h"
 #include "callscale/unbiased.h"
 #include "cli.h"
 #include "serve.h"
@@ -49,7 +51,10 @@ static const char usage[] =
     "        -j: threads (default: all cores; results are identical for any count).\n"
     "        --seed: overrides [experiment] seed. --set: overrides any key, e.g.\n"
     "        --set population.easy.p_correct=0.9 --set experiment.queries=1e5\n"
-    "        -q: no progress line (it is shown only when stderr is a terminal).\n"
+    "        -q: nothing on the terminal (else the accuracy table on stdout, and a progress line\n"
+    "        when stderr is a terminal).\n"
+    "        With [serving]: the clock too, DIR/latency.csv (latency, throughput, SLO per\n"
+    "        cell and bin) and a table on stdout; --trace adds queries.csv and trace.json.\n"
     "  run EXPERIMENT.ini --shard I/N -o DIR [-j THREADS] [--seed N] [--set ...] [-q]\n"
     "        Shard I (from 0) of N: its query blocks only, their tallies written exactly to\n"
     "        DIR/tally.csv (and DIR/config.ini), for merge. A Slurm job array runs one shard\n"
@@ -59,9 +64,7 @@ static const char usage[] =
     "        Every shard of one run (any order), checked (one configuration, seed and N; each\n"
     "        shard once; no tally.csv truncated or edited) and added in block order: DIR gets\n"
     "        results.csv, config.ini and the figures byte for byte as from one run.\n"
-    "        With [serving]: the clock too, DIR/latency.csv (latency, throughput, SLO per\n"
-    "        cell and bin) and a table on stdout; --trace adds queries.csv and trace.json.\n"
-    "  exact EXPERIMENT.ini [-o DIR] [--set ...] [--no-plot]\n"
+    "  exact EXPERIMENT.ini [-o DIR] [--set ...] [-q] [--no-plot]\n"
     "        The same curves without sampling (binomial/multinomial sums, quadrature over\n"
     "        beta components), where the mathematics allows; a clear error where it does not.\n"
     "        Default DIR: runs/NAME-exact. ci_low = ci_high = accuracy, queries = 0.\n"
@@ -98,6 +101,10 @@ static const char usage[] =
     "        to TARGETS.csv (strategy,setting,budget,bin,accuracy[,precision]; an empty accuracy is\n"
     "        predicted, not fitted) by Nelder-Mead with the experiment's seed, exact mode where it\n"
     "        applies; 95%% profile intervals. Writes DIR/calibrated.ini, calibration.csv, results.csv.\n"
+    "  table DIR [EXACTDIR] [--budgets LIST]\n"
+    "        The accuracy table `run` prints, from DIR/results.csv: the whole population's\n"
+    "        accuracy per strategy setting and budget. With EXACTDIR (a callscale exact run of\n"
+    "        the same experiment): Monte Carlo with its 95% interval, exact value and difference.\n"
     "  serve [EXPERIMENT.ini] [--port N] [--bind ADDR] [--timeout S] [--max-body BYTES]\n"
     "        [--max-queries N] [--max-budget N] [--max-rows N] [--max-requests N]\n"
     "        [--max-connections N] [--max-memory MIB]\n"
@@ -110,7 +117,7 @@ static const char usage[] =
     "  --help, --version\n"
     "\n"
     "results.csv columns: strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,calls,tokens,flops\n"
-    "(one row per strategy setting, budget and bin; bin 'all' first; ci is a 95%% interval;\n"
+    "(one row per strategy setting, budget and bin; bin 'all' first; ci is a 95% interval;\n"
     "calls, tokens and flops are means per query). A tie among t answers scores 1/t.\n"
     "\n"
     "Experiment file sections: [experiment] (name, queries, seed, budgets, answers, bins),\n"
@@ -142,6 +149,37 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n(callscale --help tells the commands and their options)\n");
     return EXIT_USAGE;
+}
+
+/* Where the shipped experiments are: experiments/ in a clone of the repository, else the
+** installed PREFIX/share/callscale/experiments beside this program's PREFIX/bin (what hints name). */
+static const char *experiments_dir(void)
+{
+    static char dir[CS_PATH_MAX];
+    struct stat st;
+    if (dir[0])
+        return dir;
+    snprintf(dir, sizeof dir, "experiments");
+    if (stat("experiments/chen2024_two_level.ini", &st) == 0)
+        return dir;
+    char exe[CS_PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return dir;
+    exe[n] = '\0';
+    /* PREFIX/bin/callscale -> PREFIX */
+    for (int up = 0; up < 2; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return dir;
+        *slash = '\0';
+    }
+    char installed[CS_PATH_MAX + 64];
+    snprintf(installed, sizeof installed, "%s/share/callscale/experiments", exe);
+    size_t len = strlen(installed);
+    if (stat(installed, &st) == 0 && S_ISDIR(st.st_mode) && len < sizeof dir)
+        memcpy(dir, installed, len + 1);
+    return dir;
 }
 
 /* text, whole, as an integer in [lo, hi]: 0 and *out, or -1. */
@@ -210,7 +248,7 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
         } else if (strcmp(a, "--shard") == 0) {
             return usage_error("%s: only run splits into shards (see README.md, Beyond one "
                                "machine)", a);
-        } else if (allow_run_flags && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
         } else if (strcmp(a, "--no-plot") == 0) {
             o->no_plot = 1;
@@ -224,8 +262,12 @@ static int parse_options(int argc, char **argv, options *o, int allow_run_flags)
             return usage_error("unexpected argument '%s'", a);
         }
     }
-    if (!o->experiment)
-        return usage_error("%s", "an experiment file is needed (e.g. experiments/chen2024_two_level.ini)");
+    if (!o->experiment) {
+        char hint[CS_PATH_MAX + 96];
+        snprintf(hint, sizeof hint, "an experiment file is needed (e.g. %s/chen2024_two_level.ini)",
+                 experiments_dir());
+        return usage_error("%s", hint);
+    }
     return 0;
 }
 
@@ -233,14 +275,31 @@ static int load(const options *o, cs_experiment *ex)
 {
     cs_error err;
     size_t n = o->nsets;
-    char seedset[128];
+    char *seedset = NULL;
     if (o->seed) {
-        snprintf(seedset, sizeof seedset, "experiment.seed=%s", o->seed);
+        static const char key[] = "experiment.seed=";
+        seedset = malloc(sizeof key + strlen(o->seed));
+        if (!seedset)
+            return usage_error("%s", "out of memory");
+        sprintf(seedset, "%s%s", key, o->seed);
         o->sets[n++] = seedset;
     }
-    if (cs_experiment_load(ex, o->experiment, o->sets, n, &err))
-        return error_out(&err);
-    return 0;
+    int rc = cs_experiment_load(ex, o->experiment, o->sets, n, &err);
+    free(seedset);
+    /* experiments/NAME.ini outside the repository: say where the installed ones are */
+    const char *base = strrchr(o->experiment, '/');
+    base = base ? base + 1 : o->experiment;
+    if (rc == CS_ERR_IO && strncmp(err.msg, "cannot open", 11) == 0 &&
+        strcmp(experiments_dir(), "experiments") != 0) {
+        char there[CS_PATH_MAX + CS_PATH_MAX];
+        struct stat st;
+        snprintf(there, sizeof there, "%s/%s", experiments_dir(), base);
+        if (stat(there, &st) == 0) {
+            size_t len = strlen(err.msg);
+            snprintf(err.msg + len, sizeof err.msg - len, " (the shipped one is %.2000s)", there);
+        }
+    }
+    return rc ? error_out(&err) : 0;
 }
 
 /* Parse a command's options and load its experiment; on failure nothing is left to free. */
@@ -255,32 +314,19 @@ static int open_experiment(int argc, char **argv, int allow_run_flags, options *
     return rc;
 }
 
-static int make_dirs(const char *path)
+/* dir/name, malloc'd (NULL when out of memory). */
+static char *join(const char *dir, const char *name)
 {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) && errno != EEXIST)
-        return -1;
-    return 0;
+    char *p = malloc(strlen(dir) + strlen(name) + 2);
+    if (p)
+        sprintf(p, "%s/%s", dir, name);
+    return p;
 }
 
-/* Write results.csv and config.ini into dir, each whole or not at all. */
+/* Write results.csv and config.ini into dir (a run's staging directory), each whole or not at all. */
 static int write_outputs(const cs_experiment *ex, const cs_results *res, const char *dir)
 {
     cs_error err;
-    if (make_dirs(dir)) {
-        fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
-        return EXIT_INPUT;
-    }
-    char path[1100];
     cs_outfile o;
     if (cs_outfile_open(&o, dir, "config.ini", &err))
         return error_out(&err);
@@ -291,23 +337,52 @@ static int write_outputs(const cs_experiment *ex, const cs_results *res, const c
     }
     if (cs_outfile_close(&o, &err))
         return error_out(&err);
-    snprintf(path, sizeof path, "%s/results.csv", dir);
-    if (cs_results_write_csv(ex, res, path, &err))
-        return error_out(&err);
-    if (cs_unbiased_write_logged(ex, dir, &err)) /* logs as populations: their own curves */
-        return error_out(&err);
-    return 0;
+    char *path = join(dir, "results.csv");
+    if (!path)
+        return usage_error("%s", "out of memory");
+    int rc = cs_results_write_csv(ex, res, path, &err) ? error_out(&err) : 0;
+    free(path);
+    /* logs as populations: their own unbiased curves beside the simulated ones */
+    if (!rc && cs_unbiased_write_logged(ex, dir, &err))
+        rc = error_out(&err);
+    return rc;
+}
+
+/* Begin a run's output directory: the -o given, or runs/NAME+suffix. */
+static int begin_outputs(const options *o, const cs_experiment *ex, const char *suffix,
+                         cs_outdir *d)
+{
+    cs_error err;
+    if (o->outdir && !o->outdir[0]) {
+        fprintf(stderr, "callscale: -o: the output directory's name is empty (e.g. -o runs/mine)\n");
+        return EXIT_USAGE;
+    }
+    char *dir = NULL;
+    if (!o->outdir) {
+        dir = malloc(strlen(ex->name) + strlen(suffix) + 6);
+        if (!dir) {
+            fprintf(stderr, "callscale: out of memory\n");
+            return EXIT_INPUT;
+        }
+        sprintf(dir, "runs/%s%s", ex->name, suffix);
+        for (char *p = dir + 5; *p; p++)
+            if (*p == '/' || *p == ' ')
+                *p = '_';
+    }
+    int rc = cs_outdir_begin(d, dir ? dir : o->outdir, &err);
+    free(dir);
+    return rc ? error_out(&err) : 0;
 }
 
 /* The figures of dir: gnuplot scripts and their data, then gnuplot on each when it is on the
 ** PATH (else one line saying how to draw them). gnuplot's warnings are passed on; a figure it
 ** could not draw is an error. */
-static int draw_figures(const cs_experiment *ex, const char *dir, const cs_plot_options *po,
-                        int quiet)
+static int draw_figures(const cs_experiment *ex, const char *dir, const char *shown,
+                        const cs_plot_options *po, int quiet)
 {
     cs_plot p;
     cs_error err;
-    char gnuplot[1024], name[64], log[4096], list[512] = "";
+    char gnuplot[CS_PATH_MAX], name[64], log[4096], list[512] = "";
     if (cs_plot_write(ex, dir, po, &p, &err))
         return error_out(&err);
     int found = cs_plot_find_gnuplot(gnuplot, sizeof gnuplot) == 0, rc = 0;
@@ -321,7 +396,7 @@ static int draw_figures(const cs_experiment *ex, const char *dir, const cs_plot_
         }
         int bad = cs_plot_render(gnuplot, dir, &p, fig, log, sizeof log, &err);
         for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n"))
-            fprintf(stderr, "callscale: %s: gnuplot: %s\n", dir, line);
+            fprintf(stderr, "callscale: %s: gnuplot: %s\n", shown, line);
         if (bad) {
             rc = error_out(&err);
             continue;
@@ -331,18 +406,30 @@ static int draw_figures(const cs_experiment *ex, const char *dir, const cs_plot_
     }
     if (!found && !quiet)
         fprintf(stderr, "callscale: gnuplot is not on the PATH, so the figures are not drawn; "
-                        "to draw them: cd %s && gnuplot%s\n", dir, list);
+                        "to draw them: cd %s && gnuplot%s\n", shown, list);
     else if (found && !quiet && list[0])
-        fprintf(stderr, "callscale: figures in %s:%s\n", dir, list);
+        fprintf(stderr, "callscale: figures in %s:%s\n", shown, list);
     return rc;
 }
 
-static void default_dir(const cs_experiment *ex, const char *suffix, char *buf, size_t n)
+/* The accuracy table of dir's results.csv on stdout (with exact's beside it when given). */
+static int print_table(const char *dir, const char *exact, const size_t *budgets, size_t nbudgets)
 {
-    snprintf(buf, n, "runs/%s%s", ex->name, suffix);
-    for (char *p = buf + 5; *p; p++)
-        if (*p == '/' || *p == ' ')
-            *p = '_';
+    cs_summary t, x;
+    cs_error err;
+    if (cs_summary_read(&t, dir, &err))
+        return error_out(&err);
+    if (exact && cs_summary_read(&x, exact, &err)) {
+        cs_summary_free(&t);
+        return error_out(&err);
+    }
+    int rc = cs_summary_write(stdout, &t, exact ? &x : NULL, budgets, nbudgets);
+    if (rc)
+        fprintf(stderr, "callscale: cannot write the table: %s\n", strerror(errno));
+    cs_summary_free(&t);
+    if (exact)
+        cs_summary_free(&x);
+    return rc ? EXIT_INPUT : 0;
 }
 
 static double now(void)
@@ -381,30 +468,23 @@ static int run_shard(const options *o, const cs_experiment *ex)
         fprintf(stderr, "callscale: %s:%d: [serving]: a shard leaves the clock out (its cells are "
                         "whole simulations, run on one machine); merge writes no latency.csv\n",
                 ex->file, ex->serving.line);
-    char dir[600];
-    if (o->outdir) {
-        snprintf(dir, sizeof dir, "%s", o->outdir);
-    } else {
-        char suffix[64];
-        snprintf(suffix, sizeof suffix, "-shard%llu-of-%llu", (unsigned long long)i,
-                 (unsigned long long)n);
-        default_dir(ex, suffix, dir, sizeof dir);
-    }
     cs_results res;
     cs_error err;
     if (cs_results_init(&res, ex)) {
         fprintf(stderr, "callscale: out of memory\n");
         return EXIT_INPUT;
     }
+    /* the writer's shard directory, whole or not at all like any run's: staged, then moved */
     int rc = 0;
+    cs_outdir od = {NULL, NULL};
     cs_shard_writer *w = NULL;
     if (cs_engine_writer()) {
-        if (make_dirs(dir)) {
-            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
-            rc = EXIT_INPUT;
-        } else if (!(w = cs_shard_open(ex, i, n, dir, &err))) {
+        char suffix[64];
+        snprintf(suffix, sizeof suffix, "-shard%llu-of-%llu", (unsigned long long)i,
+                 (unsigned long long)n);
+        rc = begin_outputs(o, ex, suffix, &od);
+        if (!rc && !(w = cs_shard_open(ex, i, n, od.stage, &err)))
             rc = error_out(&err);
-        }
     }
     cs_shard_blocks(cs_sweep_nblocks(ex), i, n, &first, &last);
     cs_sweep_part part = {first, last, cs_shard_write_block, w};
@@ -422,21 +502,24 @@ static int run_shard(const options *o, const cs_experiment *ex)
         w = NULL;
     }
     cs_shard_abandon(w);
+    if (!rc && od.stage && cs_outdir_commit(&od, &err))
+        rc = error_out(&err);
     uint64_t q0 = first * CS_SWEEP_BLOCK, q1 = last * CS_SWEEP_BLOCK;
     q1 = q1 < ex->queries ? q1 : ex->queries;
     if (!rc && cs_engine_writer() && !o->quiet)
         fprintf(stderr, "callscale: %s: shard %llu of %llu, blocks %llu to %llu (%llu queries) in "
                 "%.1f s; wrote %s/tally.csv\n", ex->name, (unsigned long long)i,
                 (unsigned long long)n, (unsigned long long)first, (unsigned long long)last,
-                (unsigned long long)(q1 > q0 ? q1 - q0 : 0), now() - ps.start, dir);
+                (unsigned long long)(q1 > q0 ? q1 - q0 : 0), now() - ps.start, od.dir);
+    cs_outdir_free(&od);
     cs_results_free(&res);
     return rc;
 }
 
-/* With [serving]: the clock's cells, DIR/latency.csv, and with --trace queries.csv and
-** trace.json; the table on stdout gains p99 latency and throughput. */
+/* With [serving]: the clock's cells into dir (a run's staging directory): latency.csv, and with
+** --trace queries.csv and trace.json. */
 static int write_clock(const cs_experiment *ex, const options *o, const char *dir,
-                       const cs_clock_result *cr, double start)
+                       const cs_clock_result *cr)
 {
     cs_error err;
     int rc = cs_latency_write(ex, cr, dir, &err);
@@ -444,25 +527,83 @@ static int write_clock(const cs_experiment *ex, const options *o, const char *di
         rc = cs_latency_write_queries(ex, cr, dir, &err);
     if (!rc && o->trace)
         rc = cs_latency_write_trace(ex, cr, dir, &err);
+    return rc ? error_out(&err) : 0;
+}
+
+/* The clock's table on stdout (p99 latency and throughput per cell) and what was written. */
+static void print_clock(const cs_experiment *ex, const options *o, const char *dir,
+                        const cs_clock_result *cr, double start)
+{
+    printf("%-28s %8s %9s %11s %11s %10s\n", "strategy:setting", "budget", "accuracy",
+           "latency_p99", "throughput", "util");
+    for (size_t c = 0; c < cr->ncell; c++) {
+        const cs_clock_cell *cell = &cr->cell[c];
+        const cs_strategy *st = &ex->strat[cell->strategy];
+        cs_latency_row r;
+        cs_latency_summarize(ex, cell, 0, ex->serving.slo, &r);
+        char name[2 * CS_NAME_MAX + 2];
+        snprintf(name, sizeof name, "%s:%s", st->type->name, st->label);
+        printf("%-28s %8zu %9.4f %10.3fs %9.3f/s %9.1f%%\n", name, ex->budgets[cell->budget],
+               r.accuracy, r.latency_p99, r.throughput, 100 * r.utilization);
+    }
+    fprintf(stderr, "callscale: %s: the clock, %zu cells of %.0f queries in %.1f s; wrote "
+                    "%s/latency.csv%s\n", ex->name, cr->ncell, ex->serving.queries,
+            now() - start, dir, o->trace ? ", queries.csv and trace.json" : "");
+}
+
+/* Runs of more queries than this are timed on a pilot first (smaller ones finish soon enough). */
+#define PILOT_FROM 10000000ull
+#define PILOT_QUERIES 65536ull
+/* A run estimated to take longer than this cannot be meant: it is refused with the estimate. */
+#define RUN_MAX_SECONDS (30.0 * 86400)
+/* Longer estimates are said before the run starts. */
+#define RUN_SAY_SECONDS 60.0
+
+static void say_duration(double s, char *buf, size_t n)
+{
+    if (s < 120)
+        snprintf(buf, n, "%.0f s", s);
+    else if (s < 7200)
+        snprintf(buf, n, "%.0f min", s / 60);
+    else if (s < 2 * 86400)
+        snprintf(buf, n, "%.1f hours", s / 3600);
+    else if (s < 2 * 365.25 * 86400)
+        snprintf(buf, n, "%.0f days", s / 86400);
+    else
+        snprintf(buf, n, "%.3g years", s / (365.25 * 86400));
+}
+
+/* A run of many queries: time a pilot of PILOT_QUERIES (its results are thrown away), and refuse
+** what would take longer than RUN_MAX_SECONDS, or say how long it will take. */
+static int pilot(const cs_experiment *ex, int threads, int quiet)
+{
+    if (ex->queries <= PILOT_FROM)
+        return 0;
+    cs_experiment px = *ex;
+    px.queries = PILOT_QUERIES;
+    cs_results pr;
+    cs_error err;
+    if (cs_results_init(&pr, &px)) {
+        fprintf(stderr, "callscale: out of memory\n");
+        return EXIT_INPUT;
+    }
+    double start = now();
+    int rc = cs_sweep_run(&px, threads, NULL, NULL, &pr, &err);
+    double took = now() - start, est = took * (double)ex->queries / (double)PILOT_QUERIES;
+    cs_results_free(&pr);
     if (rc)
         return error_out(&err);
-    if (!o->quiet) {
-        printf("%-28s %8s %9s %11s %11s %10s\n", "strategy:setting", "budget", "accuracy",
-               "latency_p99", "throughput", "util");
-        for (size_t c = 0; c < cr->ncell; c++) {
-            const cs_clock_cell *cell = &cr->cell[c];
-            const cs_strategy *st = &ex->strat[cell->strategy];
-            cs_latency_row r;
-            cs_latency_summarize(ex, cell, 0, ex->serving.slo, &r);
-            char name[2 * CS_NAME_MAX + 2];
-            snprintf(name, sizeof name, "%s:%s", st->type->name, st->label);
-            printf("%-28s %8zu %9.4f %10.3fs %9.3f/s %9.1f%%\n", name, ex->budgets[cell->budget],
-                   r.accuracy, r.latency_p99, r.throughput, 100 * r.utilization);
-        }
-        fprintf(stderr, "callscale: %s: the clock, %zu cells of %.0f queries in %.1f s; wrote "
-                        "%s/latency.csv%s\n", ex->name, cr->ncell, ex->serving.queries,
-                now() - start, dir, o->trace ? ", queries.csv and trace.json" : "");
+    char when[64];
+    say_duration(est, when, sizeof when);
+    if (est > RUN_MAX_SECONDS) {
+        fprintf(stderr, "callscale: %s:%d: [experiment] queries = %llu would take about %s (%llu "
+                "queries took %.2f s); use fewer queries\n", ex->file, ex->line,
+                (unsigned long long)ex->queries, when, PILOT_QUERIES, took);
+        return EXIT_INPUT;
     }
+    if (est > RUN_SAY_SECONDS && !quiet)
+        fprintf(stderr, "callscale: %s: %llu queries will take about %s\n", ex->name,
+                (unsigned long long)ex->queries, when);
     return 0;
 }
 
@@ -490,15 +631,15 @@ static int cmd_curves(int argc, char **argv, int exact)
         return EXIT_INPUT;
     }
     if (exact) {
-        rc = cs_exact_run(&ex, &res, &err);
-    } else {
+        rc = cs_exact_run(&ex, &res, &err) ? error_out(&err) : 0;
+    } else if (!(rc = pilot(&ex, o.threads, o.quiet))) {
         int show = !o.quiet && isatty(2);
         rc = cs_engine_run(&ex, o.threads, show ? progress : NULL, &ps, &res, &err);
         if (ps.shown)
             fprintf(stderr, "\n");
+        if (rc)
+            rc = error_out(&err);
     }
-    if (rc)
-        rc = error_out(&err);
     if (!rc && !cs_engine_writer()) { /* an MPI rank other than 0: its blocks went to rank 0 */
         cs_results_free(&res);
         cs_experiment_free(&ex);
@@ -508,28 +649,36 @@ static int cmd_curves(int argc, char **argv, int exact)
     /* the clock before any file is written: a load above capacity writes nothing */
     cs_clock_result cr = {NULL, 0};
     double clock_start = now();
-    if (!rc && !exact && ex.serving.line && cs_clock_run(&ex, o.threads, o.trace, &cr, &err))
+    int clocked = !exact && ex.serving.line;
+    if (!rc && clocked && cs_clock_run(&ex, o.threads, o.trace, &cr, &err))
         rc = error_out(&err);
-    char dir[600];
-    if (!rc) {
-        if (o.outdir)
-            snprintf(dir, sizeof dir, "%s", o.outdir);
-        else
-            default_dir(&ex, exact ? "-exact" : "", dir, sizeof dir);
-        rc = write_outputs(&ex, &res, dir);
-    }
-    if (!rc && !exact && ex.serving.line)
-        rc = write_clock(&ex, &o, dir, &cr, clock_start);
+    cs_outdir od = {NULL, NULL};
+    if (!rc)
+        rc = begin_outputs(&o, &ex, exact ? "-exact" : "", &od);
+    if (!rc)
+        rc = write_outputs(&ex, &res, od.stage);
+    if (!rc && clocked)
+        rc = write_clock(&ex, &o, od.stage, &cr);
+    int figures = 0;
+    if (!rc && !o.no_plot)
+        figures = draw_figures(&ex, od.stage, od.dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL},
+                               o.quiet);
+    if (!rc && cs_outdir_commit(&od, &err))
+        rc = error_out(&err);
     if (!rc && !o.quiet) {
         if (exact)
-            fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, dir);
+            fprintf(stderr, "callscale: %s: exact curves; wrote %s/results.csv\n", ex.name, od.dir);
         else
             fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/results.csv\n",
-                    ex.name, (unsigned long long)ex.queries, now() - ps.start, dir);
+                    ex.name, (unsigned long long)ex.queries, now() - ps.start, od.dir);
+        rc = print_table(od.dir, NULL, NULL, 0);
+        if (!rc && clocked)
+            print_clock(&ex, &o, od.dir, &cr, clock_start);
     }
-    if (!rc && !o.no_plot)
-        rc = draw_figures(&ex, dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, o.quiet);
+    cs_outdir_free(&od);
     cs_clock_result_free(&cr);
+    if (!rc)
+        rc = figures;
     cs_results_free(&res);
     cs_experiment_free(&ex);
     free(o.sets);
@@ -572,33 +721,48 @@ static int cmd_merge(int argc, char **argv)
     cs_experiment ex;
     cs_results res;
     cs_error err;
-    char path[700], *config;
+    char *config;
     size_t len;
     double start = now();
-    int rc = 0;
-    snprintf(path, sizeof path, "%s/config.ini", outdir);
-    if (cs_merge_shards(dirs, n, path, &ex, &res, &config, &len, &err)) {
+    char *cfg = join(outdir, "config.ini");
+    if (!cfg) {
+        free(dirs);
+        return usage_error("%s", "out of memory");
+    }
+    int rc = cs_merge_shards(dirs, n, cfg, &ex, &res, &config, &len, &err);
+    free(cfg);
+    if (rc) {
         free(dirs);
         return error_out(&err);
     }
-    if (make_dirs(outdir)) {
-        fprintf(stderr, "callscale: %s: cannot create directory: %s\n", outdir, strerror(errno));
-        rc = EXIT_INPUT;
-    } else if (cs_outfile_write(outdir, "config.ini", config, len, &err)) {
+    /* merge's outputs are a run's: staged, then moved into place whole */
+    options o;
+    memset(&o, 0, sizeof o);
+    o.outdir = outdir;
+    cs_outdir od = {NULL, NULL};
+    rc = begin_outputs(&o, &ex, "", &od);
+    if (!rc && cs_outfile_write(od.stage, "config.ini", config, len, &err))
         rc = error_out(&err);
-    }
-    snprintf(path, sizeof path, "%s/results.csv", outdir);
-    if (!rc && cs_results_write_csv(&ex, &res, path, &err))
+    char *path = rc ? NULL : join(od.stage, "results.csv");
+    if (!rc && (!path || cs_results_write_csv(&ex, &res, path, &err)))
+        rc = path ? error_out(&err) : usage_error("%s", "out of memory");
+    free(path);
+    int figures = 0;
+    if (!rc && !no_plot)
+        figures = draw_figures(&ex, od.stage, od.dir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL},
+                               quiet);
+    if (!rc && cs_outdir_commit(&od, &err))
         rc = error_out(&err);
     if (!rc && !quiet)
         fprintf(stderr, "callscale: %s: %zu shard%s, %llu queries, merged in %.1f s; wrote "
                 "%s/results.csv\n", ex.name, n, n == 1 ? "" : "s",
-                (unsigned long long)ex.queries, now() - start, outdir);
+                (unsigned long long)ex.queries, now() - start, od.dir);
     if (!rc && !quiet && ex.serving.line)
         fprintf(stderr, "callscale: %s: no latency.csv: the clock ([serving]) is not sharded; run "
-                        "it on one machine\n", outdir);
-    if (!rc && !no_plot)
-        rc = draw_figures(&ex, outdir, &(cs_plot_options){CS_PLOT_PNG, 0, 0, NULL}, quiet);
+                        "it on one machine\n", od.dir);
+    cs_outdir_free(&od);
+    if (!rc)
+        rc = figures;
     cs_results_free(&res);
     cs_experiment_free(&ex);
     free(config);
@@ -659,13 +823,17 @@ static int cmd_plot(int argc, char **argv)
     }
     if (!dir)
         return usage_error("%s", "plot needs the directory of a run (e.g. runs/chen2024-two-level)");
-    char config[1100];
-    snprintf(config, sizeof config, "%s/config.ini", dir);
+    char *config = malloc(strlen(dir) + sizeof "/config.ini");
+    if (!config)
+        return usage_error("%s", "out of memory");
+    sprintf(config, "%s/config.ini", dir);
     cs_experiment ex;
     cs_error err;
-    if (cs_experiment_load(&ex, config, NULL, 0, &err))
+    int rc = cs_experiment_load(&ex, config, NULL, 0, &err);
+    free(config);
+    if (rc)
         return error_out(&err);
-    int rc = draw_figures(&ex, dir, &po, 0);
+    rc = draw_figures(&ex, dir, dir, &po, 0);
     cs_experiment_free(&ex);
     return rc;
 }
@@ -709,7 +877,9 @@ static long find_setting(const cs_experiment *ex, const char *spec)
 
 /* optimize with [serving] and an slo: the best setting and budget per bin within it, and each
 ** cell's largest arrival rate that meets it. */
-static int optimize_slo(const cs_experiment *ex, const options *o, const char *dir)
+/* The SLO planner's files into dir (a run's staging directory; shown is where they end up). */
+static int optimize_slo(const cs_experiment *ex, const options *o, const char *dir,
+                        const char *shown)
 {
     cs_slo s;
     cs_error err;
@@ -737,7 +907,7 @@ static int optimize_slo(const cs_experiment *ex, const options *o, const char *d
     }
     if (!o->quiet)
         fprintf(stderr, "callscale: %s: the SLO planner in %.1f s; wrote %s/slo.csv%s\n", ex->name,
-                now() - start, dir, s.capacity ? " and capacity.csv" : "");
+                now() - start, shown, s.capacity ? " and capacity.csv" : "");
     cs_slo_free(&s);
     return 0;
 }
@@ -757,17 +927,14 @@ static int cmd_optimize(int argc, char **argv)
     opt.threads = o.threads;
     if (ex.serving.line && ex.serving.slo > 0) {
         /* with a latency target the question is the SLO planner's */
-        char dir[600];
-        if (o.outdir)
-            snprintf(dir, sizeof dir, "%s", o.outdir);
-        else
-            default_dir(&ex, "-optimize", dir, sizeof dir);
-        if (make_dirs(dir)) {
-            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
-            rc = EXIT_INPUT;
-        } else {
-            rc = optimize_slo(&ex, &o, dir);
-        }
+        cs_outdir od = {NULL, NULL};
+        cs_error err;
+        rc = begin_outputs(&o, &ex, "-optimize", &od);
+        if (!rc)
+            rc = optimize_slo(&ex, &o, od.stage, od.dir);
+        if (!rc && cs_outdir_commit(&od, &err))
+            rc = error_out(&err);
+        cs_outdir_free(&od);
         cs_experiment_free(&ex);
         free(o.sets);
         return rc;
@@ -783,21 +950,19 @@ static int cmd_optimize(int argc, char **argv)
     if (!rc && cs_optimize_run(&ex, &opt, &res, &err))
         rc = error_out(&err);
     else if (!rc) {
-        char dir[600], path[700];
-        if (o.outdir)
-            snprintf(dir, sizeof dir, "%s", o.outdir);
-        else
-            default_dir(&ex, "-optimize", dir, sizeof dir);
-        if (make_dirs(dir)) {
-            fprintf(stderr, "callscale: %s: cannot create directory: %s\n", dir, strerror(errno));
-            rc = EXIT_INPUT;
-        }
-        snprintf(path, sizeof path, "%s/frontier.csv", dir);
-        if (!rc && cs_optimize_write_csv(&ex, &res, path, &err))
+        cs_outdir od = {NULL, NULL};
+        rc = begin_outputs(&o, &ex, "-optimize", &od);
+        char *path = rc ? NULL : join(od.stage, "frontier.csv");
+        if (!rc && (!path || cs_optimize_write_csv(&ex, &res, path, &err)))
+            rc = path ? error_out(&err) : usage_error("%s", "out of memory");
+        free(path);
+        path = rc || !ex.large.line ? NULL : join(od.stage, "exchange.csv");
+        if (!rc && ex.large.line && (!path || cs_optimize_write_exchange(&ex, &res, path, &err)))
+            rc = path ? error_out(&err) : usage_error("%s", "out of memory");
+        free(path);
+        if (!rc && cs_outdir_commit(&od, &err))
             rc = error_out(&err);
-        snprintf(path, sizeof path, "%s/exchange.csv", dir);
-        if (!rc && ex.large.line && cs_optimize_write_exchange(&ex, &res, path, &err))
-            rc = error_out(&err);
+        const char *dir = od.dir;
         if (!rc) {
             const cs_strategy *b = &ex.strat[res.baseline];
             size_t N = ex.budgets[ex.nbudgets - 1];
@@ -823,10 +988,45 @@ static int cmd_optimize(int argc, char **argv)
                 fprintf(stderr, "callscale: %s: %llu queries in %.1f s; wrote %s/frontier.csv\n",
                         ex.name, (unsigned long long)ex.queries, now() - start, dir);
         }
+        cs_outdir_free(&od);
         cs_optimize_free(&res);
     }
     cs_experiment_free(&ex);
     free(o.sets);
+    return rc;
+}
+
+/* table DIR [EXACTDIR] [--budgets LIST]: a run's accuracy table, or a Monte Carlo run beside an
+** exact one. */
+static int cmd_table(int argc, char **argv)
+{
+    const char *dir = NULL, *exact = NULL, *list = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--budgets") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs budgets, e.g. 1,3,5 or 1..64 x2", a);
+            list = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!dir) {
+            dir = a;
+        } else if (!exact) {
+            exact = a;
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+    }
+    if (!dir)
+        return usage_error("%s", "table needs the directory of a run (e.g. runs/chen2024-two-level)");
+    size_t *budgets = NULL, n = 0;
+    char why[512];
+    if (list && cs_budgets_parse(list, &budgets, &n, why, sizeof why)) {
+        fprintf(stderr, "callscale: --budgets: %s\n", why);
+        return EXIT_USAGE;
+    }
+    int rc = print_table(dir, exact, budgets, n);
+    free(budgets);
     return rc;
 }
 
@@ -884,6 +1084,8 @@ static int dispatch(int argc, char **argv)
         return cmd_list();
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc - 2, argv + 2);
+    if (strcmp(cmd, "table") == 0)
+        return cmd_table(argc - 2, argv + 2);
 
     if (strcmp(cmd, "optimize") == 0)
         return cmd_optimize(argc - 2, argv + 2);

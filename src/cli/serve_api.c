@@ -44,15 +44,16 @@ void serve_api_error(FILE *out, const char *msg)
     error_json(out, msg, NULL);
 }
 
-/* The CLI's one-line message of err, without its "callscale: " prefix. */
+/* The CLI's one-line message of err, without its "callscale: " prefix. The file is the name a
+** request's text is given (short); the bounds say how much of each an answer holds. */
 static void error_text(const cs_error *e, char *buf, size_t n)
 {
     if (e->line > 0)
-        snprintf(buf, n, "%s:%d: %s", e->file, e->line, e->msg);
+        snprintf(buf, n, "%.200s:%d: %.800s", e->file, e->line, e->msg);
     else if (e->file[0])
-        snprintf(buf, n, "%s: %s", e->file, e->msg);
+        snprintf(buf, n, "%.200s: %.800s", e->file, e->msg);
     else
-        snprintf(buf, n, "%s", e->msg);
+        snprintf(buf, n, "%.1000s", e->msg);
 }
 
 static int fail(FILE *out, int status, const char *fmt, const char *arg)
@@ -285,9 +286,9 @@ static int check_caps(const serve_request *rq, const cs_experiment *ex, FILE *ou
     if (rq->monte_carlo && ex->queries > lim->max_queries)
         line = ex->line;
     if (line > 0)
-        snprintf(where, sizeof where, "%s:%d", ex->file, line);
+        snprintf(where, sizeof where, "%.200s:%d", ex->file, line);
     else
-        snprintf(where, sizeof where, "%s", ex->file);
+        snprintf(where, sizeof where, "%.200s", ex->file);
     if (ex->budgets[ex->nbudgets - 1] > lim->max_budget)
         snprintf(msg, sizeof msg, "%s: budget %zu is above this server's cap of %zu "
                  "(serve --max-budget)", where, ex->budgets[ex->nbudgets - 1], lim->max_budget);
@@ -296,7 +297,7 @@ static int check_caps(const serve_request *rq, const cs_experiment *ex, FILE *ou
                  "(serve --max-queries)", where, (unsigned long long)ex->queries,
                  (unsigned long long)lim->max_queries);
     else if (rows > lim->max_rows)
-        snprintf(msg, sizeof msg, "%s: %zu rows of results (strategy settings x budgets x bins) "
+        snprintf(msg, sizeof msg, "%.200s: %zu rows of results (strategy settings x budgets x bins) "
                  "are above this server's cap of %zu (serve --max-rows)", ex->file, rows,
                  lim->max_rows);
     else
