@@ -43,6 +43,7 @@ const cs_param cs_prm_params[] = {
     {"noise", "0.5", 0, 1e3, 0, NULL, S(prm_noise), "s.d. of the PRM's error on a prefix's value (model = gaussian)"},
     {"trap", "0", 0, 1, 0, NULL, S(trap), "chance per step of a degenerate step the PRM over-rates"},
     {"trap_score", "0.3", -1e3, 1e3, 0, NULL, S(trap_score), "how far above an honest on-track step the PRM puts a trap"},
+    {"trap_power", "0", 0, 100, 0, NULL, S(trap_power), "0: the trap chance is the same on every query; k > 0: trap * p^k per step, so easy questions meet more traps"},
     {"rho", "0", 0, 0.999, 0, NULL, S(rho), "correlation of a step's PRM error with its parent's (inherited bias)"},
     {"agg", "last", CS_WORDS_ONLY, 0, "last|min|prod|mean", S(agg), "how a chain's step scores aggregate"},
     {"params", "generator", 1, 1e15, 0, "generator", S(prm_params), "PRM parameters (a score call reads the prefix)"},
@@ -784,7 +785,7 @@ static int component_key(ctx *c, entry *e, cs_component *k)
                        "and overrides of generator (tokens, params), judge (tpr, fpr, judge_tokens, "
                        "judge_params), verifier (separation, answer_noise, sample_noise, verifier_params), "
                        "revise (fix, fix_power, break, stick), steps (steps, steps_max, recover) or prm "
-                       "(prm_noise, trap, trap_score, rho, agg, prm_params, model, estimate) keys",
+                       "(prm_noise, trap, trap_score, trap_power, rho, agg, prm_params, model, estimate) keys",
                        NULL, NULL);
         return rc;
     }

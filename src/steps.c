@@ -15,6 +15,11 @@ void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng)
     st->next_novel = CS_NOVEL_BASE;
     st->inherit = q->set->rho;
     st->fresh = sqrt(1 - st->inherit * st->inherit);
+    /* Difficulty-dependent trap exposure: with k > 0 a query meets traps at trap * p^k per step,
+    ** so the PRM's blind spots hurt the easy questions (where a search explores confident,
+    ** over-rated steps) more than the hard ones. k = 0 keeps trap itself, to the bit. */
+    double k = q->set->trap_power;
+    st->trap = k > 0 ? q->set->trap * pow(q->p, k) : q->set->trap;
     for (unsigned d = 0; d <= q->L && d <= CS_MAX_STEPS; d++)
         st->value[d] = pow(q->s, (double)(q->L - d));
 }
@@ -112,7 +117,7 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
     child->state = parent->state;
     if (parent->state != CS_TRAP) {
         double u = cs_pcg32_uniform(st->rng);
-        if (u < set->trap) {
+        if (u < st->trap) {
             child->state = CS_TRAP; /* a trap's children stay traps and share its answer */
             child->answer = wrong_answer(st);
         } else if (parent->state == CS_ON_TRACK) {

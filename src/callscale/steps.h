@@ -37,6 +37,7 @@ typedef struct cs_stepper {
     cs_pcg32 *rng;
     uint32_t next_novel;
     double inherit, fresh;            /* rho, and sqrt(1 - rho^2): how a PRM error passes on */
+    double trap;                      /* this query's chance per step of a trap: trap * p^trap_power */
     double value[CS_MAX_STEPS + 1];   /* an on-track prefix's true value at depth d: s^(L-d) */
 } cs_stepper;
 
