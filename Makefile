@@ -158,6 +158,16 @@ $(BUILD)/san/test_serve: tests/test_serve.c tests/main.c tests/testutil.h src/cl
 	    $(CHECK_LIBS) $(SERVE_LIBS) $(LDLIBS) -o $@
 
 # Everything check runs is its prerequisite (no recursive make to race with this one).
+# (the fuzzers' variables come before check, whose prerequisites are read where it stands)
+FUZZ_CC ?= clang
+FUZZ_CHECK_SECONDS ?= 30
+FUZZ_SECONDS ?= 600
+FUZZ_TIMEOUT ?= 10
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc
+FUZZ_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/plot_templates.o
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CHECK := $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),$(FUZZERS))
 check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(BUILD)/callscale-mpi $(FUZZ_CHECK) | test-deps
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
@@ -191,15 +201,6 @@ demo: all | demo-deps
 # harness for FUZZ_CHECK_SECONDS when clang is on the PATH; make fuzz for FUZZ_SECONDS. A crash, a
 # leak or an input taking more than FUZZ_TIMEOUT seconds fails the target (libFuzzer exits
 # non-zero; the input is kept as build/fuzz/NAME-crash-...).
-FUZZ_CC ?= clang
-FUZZ_CHECK_SECONDS ?= 30
-FUZZ_SECONDS ?= 600
-FUZZ_TIMEOUT ?= 10
-FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
-FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -Isrc
-FUZZ_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/plot_templates.o
-FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_CHECK := $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),$(FUZZERS))
 .SECONDARY: $(FUZZ_OBJ)
 $(BUILD)/fuzz/obj/%.o: src/%.c | $(BUILD)/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
