@@ -336,7 +336,7 @@ static int plan(sim *s, pool *p, size_t r)
             least = k->left < least ? k->left : least;
         }
     }
-    if (need) {
+    if (need != 0) {
         /* chunked prefill: the decoders' tokens first, then chunks of prompts in admission order */
         double budget = cfg->max_num_batched_tokens - decoders, tokens = decoders;
         if (budget < 1)
