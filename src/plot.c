@@ -816,7 +816,7 @@ int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_option
         snprintf(path, sizeof path, "%s/exact.dat", dir);
         remove(path);
     }
-    if ((rc = write_curves(dir, "curves.dat", &t, &l, t.path, err)))
+    if ((rc = write_curves(dir, "curves.dat", &t, &l, "results.csv beside it", err)))
         goto done;
     if ((rc = write_population(dir, ex, err)))
         goto done;
