@@ -114,6 +114,16 @@ static int prm_key_idle(const cs_settings *set, const cs_param *p)
     return 0;
 }
 
+/* A key is idle in a component's section when that component's model does not read it, and in
+** [prm] when no component's does (a component inherits [prm] unless it sets its own). */
+static int prm_key_idle_for(const cs_experiment *ex, const cs_component *own, const cs_param *p)
+{
+    for (size_t k = 0; k < ex->ncomp; k++)
+        if ((!own || own == &ex->comp[k]) && !prm_key_idle(&ex->comp[k].set, p))
+            return 0;
+    return 1;
+}
+
 /* ---- raw entries ------------------------------------------------------------------------- */
 
 typedef struct entry {
@@ -882,10 +892,7 @@ static int prm_keys_check(ctx *c)
             snprintf(name, sizeof name, "%s%s", global ? "" : component_prefix(t, p), p->name);
             if (strcmp(name, e->key) != 0)
                 continue;
-            int idle = 1;
-            for (size_t k = 0; k < ex->ncomp; k++)
-                if ((global || own == &ex->comp[k]) && !prm_key_idle(&ex->comp[k].set, p))
-                    idle = 0;
+            int idle = prm_key_idle_for(ex, global ? NULL : own, p);
             if (idle && p->offset == S(prm_estimate))
                 return bad(c, e, "estimate (soft or hard) is the rollout PRM's: it needs model = "
                            "rollouts(k) (the Gaussian model scores a prefix's value plus noise)",
@@ -1366,9 +1373,11 @@ void cs_experiment_bin_name(const cs_experiment *ex, size_t bin, char *buf, size
 
 /* ---- config.ini -------------------------------------------------------------------------- */
 
-static void write_settings(FILE *f, const cs_settings *set, const cs_settings *global, int t,
-                           int in_component, unsigned mask)
+static void write_settings(FILE *f, const cs_experiment *ex, const cs_component *own, int t)
 {
+    const cs_settings *set = own ? &own->set : &ex->global, *global = &ex->global;
+    int in_component = own != NULL;
+    unsigned mask = own ? own->overridden : 0;
     unsigned bit = 0;
     for (int u = 0; u < t; u++)
         bit += (unsigned)*settings_tables[u].n;
@@ -1380,7 +1389,7 @@ static void write_settings(FILE *f, const cs_settings *set, const cs_settings *g
         if (in_component && !(mask & (1u << bit)) &&
             value == *(const double *)((const char *)global + p->offset))
             continue;
-        if (prm_key_idle(set, p))
+        if (prm_key_idle_for(ex, own, p))
             continue;
         char v[64];
         cs_param_format(p, value, v, sizeof v);
@@ -1410,7 +1419,7 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
         if (!ex->stepped && t >= STEP_TABLES)
             continue; /* [steps] makes an experiment stepped: write it only for one that is */
         fprintf(f, "\n[%s]\n", settings_tables[t].section);
-        write_settings(f, &ex->global, &ex->global, t, 0, 0);
+        write_settings(f, ex, NULL, t);
     }
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
@@ -1429,7 +1438,7 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
                     c->wrong_param);
         for (int t = 0; t < (int)NELEM(settings_tables); t++)
             if (ex->stepped || t < STEP_TABLES)
-                write_settings(f, &c->set, &ex->global, t, 1, c->overridden);
+                write_settings(f, ex, c, t);
     }
     if (ex->large.line) {
         const cs_large_model *m = &ex->large;
