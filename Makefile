@@ -46,6 +46,8 @@ LIB_OBJ += $(BUILD)/obj/plot_templates.o
 SAN_OBJ += $(BUILD)/san/obj/plot_templates.o
 TEST_SRC := $(filter-out tests/main.c,$(wildcard tests/test_*.c))
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/san/%)
+# the test programs' shared helpers (tests/testutil.h and its siblings)
+TEST_HDR := $(wildcard tests/testutil*.h)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 SONAME := libcallscale.so.$(SOVERSION)
 SHLIB := $(BUILD)/libcallscale.so.$(VERSION)
@@ -145,13 +147,13 @@ $(BUILD)/pcg_reference.txt: tests/pcg_reference.cpp | $(BUILD)/obj
 	$(BUILD)/pcg_reference > $@
 
 # tests/main.c first: with several sources, -MMD keeps the dependencies of the last one.
-$(BUILD)/san/test_%: tests/test_%.c tests/main.c tests/testutil.h $(BUILD)/san/libcallscale.a
+$(BUILD)/san/test_%: tests/test_%.c tests/main.c $(TEST_HDR) $(BUILD)/san/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Wno-conversion -O1 $(SAN) -Itests -DPCG_REFERENCE='"$(BUILD)/pcg_reference.txt"' \
 	    -DCALLSCALE_BIN='"$(BUILD)/san/callscale"' tests/main.c $< \
 	    $(BUILD)/san/libcallscale.a $(CHECK_LIBS) $(LDLIBS) -o $@
 
 # serve's API and sandbox live in src/cli/: their unit test links them and their libraries.
-$(BUILD)/san/test_serve: tests/test_serve.c tests/main.c tests/testutil.h src/cli/serve_api.c \
+$(BUILD)/san/test_serve: tests/test_serve.c tests/main.c $(TEST_HDR) src/cli/serve_api.c \
                          src/cli/serve_sandbox.c src/cli/serve.h $(BUILD)/san/libcallscale.a
 	$(CC) $(ALL_CFLAGS) $(SERVE_CFLAGS) -D_DEFAULT_SOURCE -Wno-conversion -O1 $(SAN) -Itests -Isrc/cli \
 	    tests/main.c $< src/cli/serve_api.c src/cli/serve_sandbox.c $(BUILD)/san/libcallscale.a \

@@ -10,6 +10,8 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_experiment.h"
+#include "testutil_sweep.h"
 
 /* With confidence = 1 the rule never fires early, so adaptive_vote reads the same shared samples
 ** as vote up to N: every cell equal to the bit, calls N. With batch 7 as well (a partial last

@@ -8,6 +8,7 @@
 #include "callscale/strategy.h"
 #include "../src/roofline.h"
 #include "testutil.h"
+#include "testutil_experiment.h"
 
 #define BATCHES 40
 

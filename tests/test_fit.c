@@ -12,6 +12,7 @@
 #include "callscale/strategy.h"
 #include "callscale/unbiased.h"
 #include "testutil.h"
+#include "testutil_experiment.h"
 
 /* ---- unbiased estimates against every k-subset ---------------------------------------------- */
 

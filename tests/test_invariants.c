@@ -10,6 +10,8 @@
 #include "callscale/sweep.h"
 #include "../src/runner.h"
 #include "testutil.h"
+#include "testutil_experiment.h"
+#include "testutil_sweep.h"
 
 #define QUERIES 300
 static const char *const answer_spaces[] = {"2", "4", "open"};

@@ -8,6 +8,9 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_cells.h"
+#include "testutil_experiment.h"
+#include "testutil_sweep.h"
 
 /* The right answer of a right/wrong pair wins a match of K comparisons: more than K/2 preferences
 ** (each with probability pc), or half of the ties at exactly K/2. */

@@ -15,6 +15,9 @@
 #include "callscale/sweep.h"
 #include "callscale/unbiased.h"
 #include "testutil.h"
+#include "testutil_cells.h"
+#include "testutil_experiment.h"
+#include "testutil_sweep.h"
 
 /* A log drawn from the population of `ini`, written to a temporary CSV whose path is returned. */
 static const char *log_file(const char *ini, size_t nq, size_t n, uint64_t seed, cs_log *log)

@@ -10,6 +10,7 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_experiment.h"
 
 static void optimize_with(const cs_experiment *ex, size_t k, int threads, long baseline,
                           cs_optimize *o)

@@ -8,9 +8,11 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_cells.h"
+#include "testutil_experiment.h"
+#include "testutil_sweep.h"
 
 #define TARGETS "experiments/paper_targets.csv"
-#define Z_FINDING 3.0
 
 typedef struct target {
     char experiment[64], strategy[32], setting[32], bin[16];

@@ -9,35 +9,18 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
-
-/* A binary query with per-call accuracy p, solutions of L steps, and its settings. */
-typedef struct fixture {
-    cs_settings set;
-    double pi[2], cum[2];
-    cs_query q;
-} fixture;
+#include "testutil_query.h"
+#include "testutil_cells.h"
+#include "testutil_experiment.h"
+#include "testutil_sweep.h"
 
 static void fixture_init(fixture *f, double p, unsigned L, double k, int hard, double trap)
 {
-    memset(f, 0, sizeof *f);
+    binary_query_init(f, p, L);
     f->set.prm_rollouts = k;
     f->set.prm_estimate = hard ? -2 : -1; /* the words soft, hard */
-    f->set.agg = -1;                      /* last */
     f->set.trap = trap;
     f->set.trap_score = 0.3;
-    f->pi[0] = p;
-    f->pi[1] = 1 - p;
-    f->cum[0] = p;
-    f->cum[1] = 1;
-    f->q.p = p;
-    f->q.nans = 2;
-    f->q.novel = -1;
-    f->q.pi = f->pi;
-    f->q.cum = f->cum;
-    f->q.set = &f->set;
-    f->q.L = L;
-    f->q.s = pow(p, 1.0 / L);
-    f->q.prm = 1;
 }
 
 /* P(Bin(k, v) = j), by the product of the terms, not by the library the code draws with. */

@@ -5,6 +5,7 @@
 #include "callscale/strategy.h"
 #include "../src/runner.h"
 #include "testutil.h"
+#include "testutil_experiment.h"
 
 /* Every strategy, stepped and answer-level, in experiments small enough to run many queries. */
 static const char *const answer_level =

@@ -6,6 +6,9 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_cells.h"
+#include "testutil_experiment.h"
+#include "testutil_sweep.h"
 
 /* Same queries, same scores, query by query: every sum of two cells is equal. */
 static void assert_same_cells(const cs_results *r, size_t a, size_t b)
@@ -212,7 +215,6 @@ START_TEST(ratio_gives_the_chains)
     cs_experiment_free(&ex);
 }
 END_TEST
-#define Z_FINDING 3.0
 
 /* Snell et al.'s findings on the shipped experiment, at the largest budget: the settings run from
 ** fully parallel to fully sequential in file order. Sequential revisions are ahead of fully

@@ -7,6 +7,9 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_cells.h"
+#include "testutil_experiment.h"
+#include "testutil_sweep.h"
 
 /* C chains of lengths L_k (N = sum L_k, the first N mod C one longer) on a query with per-call
 ** accuracy p, revisions fixing a wrong answer with probability f (break and stick never matter

@@ -9,6 +9,8 @@
 #include "callscale/sweep.h"
 #include "../src/tally.h"
 #include "testutil.h"
+#include "testutil_cells.h"
+#include "testutil_sweep.h"
 
 static void load_text(cs_experiment *ex, const char *text, const char *sampler)
 {

@@ -11,6 +11,9 @@
 #include "callscale/sweep.h"
 #include "runner.h"
 #include "testutil.h"
+#include "testutil_cells.h"
+#include "testutil_experiment.h"
+#include "testutil_sweep.h"
 
 static void load_file(cs_experiment *ex, const char *path)
 {
@@ -272,7 +275,6 @@ END_TEST
 /* Snell et al.'s findings on the shipped experiment (their Figure 3, in their terms: q1 is their
 ** level 1, the easiest), each by at least Z_FINDING standard errors of the difference (cells are
 ** taken as independent, which only overstates the s.e. of cells that share samples). */
-#define Z_FINDING 3.0
 
 /* mean + Z_FINDING s.e. of one cell stays below `bound`: how many s.e. of margin there are */
 static double below(const cs_results *r, size_t s, size_t b, size_t bin, double bound)

@@ -5,6 +5,7 @@
 #include "callscale/slo.h"
 #include "callscale/strategy.h"
 #include "testutil.h"
+#include "testutil_experiment.h"
 
 /* M/M/1 with mean service S: the time in the system is exponential of rate 1/S - lambda, so its
 ** p99 is ln(100) / (1/S - lambda), and the largest rate whose p99 meets T is

@@ -5,36 +5,17 @@
 #include "callscale/steps.h"
 #include "callscale/strategy.h"
 #include "testutil.h"
-
-/* A binary query with per-call accuracy p, solutions of L steps, a Gaussian PRM with traps. */
-typedef struct fixture {
-    cs_settings set;
-    double pi[2], cum[2];
-    cs_query q;
-} fixture;
+#include "testutil_query.h"
+#include "testutil_experiment.h"
 
 static void fixture_init(fixture *f, double p, double trap, double k)
 {
-    memset(f, 0, sizeof *f);
+    binary_query_init(f, p, 8);
     f->set.prm_rollouts = -1; /* the word gaussian */
     f->set.prm_noise = 0.5;
-    f->set.agg = -1; /* last */
     f->set.trap = trap;
     f->set.trap_score = 0.3;
     f->set.trap_power = k;
-    f->pi[0] = p;
-    f->pi[1] = 1 - p;
-    f->cum[0] = p;
-    f->cum[1] = 1;
-    f->q.p = p;
-    f->q.nans = 2;
-    f->q.novel = -1;
-    f->q.pi = f->pi;
-    f->q.cum = f->cum;
-    f->q.set = &f->set;
-    f->q.L = 8;
-    f->q.s = pow(p, 1.0 / 8);
-    f->q.prm = 1;
 }
 
 /* Of n first steps from the root, how many are traps. */

@@ -11,6 +11,8 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_cells.h"
+#include "testutil_sweep.h"
 
 static void load(cs_experiment *ex, const char *text_or_path, int is_path, const char **sets,
                  size_t nsets)

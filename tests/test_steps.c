@@ -1,0 +1,249 @@
+/*
+** The step model (src/steps.c): a chain's success s^L, recovery against the two-state Markov chain
+** iterated here, the PRM's values and noise, final selection, ranking and REBASE's allocation.
+*/
+#include "callscale/steps.h"
+#include "testutil.h"
+#include "testutil_query.h"
+
+#define NCHAIN 20000
+
+/* Of n rollouts from the root to depth d, how many end on track (answer 0). */
+static double on_track_share(fixture *f, unsigned d, size_t n, uint64_t seed)
+{
+    cs_pcg32 r;
+    cs_pcg32_seed(&r, seed, 7u);
+    cs_stepper st;
+    cs_stepper_init(&st, &f->q, &r);
+    cs_node root, end;
+    cs_step_root(&st, &root);
+    size_t right = 0;
+    for (size_t i = 0; i < n; i++) {
+        cs_step_rollout(&st, &root, d, &end);
+        ck_assert_uint_eq(end.depth, d);
+        ck_assert_int_eq(end.answer == 0, end.state == CS_ON_TRACK);
+        right += end.answer == 0;
+    }
+    return (double)right / (double)n;
+}
+
+/* With no recovery and no traps a prefix of d steps is on track with s^d, a whole chain with
+** s^L = p. Each share within 4 binomial s.e. (sqrt(v (1 - v) / 20000) <= 0.0036). */
+START_TEST(chain_success)
+{
+    const double p = 0.3;
+    const unsigned L = 8;
+    fixture f;
+    binary_query_init(&f, p, L);
+    f.set.prm_noise = 0.5;
+    for (unsigned d = 1; d <= L; d++) {
+        double v = pow(p, (double)d / L), got = on_track_share(&f, d, NCHAIN, 100 + d);
+        ck_assert_msg(fabs(got - v) < 4 * sqrt(v * (1 - v) / NCHAIN), "d=%u %.4f vs %.4f", d, got,
+                      v);
+    }
+}
+END_TEST
+
+/* recover = r: the state is a two-state Markov chain (on track -> on track with s, derailed -> on
+** track with r). Its distribution after L steps from on track, by iterating the chain here, is
+** what the rollouts must show, within 4 binomial s.e. */
+START_TEST(chain_recovery)
+{
+    const double p = 0.2, r = 0.15;
+    const unsigned L = 6;
+    fixture f;
+    binary_query_init(&f, p, L);
+    f.set.recover = r;
+    double on = 1, s = pow(p, 1.0 / L);
+    for (unsigned d = 0; d < L; d++)
+        on = on * s + (1 - on) * r;
+    ck_assert(on > p + 0.05); /* recovery matters at these settings */
+    double got = on_track_share(&f, L, NCHAIN, 5);
+    ck_assert_msg(fabs(got - on) < 4 * sqrt(on * (1 - on) / NCHAIN), "%.4f vs %.4f", got, on);
+}
+END_TEST
+
+/* The PRM without noise scores an on-track prefix at depth d with its true value s^(L-d) (the
+** chance a rollout from it ends right) and a derailed one with 0. */
+START_TEST(prm_values)
+{
+    const double p = 0.5;
+    const unsigned L = 5;
+    fixture f;
+    binary_query_init(&f, p, L);
+    cs_pcg32 r;
+    cs_pcg32_seed(&r, 1, 1);
+    cs_stepper st;
+    cs_stepper_init(&st, &f.q, &r);
+    for (unsigned d = 0; d <= L; d++)
+        ck_assert_double_eq_tol(st.value[d], pow(p, (double)(L - d) / L), 1e-15);
+    cs_node root, a, b;
+    cs_step_root(&st, &root);
+    size_t seen[2] = {0, 0};
+    for (int i = 0; i < 2000; i++) {
+        a = root;
+        for (unsigned d = 1; d <= L; d++) {
+            cs_step_child(&st, &a, &b);
+            double want = b.state == CS_ON_TRACK ? pow(p, (double)(L - d) / L) : 0;
+            ck_assert_double_eq_tol(b.score, want, 1e-15);
+            ck_assert(b.agg == b.score); /* agg = last */
+            seen[b.state == CS_ON_TRACK]++;
+            a = b;
+        }
+    }
+    ck_assert(seen[0] > 0 && seen[1] > 0);
+}
+END_TEST
+
+/* Gaussian PRM noise sigma, a step's error inheriting rho of its parent's: e_d = rho e_{d-1} +
+** sqrt(1 - rho^2) sigma Z_d with e_0 = 0 at the root, so a first step's error has variance
+** (1 - rho^2) sigma^2, a second's (1 - rho^4) sigma^2 and their covariance rho times the first's
+** variance. Sample variances within 4 s.e. (v sqrt(2 / n)), the covariance within 4 s.e.
+** (sqrt((vx vy + cov^2) / n) for jointly normal errors), over 20000 pairs. */
+START_TEST(prm_noise)
+{
+    const double sigma = 0.4, rho = 0.6;
+    fixture f;
+    binary_query_init(&f, 0.9, 4);
+    f.set.prm_noise = sigma;
+    f.set.rho = rho;
+    cs_pcg32 r;
+    cs_pcg32_seed(&r, 3, 3);
+    cs_stepper st;
+    cs_stepper_init(&st, &f.q, &r);
+    cs_node root, a, b;
+    cs_step_root(&st, &root);
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
+    while (n < NCHAIN) {
+        cs_step_child(&st, &root, &a);
+        cs_step_child(&st, &a, &b);
+        if (a.state != CS_ON_TRACK || b.state != CS_ON_TRACK)
+            continue;
+        double x = a.score - st.value[1], y = b.score - st.value[2];
+        ck_assert_double_eq_tol(x, a.err, 1e-6); /* err is a float */
+        sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y, n++;
+    }
+    double vx = (sxx - sx * sx / n) / (n - 1), vy = (syy - sy * sy / n) / (n - 1);
+    double cxy = (sxy - sx * sy / n) / (n - 1);
+    double wx = (1 - rho * rho) * sigma * sigma, wy = (1 - pow(rho, 4)) * sigma * sigma;
+    double wc = rho * wx;
+    ck_assert_msg(fabs(vx - wx) < 4 * wx * sqrt(2 / n), "var %.5f vs %.5f", vx, wx);
+    ck_assert_msg(fabs(vy - wy) < 4 * wy * sqrt(2 / n), "var %.5f vs %.5f", vy, wy);
+    ck_assert_msg(fabs(cxy - wc) < 4 * sqrt((wx * wy + wc * wc) / n), "cov %.5f vs %.5f", cxy, wc);
+}
+END_TEST
+
+static cs_node final_node(uint32_t answer, double agg)
+{
+    cs_node n = {.answer = answer, .depth = 4, .state = answer ? CS_DERAILED : CS_ON_TRACK,
+                 .err = 0, .score = agg, .agg = agg};
+    return n;
+}
+
+/* Final selection by hand: answers (0, 1, 1, 2, 0) with aggregated scores. Majority ties 0 and 1
+** at two votes each: 1/2. Weighted (PRM scores clipped to [0, 1]) sums 0: 0.9 + 0.2 = 1.1, 1:
+** 0.7 + 0.6 = 1.3, 2: 1 (a score of 1.5 clipped): 1 wins, 0. Best takes the highest agg, 1.5, a
+** wrong answer: 0. The oracle: a right chain is there: 1. */
+START_TEST(select_rules)
+{
+    fixture f;
+    binary_query_init(&f, 0.5, 4);
+    cs_node fin[5] = {final_node(0, 0.9), final_node(1, 0.7), final_node(1, 0.6),
+                      final_node(2, 1.5), final_node(0, 0.2)};
+    double work[CS_SELECT_WORK(5)];
+    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_MAJORITY, work), 0.5);
+    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_WEIGHTED, work), 0);
+    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_BEST, work), 0);
+    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_ORACLE, work), 1);
+    /* the weighted winner once 0's second score rises to 0.5: 0.9 + 0.5 = 1.4 > 1.3 */
+    fin[4].agg = 0.5;
+    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_WEIGHTED, work), 1);
+    /* no right chain: every rule scores 0; a three-way tie with the right one in it: 1/3 */
+    cs_node wrong[2] = {final_node(1, 0.9), final_node(2, 0.8)};
+    for (int rule = 0; rule < 4; rule++)
+        ck_assert_double_eq(cs_select_score(&f.q, wrong, 2, rule, work), 0);
+    cs_node three[3] = {final_node(2, 0.1), final_node(0, 0.1), final_node(1, 0.1)};
+    ck_assert_double_eq_tol(cs_select_score(&f.q, three, 3, CS_SELECT_MAJORITY, work), 1.0 / 3,
+                            1e-15);
+    ck_assert_double_eq_tol(cs_select_score(&f.q, three, 3, CS_SELECT_WEIGHTED, work), 1.0 / 3,
+                            1e-15);
+}
+END_TEST
+
+/* cs_rank_desc against insertion sort (stable: equal keys in index order), on keys with many ties;
+** cs_rank_top's k are the first k of that order. */
+START_TEST(ranking)
+{
+    enum { N = 37 };
+    double key[N];
+    size_t idx[N], tmp[N], want[N], top[N];
+    double kept[N];
+    cs_pcg32 r;
+    cs_pcg32_seed(&r, 9, 9);
+    for (int trial = 0; trial < 50; trial++) {
+        size_t n = 1 + cs_pcg32_next(&r) % N;
+        for (size_t i = 0; i < n; i++)
+            key[i] = (double)(cs_pcg32_next(&r) % 6); /* six values: ties everywhere */
+        for (size_t i = 0; i < n; i++) {
+            size_t j = i;
+            while (j > 0 && key[want[j - 1]] < key[i]) {
+                want[j] = want[j - 1];
+                j--;
+            }
+            want[j] = i;
+        }
+        cs_rank_desc(key, n, idx, tmp);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_uint_eq(idx[i], want[i]);
+        for (size_t k = 1; k <= n; k++) {
+            cs_rank_top(key, n, k, top, kept);
+            for (size_t i = 0; i < k; i++)
+                ck_assert_msg(top[i] == want[i], "n=%zu k=%zu i=%zu", n, k, i);
+        }
+    }
+}
+END_TEST
+
+/* REBASE's allocation against its definition, computed here: in descending order of score,
+** node i gets ceil(B_i w_i / sum_{j>=i} w_j) children (at most B_i, the last node all that is
+** left), w = exp(score / T); the total is always the budget. */
+START_TEST(rebase_allocation)
+{
+    const double score[5] = {0.2, 0.9, 0.5, 0.9, -0.3}, T = 0.4;
+    const size_t order[5] = {1, 3, 2, 0, 4};
+    size_t children[5], ord[5], tmp[5];
+    for (size_t budget = 1; budget <= 40; budget++) {
+        cs_rebase_allocate(score, 5, budget, T, children, ord, tmp);
+        size_t left = budget, total = 0;
+        for (size_t i = 0; i < 5; i++) {
+            double rest = 0;
+            for (size_t j = i; j < 5; j++)
+                rest += exp(score[order[j]] / T);
+            size_t want = (size_t)ceil((double)left * exp(score[order[i]] / T) / rest - 1e-9);
+            if (i == 4 || want > left)
+                want = left;
+            ck_assert_msg(children[order[i]] == want, "budget %zu node %zu: %zu vs %zu", budget,
+                          order[i], children[order[i]], want);
+            left -= want;
+            total += children[order[i]];
+        }
+        ck_assert_uint_eq(total, budget);
+    }
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("steps");
+    TCase *tc = tcase_create("steps");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, chain_success);
+    tcase_add_test(tc, chain_recovery);
+    tcase_add_test(tc, prm_values);
+    tcase_add_test(tc, prm_noise);
+    tcase_add_test(tc, select_rules);
+    tcase_add_test(tc, ranking);
+    tcase_add_test(tc, rebase_allocation);
+    suite_add_tcase(s, tc);
+    return s;
+}
