@@ -5,8 +5,8 @@
 */
 #include <pthread.h>
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_sf_gamma.h>
 #include "testutil.h"
+#include "testutil_two_level.h"
 #include "callscale.h"
 #include "guard.h"
 
@@ -15,29 +15,9 @@ static const char two_level[] = "[experiment]\n"
                                 "name = api-two-level\n"
                                 "queries = 20000\n"
                                 "seed = 7\n"
-                                "budgets = 1,3,5\n"
-                                "[population.easy]\n"
-                                "weight = 0.6\n"
-                                "p_correct = 0.85\n"
-                                "[population.hard]\n"
-                                "weight = 0.4\n"
-                                "p_correct = 0.4\n"
+                                "budgets = 1,3,5\n" TWO_LEVEL_POPULATION
                                 "[strategy.vote]\n"
                                 "[strategy.coverage:oracle]\n";
-
-/* P(Bin(K, p) > K/2) for odd K, summed from the definition. */
-static double majority(unsigned K, double p)
-{
-    double s = 0;
-    for (unsigned j = K / 2 + 1; j <= K; j++)
-        s += exp(gsl_sf_lnchoose(K, j) + j * log(p) + (K - j) * log1p(-p));
-    return s;
-}
-
-static double vote_exact(unsigned K)
-{
-    return 0.6 * majority(K, 0.85) + 0.4 * majority(K, 0.4);
-}
 
 static cs_study *load_text(const char *text, const char *const *sets, size_t n, cs_error *err)
 {
@@ -74,7 +54,7 @@ START_TEST(test_exact_from_text)
         unsigned K = (unsigned)cs_table_budget(t, b);
         long c = cs_table_cell(t, 0, b, 0);
         ck_assert_int_eq(c, cs_table_find(t, "vote", "default", K, "all"));
-        ck_assert_double_eq_tol(cs_table_value(t, c, CS_COL_ACCURACY), vote_exact(K), 1e-12);
+        ck_assert_double_eq_tol(cs_table_value(t, c, CS_COL_ACCURACY), two_level_vote(K), 1e-12);
         ck_assert_double_eq_tol(cs_table_value(t, cs_table_find(t, "vote", NULL, K, "hard"), CS_COL_ACCURACY),
                                 majority(K, 0.4), 1e-12);
         /* coverage: 1 - (1 - p)^K per level */
@@ -104,7 +84,7 @@ START_TEST(test_run_cells)
     for (size_t b = 0; b < 3; b++) {
         unsigned K = (unsigned)cs_table_budget(t, b);
         long c = cs_table_find(t, "vote", "default", K, "all");
-        double f = vote_exact(K), got = cs_table_value(t, c, CS_COL_ACCURACY);
+        double f = two_level_vote(K), got = cs_table_value(t, c, CS_COL_ACCURACY);
         /* 20000 queries, each scoring 0 or 1 with mean F(K) < 0.72: s.e. = sqrt(F(1-F)/n) < 0.0033;
         ** four standard errors */
         double se = sqrt(f * (1 - f) / 20000);

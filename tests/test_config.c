@@ -76,52 +76,27 @@ static double table_default(const cs_param *rows, size_t n, const char *name)
 
 /* ---- budgets ---------------------------------------------------------------------------- */
 
-START_TEST(test_budgets_list)
-{
-    size_t *b, n;
-    char why[256];
-    ck_assert_int_eq(cs_budgets_parse("1,3,5", &b, &n, why, sizeof why), 0);
-    ck_assert_uint_eq(n, 3);
-    ck_assert_uint_eq(b[0], 1);
-    ck_assert_uint_eq(b[1], 3);
-    ck_assert_uint_eq(b[2], 5);
-    free(b);
-}
-END_TEST
+/* Lists, doubling ranges (1..1024 x2 is 2^0 .. 2^10), steps (1..31 +2 the odd numbers to 31, 16
+** of them) and a range of one, each with every budget it must give. */
+static const struct {
+    const char *text;
+    size_t n, want[16];
+} good_budgets[] = {
+    {"1,3,5", 3, {1, 3, 5}},
+    {"1..1024 x2", 11, {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}},
+    {"1..31 +2", 16, {1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31}},
+    {"5..5", 1, {5}},
+};
 
-/* 1..1024 x2 is 2^0 .. 2^10: eleven powers of two. */
-START_TEST(test_budgets_doubling)
+START_TEST(test_budgets_good)
 {
     size_t *b, n;
     char why[256];
-    ck_assert_int_eq(cs_budgets_parse("1..1024 x2", &b, &n, why, sizeof why), 0);
-    ck_assert_uint_eq(n, 11);
+    ck_assert_msg(cs_budgets_parse(good_budgets[_i].text, &b, &n, why, sizeof why) == 0, "'%s': %s",
+                  good_budgets[_i].text, why);
+    ck_assert_uint_eq(n, good_budgets[_i].n);
     for (size_t i = 0; i < n; i++)
-        ck_assert_uint_eq(b[i], (size_t)1 << i);
-    free(b);
-}
-END_TEST
-
-/* 1..31 +2 is the odd numbers 1, 3, .., 31: (31 - 1)/2 + 1 = 16 of them. */
-START_TEST(test_budgets_step)
-{
-    size_t *b, n;
-    char why[256];
-    ck_assert_int_eq(cs_budgets_parse("1..31 +2", &b, &n, why, sizeof why), 0);
-    ck_assert_uint_eq(n, 16);
-    for (size_t i = 0; i < n; i++)
-        ck_assert_uint_eq(b[i], 2 * i + 1);
-    free(b);
-}
-END_TEST
-
-START_TEST(test_budgets_single)
-{
-    size_t *b, n;
-    char why[256];
-    ck_assert_int_eq(cs_budgets_parse("5..5", &b, &n, why, sizeof why), 0);
-    ck_assert_uint_eq(n, 1);
-    ck_assert_uint_eq(b[0], 5);
+        ck_assert_uint_eq(b[i], good_budgets[_i].want[i]);
     free(b);
 }
 END_TEST
@@ -702,10 +677,7 @@ Suite *make_suite(void)
 {
     Suite *s = suite_create("config");
     TCase *bud = tcase_create("budgets");
-    tcase_add_test(bud, test_budgets_list);
-    tcase_add_test(bud, test_budgets_doubling);
-    tcase_add_test(bud, test_budgets_step);
-    tcase_add_test(bud, test_budgets_single);
+    tcase_add_loop_test(bud, test_budgets_good, 0, (int)(sizeof good_budgets / sizeof good_budgets[0]));
     tcase_add_loop_test(bud, test_budgets_bad, 0, (int)(sizeof bad_budgets / sizeof bad_budgets[0]));
     suite_add_tcase(s, bud);
 

@@ -14,6 +14,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "testutil.h"
+#include "testutil_text.h"
 #include "callscale/error.h"
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
@@ -64,22 +65,6 @@ static void teardown(void)
 }
 
 /* ---- building experiments ---------------------------------------------------------------- */
-
-typedef struct text {
-    char buf[16384];
-    size_t len;
-} text;
-
-static void add(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(text *t, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
-    va_end(ap);
-    ck_assert(n >= 0 && (size_t)n < sizeof t->buf - t->len);
-    t->len += (size_t)n;
-}
 
 /* Line number (1-based) of the first line of ini that starts with `what`. */
 static int line_of(const char *ini, const char *what)
@@ -1099,40 +1084,41 @@ static void check_unsupported(const char *ini, int line_lo, int line_hi, const c
     xrun_free(&x);
 }
 
-START_TEST(unsupported_dirichlet)
-{
-    const char *ini = "; wrong shares drawn per query have no exact form\n"
-                      "[experiment]\nbudgets = 1,3\nanswers = 3\n\n"
-                      "[population.fine]\np_correct = 0.7\n\n"
-                      "[population.drawn]\np_correct = 0.4\nwrong = dirichlet(0.5)\n\n"
-                      "[strategy.vote]\n";
-    int l = line_of(ini, "[population.drawn]");
-    check_unsupported(ini, l, l, "dirichlet");
-}
-END_TEST
+/* Each case with the lines the error must point into: from the first line starting `from` to the
+** first starting `to` (the offending section, or [experiment]'s header to its answers line). */
+static const struct {
+    const char *what, *ini, *from, *to;
+} unsupported[] = {
+    {"dirichlet",
+     "; wrong shares drawn per query have no exact form\n"
+     "[experiment]\nbudgets = 1,3\nanswers = 3\n\n"
+     "[population.fine]\np_correct = 0.7\n\n"
+     "[population.drawn]\np_correct = 0.4\nwrong = dirichlet(0.5)\n\n"
+     "[strategy.vote]\n",
+     "[population.drawn]", "[population.drawn]"},
+    {"open + zipf",
+     "[experiment]\nbudgets = 1,3\nanswers = open\n\n"
+     "[population.fine]\np_correct = 0.7\n\n"
+     "[population.skewed]\np_correct = 0.4\nwrong = zipf(1.5)\n\n"
+     "[strategy.vote]\n",
+     "[population.skewed]", "[population.skewed]"},
+    {"M=4 budget 2000",
+     "; more than two answers: exact up to budget 1500\n\n"
+     "[experiment]\nname = big\nbudgets = 1,2000\nanswers = 4\n\n"
+     "[population.p]\np_correct = 0.5\n\n[strategy.vote]\n",
+     "[experiment]", "answers"},
+    {"M=70",
+     "; too many wrong answers\n\n"
+     "[experiment]\nname = wide\nbudgets = 1,2\nanswers = 70\n\n"
+     "[population.p]\np_correct = 0.5\n\n[strategy.vote]\n",
+     "[experiment]", "answers"},
+};
 
-START_TEST(unsupported_open_zipf)
+START_TEST(unsupported_cases)
 {
-    const char *ini = "[experiment]\nbudgets = 1,3\nanswers = open\n\n"
-                      "[population.fine]\np_correct = 0.7\n\n"
-                      "[population.skewed]\np_correct = 0.4\nwrong = zipf(1.5)\n\n"
-                      "[strategy.vote]\n";
-    int l = line_of(ini, "[population.skewed]");
-    check_unsupported(ini, l, l, "open + zipf");
-}
-END_TEST
-
-START_TEST(unsupported_big_budget_multi)
-{
-    /* The offending section is [experiment]: its header, budgets or answers line. */
-    const char *ini = "; more than two answers: exact up to budget 1500\n\n"
-                      "[experiment]\nname = big\nbudgets = 1,2000\nanswers = 4\n\n"
-                      "[population.p]\np_correct = 0.5\n\n[strategy.vote]\n";
-    check_unsupported(ini, line_of(ini, "[experiment]"), line_of(ini, "answers"), "M=4 budget 2000");
-    const char *ini2 = "; too many wrong answers\n\n"
-                       "[experiment]\nname = wide\nbudgets = 1,2\nanswers = 70\n\n"
-                       "[population.p]\np_correct = 0.5\n\n[strategy.vote]\n";
-    check_unsupported(ini2, line_of(ini2, "[experiment]"), line_of(ini2, "answers"), "M=70");
+    const char *ini = unsupported[_i].ini;
+    check_unsupported(ini, line_of(ini, unsupported[_i].from), line_of(ini, unsupported[_i].to),
+                      unsupported[_i].what);
 }
 END_TEST
 
@@ -1238,9 +1224,6 @@ Suite *make_suite(void)
         {"quantiles_singular", quantile_bins_beta_singular},
         {"quantiles_atoms", quantile_bins_atoms},
         {"quantiles_mixture", quantile_bins_beta_and_atom},
-        {"unsupported_dirichlet", unsupported_dirichlet},
-        {"unsupported_open_zipf", unsupported_open_zipf},
-        {"unsupported_budget", unsupported_big_budget_multi},
         {"binary_2000", binary_big_budget_supported},
         {"costs", costs},
     };
@@ -1261,6 +1244,7 @@ Suite *make_suite(void)
          (int)(sizeof vote_cases / sizeof vote_cases[0])},
         {"filter_brute_force", filter_vote_brute_force,
          (int)(sizeof filter_cases / sizeof filter_cases[0])},
+        {"unsupported", unsupported_cases, (int)(sizeof unsupported / sizeof unsupported[0])},
     };
     for (size_t i = 0; i < sizeof loops / sizeof loops[0]; i++) {
         TCase *tc = tcase_create(loops[i].name);

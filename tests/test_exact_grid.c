@@ -7,12 +7,12 @@
 ** fixed-p accuracy over the Beta density, written here, on pieces around the Beta's mass with the
 ** endpoint singularities taken out by the substitution p = c s^(1/a) (and 1 - p = c s^(1/b)).
 */
-#include <stdarg.h>
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "testutil.h"
+#include "testutil_text.h"
 #include "callscale/error.h"
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
@@ -31,22 +31,6 @@ static const char *const strategies[] = {"vote", "filter_vote", "coverage", "res
 
 /* Exact values claim 1e-9 (tests/test_exact.c); a closed form here is good to rounding. */
 #define TOL_CLOSED 1e-9
-
-typedef struct text {
-    char buf[1 << 16];
-    size_t len;
-} text;
-
-static void add(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(text *t, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
-    va_end(ap);
-    ck_assert(n >= 0 && (size_t)n < sizeof t->buf - t->len);
-    t->len += (size_t)n;
-}
 
 static void strategies_text(text *t)
 {

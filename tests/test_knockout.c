@@ -8,6 +8,7 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_closed.h"
 #include "testutil_cells.h"
 #include "testutil_experiment.h"
 #include "testutil_sweep.h"
@@ -22,17 +23,6 @@ static double match(unsigned K, double pc)
         w += 2 * j > K ? pr : 2 * j == K ? pr / 2 : 0;
     }
     return w;
-}
-
-/* A bracket of n candidates, each right with probability p: its two halves (ceil and floor of
-** n/2) are independent brackets, and their winners meet. Plain recursion, no memo: the test's
-** own computation, independent of the library's. */
-static double bracket(size_t n, double p, double q)
-{
-    if (n == 1)
-        return p;
-    double a = bracket((n + 1) / 2, p, q), b = bracket(n / 2, p, q);
-    return a * b + (a * (1 - b) + b * (1 - a)) * q;
 }
 
 static unsigned ceil_log2(size_t n)

@@ -10,6 +10,7 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_closed.h"
 #include "testutil_experiment.h"
 
 static void optimize_with(const cs_experiment *ex, size_t k, int threads, long baseline,
@@ -116,22 +117,6 @@ START_TEST(held_out_choices_are_not_fitted)
 }
 END_TEST
 
-static double vote_exact(unsigned K, double p)
-{
-    double a = 0; /* K odd: no ties */
-    for (unsigned c = K / 2 + 1; c <= K; c++)
-        a += gsl_ran_binomial_pdf(c, p, K);
-    return a;
-}
-
-static double bracket(size_t n, double p, double q)
-{
-    if (n == 1)
-        return p;
-    double a = bracket((n + 1) / 2, p, q), b = bracket(n / 2, p, q);
-    return a * b + (a * (1 - b) + b * (1 - a)) * q;
-}
-
 /* Two components of a binary question: vote wins the easy one (p = 0.8, where it tends to 1) and
 ** a knockout with a weak judge (one comparison, p_comp = 0.6) the hard one (p = 0.3, where vote
 ** tends to 0). The oracle planner picks each bin's winner, and its held-out accuracies are the
@@ -151,8 +136,8 @@ START_TEST(oracle_planner_picks_each_bins_winner)
     optimize_with(&ex, 4, 2, 0, &o); /* vote as the baseline */
     for (size_t b = 0; b < ex.nbudgets; b++) {
         unsigned K = (unsigned)ex.budgets[b];
-        double easy = vote_exact(K, 0.8), hard = bracket(K, 0.3, 0.6);
-        ck_assert(easy > bracket(K, 0.8, 0.6) && hard > vote_exact(K, 0.3));
+        double easy = majority(K, 0.8), hard = bracket(K, 0.3, 0.6);
+        ck_assert(easy > bracket(K, 0.8, 0.6) && hard > majority(K, 0.3));
         const cs_frontier_point *e = cs_optimize_point(&o, CS_BIN_ORACLE, b, 1);
         const cs_frontier_point *h = cs_optimize_point(&o, CS_BIN_ORACLE, b, 2);
         ck_assert_str_eq(ex.strat[e->strategy].type->name, "vote");

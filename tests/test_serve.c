@@ -7,12 +7,12 @@
 ** tail here, and K* = 2 ln[alpha/(1-alpha) (2p1-1)/(1-2p2)] / ln[p2 q2/(p1 q1)] = 5.2432.
 */
 #include "testutil.h"
+#include "testutil_two_level.h"
 
 #include <errno.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <gsl/gsl_cdf.h>
 #include <json-c/json.h>
 #include "serve.h"
 
@@ -21,13 +21,7 @@ static const char two_level[] =
     "name    = api-test\n"
     "queries = 2000\n"
     "budgets = 1..65 +2\n"
-    "answers = 2\n"
-    "[population.easy]\n"
-    "weight    = 0.6\n"
-    "p_correct = 0.85\n"
-    "[population.hard]\n"
-    "weight    = 0.4\n"
-    "p_correct = 0.4\n"
+    "answers = 2\n" TWO_LEVEL_POPULATION
     "[strategy.vote]\n"
     "[strategy.filter_vote]\n";
 
@@ -99,11 +93,6 @@ static double accuracy(const answer *a, const char *strategy, const char *bin, i
     return NAN;
 }
 
-static double maj(int K, double p)
-{
-    return gsl_cdf_binomial_Q((unsigned)((K - 1) / 2), p, (unsigned)K);
-}
-
 /* results.csv's digits: 10 decimals, so an exact row is within 5e-11 of the sum. */
 #define ROW_TOL 1e-10
 
@@ -113,10 +102,10 @@ START_TEST(exact_two_level)
     ck_assert_int_eq(a.status, 200);
     ck_assert_ptr_nonnull(a.json);
     for (int K = 1; K <= 65; K += 2) {
-        double want = 0.6 * maj(K, 0.85) + 0.4 * maj(K, 0.4);
+        double want = two_level_vote((unsigned)K);
         ck_assert_double_eq_tol(accuracy(&a, "vote", "all", K), want, ROW_TOL);
-        ck_assert_double_eq_tol(accuracy(&a, "vote", "easy", K), maj(K, 0.85), ROW_TOL);
-        ck_assert_double_eq_tol(accuracy(&a, "vote", "hard", K), maj(K, 0.4), ROW_TOL);
+        ck_assert_double_eq_tol(accuracy(&a, "vote", "easy", K), majority(K, 0.85), ROW_TOL);
+        ck_assert_double_eq_tol(accuracy(&a, "vote", "hard", K), majority(K, 0.4), ROW_TOL);
     }
     json_object *s, *v;
     ck_assert(json_object_object_get_ex(a.json, "summary", &s));
@@ -138,14 +127,14 @@ START_TEST(overrides_and_text)
     /* alpha = 0.3 is below 1 - 1/t = 0.3497: the curve falls */
     answer a = ask_json("{\"set\": [\"population.easy.weight=0.3\", \"population.hard.weight=0.7\"]}", 0);
     ck_assert_int_eq(a.status, 200);
-    ck_assert_double_eq_tol(accuracy(&a, "vote", "all", 9), 0.3 * maj(9, 0.85) + 0.7 * maj(9, 0.4),
+    ck_assert_double_eq_tol(accuracy(&a, "vote", "all", 9), 0.3 * majority(9, 0.85) + 0.7 * majority(9, 0.4),
                             ROW_TOL);
     answer_free(&a);
     /* the body as an experiment's text (text/plain), which replaces the server's */
     const char text[] = "[experiment]\nbudgets = 1,3\n[population.only]\np_correct = 0.7\n[strategy.vote]\n";
     a = ask(text, sizeof text - 1, 0, 0);
     ck_assert_int_eq(a.status, 200);
-    ck_assert_double_eq_tol(accuracy(&a, "vote", "all", 3), maj(3, 0.7), ROW_TOL);
+    ck_assert_double_eq_tol(accuracy(&a, "vote", "all", 3), majority(3, 0.7), ROW_TOL);
     answer_free(&a);
 }
 END_TEST
@@ -156,7 +145,7 @@ START_TEST(monte_carlo)
     ** 4 standard errors = 0.041 */
     answer a = ask_json("{}", 1);
     ck_assert_int_eq(a.status, 200);
-    ck_assert_double_eq_tol(accuracy(&a, "vote", "all", 5), 0.6 * maj(5, 0.85) + 0.4 * maj(5, 0.4),
+    ck_assert_double_eq_tol(accuracy(&a, "vote", "all", 5), two_level_vote(5),
                             0.041);
     answer_free(&a);
 }
