@@ -171,6 +171,7 @@ FUZZ_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/plot_temp
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_CHECK := $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),$(FUZZERS))
 check: all $(BUILD)/san/callscale $(BUILD)/pcg_reference.txt $(TESTS) $(BUILD)/callscale-mpi $(FUZZ_CHECK) | test-deps
+	@echo "== tests/cli/build (make's dry run: each file made once)"; tests/cli/build
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 	@echo "== tests/cli/run (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/run
 	@echo "== tests/cli/plot (sanitized binary)"; CALLSCALE=$(BUILD)/san/callscale tests/cli/plot
