@@ -186,6 +186,7 @@ START_TEST(call_words)
     ck_assert_int_ne(parse(&model, "rollouts(", &v, why), 0);
     ck_assert_int_ne(parse(&model, "rollouts(8", &v, why), 0);
     ck_assert_int_ne(parse(&model, "rollouts()", &v, why), 0);
+    ck_assert_int_ne(parse(&model, "rollouts(8x", &v, why), 0);
     ck_assert_int_ne(parse(&model, "16", &v, why), 0);
     ck_assert_str_eq(why, "'16' is not one of gaussian|rollouts(k)");
 

@@ -182,7 +182,8 @@ static void check_csv(const char *text, const cs_experiment *ex, const cs_result
                 const cs_cell *c = cs_results_cell(r, s, b, bin);
                 double m, l, h;
                 cs_cell_summary(c, r->exact, &m, &l, &h);
-                ck_assert_uint_eq(queries, r->exact ? 0 : (unsigned long long)c->n);
+                unsigned long long want_queries = r->exact ? 0 : (unsigned long long)c->n;
+                ck_assert_uint_eq(queries, want_queries);
                 ck_assert_double_eq_tol(acc, c->sum / c->n, 1e-10);
                 ck_assert_double_eq_tol(lo, l, 1e-10);
                 ck_assert_double_eq_tol(hi, h, 1e-10);
