@@ -242,13 +242,13 @@ END_TEST
 
 /* An open space with wrong = dirichlet(c) breaks sticks: the first wrong answer's share of 1 - p
 ** is Beta(1, c), mean 1 / (1 + c) = 0.25 for c = 3, variance c / ((1 + c)^2 (2 + c)) = 0.0375:
-** within 4 s.e. (sqrt(0.0375 / n) = 0.0027) over 5000 queries (each breaks about 70 sticks). */
-#define NSTICK 5000
+** within 4 s.e. (sqrt(0.0375 / n) = 0.0043) over 2000 queries (each breaks about 70 sticks). */
+#define NSTICK 2000
 START_TEST(open_stick_breaking)
 {
     const double c = 3;
     draws d;
-    draws_open(&d, "[experiment]\nqueries = 5000\nbudgets = 1\nanswers = open\n"
+    draws_open(&d, "[experiment]\nqueries = 2000\nbudgets = 1\nanswers = open\n"
                    "[population.d]\np_correct = 0.5\nwrong = dirichlet(3)\n[strategy.vote]\n");
     double s = 0;
     for (uint64_t i = 0; i < NSTICK; i++) {
