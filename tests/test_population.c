@@ -175,9 +175,9 @@ START_TEST(wrong_zipf)
 END_TEST
 
 /* answers = 4, wrong = dirichlet(0.5): a wrong answer's share of 1 - p is Beta(c, (r - 1) c) with
-** r = 3 answers, mean 1/3 and variance (1/3)(2/3) / (3 c + 1) = 0.0889. Over n = 20000 queries the
-** mean is within 4 s.e. (sqrt(0.0889 / n) = 0.0021) and so is the second moment (its s.e. from
-** the Beta's fourth moment). The shares are not fixed, so there are none to read. */
+** r = 3 wrong answers, mean 1/3 and variance (1/3)(2/3) / (3 c + 1) = 0.0889. Over n = 20000
+** queries the mean is within 4 s.e. (sqrt(0.0889 / n) = 0.0021) and so is the second moment (its
+** s.e. from the Beta's fourth moment). The shares are not fixed, so there are none to read. */
 START_TEST(wrong_dirichlet)
 {
     const double c = 0.5, r = 3;
