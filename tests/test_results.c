@@ -104,7 +104,8 @@ END_TEST
 
 /* Two strategies, two budgets, two components: 2 x 2 x 3 cells, bin 0 "all". */
 static const char small[] = "[experiment]\nqueries = 100\nbudgets = 1,4\nanswers = 2\n"
-                            "[population.easy]\np_correct = 0.8\n[population.hard]\np_correct = 0.3\n"
+                            "[population.easy]\np_correct = 0.8\n"
+                            "[population.hard]\np_correct = 0.3\n"
                             "[strategy.vote]\n[strategy.coverage:pass]\n";
 
 /* Cell (s, b, bin) filled with values that name it, so a row read back says where it came from. */
@@ -138,7 +139,8 @@ START_TEST(add_cells)
     for (size_t s = 0; s < 2; s++)
         for (size_t k = 0; k < 2; k++)
             for (size_t bin = 0; bin <= 2; bin++) {
-                const cs_cell *x = cs_results_cell(&a, s, k, bin), *y = cs_results_cell(&b, s, k, bin);
+                const cs_cell *x = cs_results_cell(&a, s, k, bin);
+                const cs_cell *y = cs_results_cell(&b, s, k, bin);
                 ck_assert(x->n == 3 * y->n && x->sum == 3 * y->sum && x->sumsq == 3 * y->sumsq);
                 ck_assert(x->calls == 3 * y->calls && x->tokens == 3 * y->tokens);
                 ck_assert_double_eq_tol(x->flops, 3 * y->flops, 1e-3);

@@ -122,7 +122,8 @@ START_TEST(parts_identical)
         for (size_t k = 0; k + 1 < ncut[c]; k++) {
             seen s = {.n = 0, .queries = 0, .fail_at = UINT64_MAX};
             cs_sweep_part part = {cuts[c][k], cuts[c][k + 1], on_block, &s};
-            ck_assert_int_eq(cs_sweep_run_part(&ex, 1 + (int)(k % 3), &part, NULL, NULL, &r, &err), 0);
+            int threads = 1 + (int)(k % 3);
+            ck_assert_int_eq(cs_sweep_run_part(&ex, threads, &part, NULL, NULL, &r, &err), 0);
             ck_assert_uint_eq(s.n, cuts[c][k + 1] - cuts[c][k]);
             for (size_t i = 0; i < s.n; i++)
                 ck_assert_uint_eq(s.block[i], cuts[c][k] + i);
@@ -217,7 +218,8 @@ START_TEST(first_calls)
     for (size_t bin = 0; bin <= 2; bin++) {
         double n = cs_results_cell(&r, 0, 0, bin)->n;
         double v = bin ? p[bin] : 0.67;
-        ck_assert_msg(fabs(cell_mean(&r, 0, 0, bin) - v) < 4 * sqrt(v * (1 - v) / n), "bin %zu", bin);
+        ck_assert_msg(fabs(cell_mean(&r, 0, 0, bin) - v) < 4 * sqrt(v * (1 - v) / n), "bin %zu",
+                      bin);
         for (size_t b = 0; b < 2; b++) {
             size_t N = ex.budgets[b];
             double c = bin ? 1 - pow(1 - p[bin], (double)N)

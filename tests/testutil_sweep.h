@@ -1,5 +1,6 @@
 /*
-** Test helpers on the sweep: Monte Carlo into fresh results, and the same bits for any thread count.
+** Test helpers on the sweep: Monte Carlo into fresh results, and the same bits for any thread
+** count.
 */
 #ifndef CALLSCALE_TESTUTIL_SWEEP_H
 #define CALLSCALE_TESTUTIL_SWEEP_H
