@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include "callscale/experiment.h"
+#include "callscale/rules.h"
 
 typedef struct cs_exact_ctx {
     const cs_strategy *strategy;
@@ -27,5 +28,8 @@ double cs_exact_binom(const cs_exact_ctx *ctx, size_t n, size_t k, double x);
 
 /* Build the win table for every c + w <= kmax. Returns 0 or CS_ERR_NOMEM. */
 int cs_vote_win_table(cs_exact_ctx *ctx);
+
+/* Exact mode's part of a cell for a component of each p rule with an exact form (rules.c's rows). */
+cs_rules_exact_part cs_exact_part_fixed, cs_exact_part_beta;
 
 #endif

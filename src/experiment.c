@@ -11,6 +11,7 @@
 #include "callscale/experiment.h"
 #include "callscale/inifile.h"
 #include "callscale/logpop.h"
+#include "callscale/rules.h"
 #include "callscale/strategy.h"
 #include "number.h"
 
@@ -45,29 +46,6 @@ static int real_at(const char **p, double *x)
         return -1;
     *p = q + used;
     return 0;
-}
-
-/* "name(x)" or "name(x,y)": returns number of arguments read, or -1. */
-static int parse_call(const char *s, const char *name, double *x, double *y)
-{
-    size_t n = strlen(name);
-    if (strncmp(s, name, n) != 0 || s[n] != '(')
-        return -1;
-    const char *p = s + n + 1;
-    if (real_at(&p, x))
-        return -1;
-    p = skip_space(p);
-    int args = 1;
-    if (y && *p == ',') {
-        p++;
-        if (real_at(&p, y))
-            return -1;
-        p = skip_space(p);
-        args = 2;
-    }
-    if (*p != ')' || p[1] != '\0')
-        return -1;
-    return args;
 }
 
 /* ---- keys of each section ---------------------------------------------------------------- */
@@ -168,27 +146,6 @@ static int experiment_key(ctx *c, cs_inifile_entry *e)
     return 0;
 }
 
-/* p_correct = P or beta(A,B), for a component or the larger model. */
-static int p_correct(ctx *c, cs_inifile_entry *e, int *kind, double *p, double *a, double *b)
-{
-    const char *v = e->value;
-    double x, y;
-    if (cs_number_real(v, &x) == 0) {
-        if (!(x >= 0 && x <= 1))
-            return bad(c, e, "p = %s is outside [0, 1]", v, NULL);
-        *kind = CS_P_FIXED;
-        *p = x;
-    } else if (parse_call(v, "beta", &x, &y) == 2) {
-        if (!(x > 0 && y > 0 && isfinite(x) && isfinite(y)))
-            return bad(c, e, "%s: beta(a,b) needs a > 0 and b > 0", v, NULL);
-        *kind = CS_P_BETA;
-        *a = x;
-        *b = y;
-    } else
-        return bad(c, e, "'%s' is neither a probability in [0, 1] nor beta(a,b)", v, NULL);
-    return 0;
-}
-
 /* What a component takes: its own keys, and the settings it may override, by table. (The
 ** message once ended "... keys", cut off by a 400-byte buffer; it reads as it did then.) */
 static void component_keys(char *buf, size_t n)
@@ -210,25 +167,18 @@ static int component_key(ctx *c, cs_inifile_entry *e, cs_component *k)
 {
     const char *v = e->value;
     double x;
+    char why[400];
+    int rule = cs_rules_parse_p(c->ex, e->file, e->line, e->key, v, k, why, sizeof why);
+    if (rule < 0)
+        return bad(c, e, "%s", why, NULL);
+    if (rule > 0) {
+        e->used = 1;
+        return 0;
+    }
     if (strcmp(e->key, "weight") == 0) {
         if (cs_number_real(v, &x) || x < 0)
             return bad(c, e, "'%s' is not a weight >= 0", v, NULL);
         k->weight = x;
-    } else if (strcmp(e->key, "p_correct") == 0) {
-        if (p_correct(c, e, &k->p_kind, &k->p, &k->a, &k->b))
-            return CS_ERR_INPUT;
-    } else if (strcmp(e->key, "data") == 0) {
-        /* a log stands in for this component (logpop.c); read once the file is checked. An
-        ** experiment given as text (the library's strings, the teaching page) names no files. */
-        if (c->ex->from_text)
-            return bad(c, e, "'%s': an experiment given as text cannot read a log (data = FILE "
-                       "needs an experiment file)", v, NULL);
-        const char *slash = strrchr(e->file, '/');
-        if (v[0] == '/' || !slash || strcmp(e->file, "--set") == 0)
-            snprintf(k->data, sizeof k->data, "%s", v);
-        else
-            snprintf(k->data, sizeof k->data, "%.*s/%s", (int)(slash - e->file), e->file, v);
-        k->data_line = e->line;
     } else if (strcmp(e->key, "draw") == 0) {
         if (strcmp(v, "replace") == 0)
             k->draw = CS_DRAW_REPLACE;
@@ -237,20 +187,8 @@ static int component_key(ctx *c, cs_inifile_entry *e, cs_component *k)
         else
             return bad(c, e, "'%s' is not replace or subsample", v, NULL);
     } else if (strcmp(e->key, "wrong") == 0) {
-        if (strcmp(v, "uniform") == 0)
-            k->wrong_kind = CS_WRONG_UNIFORM;
-        else if (parse_call(v, "dirichlet", &x, NULL) == 1) {
-            if (!(x > 0 && isfinite(x)))
-                return bad(c, e, "%s: dirichlet(c) needs c > 0", v, NULL);
-            k->wrong_kind = CS_WRONG_DIRICHLET;
-            k->wrong_param = x;
-        } else if (parse_call(v, "zipf", &x, NULL) == 1) {
-            if (!(x >= 0 && isfinite(x)))
-                return bad(c, e, "%s: zipf(s) needs s >= 0", v, NULL);
-            k->wrong_kind = CS_WRONG_ZIPF;
-            k->wrong_param = x;
-        } else
-            return bad(c, e, "'%s' is not uniform, dirichlet(c) or zipf(s)", v, NULL);
+        if (cs_rules_parse_wrong(v, k, why, sizeof why))
+            return bad(c, e, "%s", why, NULL);
     } else {
         int rc = apply_setting(c, e, &k->set, 1, &k->overridden);
         if (rc < 0) {
@@ -301,7 +239,16 @@ static int large_model_key(ctx *c, cs_inifile_entry *e)
             return bad(c, e, "'%s' is not a number of parameters in [1, 1e15]", v, NULL);
         m->params = x;
     } else if (strcmp(e->key, "p_correct") == 0) {
-        return p_correct(c, e, &m->p_kind, &m->p, &m->a, &m->b);
+        /* the same rules as a component's p_correct (cs_large_model's fields mean the same) */
+        cs_component law;
+        char why[400];
+        memset(&law, 0, sizeof law);
+        if (cs_rules_parse_p(c->ex, e->file, e->line, e->key, v, &law, why, sizeof why) < 0)
+            return bad(c, e, "%s", why, NULL);
+        m->p_kind = law.p_kind;
+        m->p = law.p;
+        m->a = law.a;
+        m->b = law.b;
     } else if (strcmp(e->key, "ratios") == 0) {
         if (parse_ratios(v, m))
             return bad(c, e, "'%s' is not a list of at most 16 positive numbers R = D_inference / "
@@ -688,11 +635,10 @@ static int whole_checks(ctx *c)
         cs_component *cp = &ex->comp[k];
         if (cp->data[0] && cs_logpop_attach(ex, cp, err))
             return CS_ERR_INPUT;
-        if (cp->wrong_kind == CS_WRONG_ZIPF && ex->answers == 0 && !(cp->wrong_param > 1))
-            return cs_error_set(err, CS_ERR_INPUT, ex->file, cp->line,
-                                "[population.%s] wrong: zipf(%g) over an open answer space needs "
-                                "s > 1 (otherwise the shares do not sum)",
-                                cp->name, cp->wrong_param);
+        const cs_wrong_rule *rule = cs_rules_wrong_of(cp);
+        char why[400];
+        if (rule->check && rule->check(ex, cp, why, sizeof why))
+            return cs_error_set(err, CS_ERR_INPUT, ex->file, cp->line, "%s", why);
     }
     return prm_keys_check(c);
 }

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "callscale/experiment.h"
-#include "callscale/logpop.h"
+#include "callscale/rules.h"
 #include "callscale/strategy.h"
 
 static void write_settings(FILE *f, const cs_experiment *ex, const cs_component *own, size_t t)
@@ -59,18 +59,10 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
         fprintf(f, "\n[" CS_SECTION_POPULATION "%s]\nweight = %.15g\n", c->name, c->weight);
-        if (c->data[0])
-            fprintf(f, "data = %s\ndraw = %s\n", c->data,
-                    c->draw == CS_DRAW_SUBSAMPLE ? "subsample" : "replace");
-        else if (c->p_kind == CS_P_FIXED)
-            fprintf(f, "p_correct = %.15g\n", c->p);
-        else
-            fprintf(f, "p_correct = beta(%.15g,%.15g)\n", c->a, c->b);
-        if (c->wrong_kind == CS_WRONG_UNIFORM)
-            fprintf(f, "wrong = uniform\n");
-        else
-            fprintf(f, "wrong = %s(%.15g)\n", c->wrong_kind == CS_WRONG_ZIPF ? "zipf" : "dirichlet",
-                    c->wrong_param);
+        char wrong[64];
+        cs_rules_p_of(c)->write(c, f);
+        cs_rules_wrong_of(c)->format(c->wrong_param, wrong, sizeof wrong);
+        fprintf(f, "wrong = %s\n", wrong);
         for (size_t t = 0; t < cs_settings_ntables; t++)
             if (ex->stepped || !cs_settings_tables[t].stepped_only)
                 write_settings(f, ex, c, t);
@@ -78,10 +70,13 @@ int cs_experiment_write(const cs_experiment *ex, FILE *f)
     if (ex->large.line) {
         const cs_large_model *m = &ex->large;
         fprintf(f, "\n[large_model]\nparams = %.15g\n", m->params);
-        if (m->p_kind == CS_P_FIXED)
-            fprintf(f, "p_correct = %.15g\n", m->p);
-        else
-            fprintf(f, "p_correct = beta(%.15g,%.15g)\n", m->a, m->b);
+        cs_component law; /* the larger model's p_correct, written by its rule */
+        memset(&law, 0, sizeof law);
+        law.p_kind = m->p_kind;
+        law.p = m->p;
+        law.a = m->a;
+        law.b = m->b;
+        cs_rules_p_of(&law)->write(&law, f);
         fprintf(f, "ratios = ");
         for (size_t i = 0; i < m->nratio; i++)
             fprintf(f, "%s%.15g", i ? ", " : "", m->ratio[i]);

@@ -4,16 +4,7 @@
 */
 #include <stdio.h>
 #include "callscale/explain.h"
-
-static void describe_p(const cs_component *c, char *buf, size_t n)
-{
-    if (c->data[0])
-        snprintf(buf, n, "p from a log (data = ...)");
-    else if (c->p_kind == CS_P_FIXED)
-        snprintf(buf, n, "p = %g", c->p);
-    else
-        snprintf(buf, n, "p ~ beta(%g,%g), mean %.3f", c->a, c->b, c->a / (c->a + c->b));
-}
+#include "callscale/rules.h"
 
 int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f)
 {
@@ -27,7 +18,7 @@ int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f)
     fprintf(f, "%-16s %7s  %-34s %8s %13s\n", "component", "weight", "p", "easy", "vote K->inf");
     for (size_t k = 0; k < ex->ncomp; k++) {
         char p[64];
-        describe_p(&ex->comp[k], p, sizeof p);
+        cs_rules_describe_p(&ex->comp[k], p, sizeof p);
         fprintf(f, "%-16s %7.4f  %-34s %8.4f %13.4f%s\n", ex->comp[k].name, ex->comp[k].share, p,
                 e->comp[k].easy, e->comp[k].limit,
                 e->comp[k].estimated ? "  (estimated from 200000 draws)" : "");

@@ -16,6 +16,7 @@
 #include "callscale/explain.h"
 #include "callscale/outfile.h"
 #include "callscale/logpop.h"
+#include "callscale/rules.h"
 #include "callscale/plot.h"
 #include "grow.h"
 #include "callscale/population.h"
@@ -426,16 +427,6 @@ static void percent(double share, char *buf, size_t n)
     snprintf(buf, n, "%.3g%%", 100 * share);
 }
 
-static void describe_p(const cs_component *c, char *buf, size_t n)
-{
-    if (c->logpop)
-        snprintf(buf, n, "p from a log of %zu queries", c->logpop->log.nq);
-    else if (c->p_kind == CS_P_FIXED)
-        snprintf(buf, n, "p = %g", c->p);
-    else
-        snprintf(buf, n, "p ~ Beta(%g,%g)", c->a, c->b);
-}
-
 /* What budget N counts for a strategy, without the parenthesis ("generations (2 calls each)"). */
 static void short_unit(const char *strategy, char *buf, size_t n)
 {
@@ -492,7 +483,7 @@ static void bin_titles(const cs_experiment *ex, const layout *l, char (*title)[T
             for (size_t k = 0; k < ex->ncomp; k++)
                 if (!strcmp(ex->comp[k].name, name)) {
                     percent(ex->comp[k].share, share, sizeof share);
-                    describe_p(&ex->comp[k], p, sizeof p);
+                    cs_rules_describe_p(&ex->comp[k], p, sizeof p);
                     snprintf(t, TITLE_MAX, "%s (%s): %s", name, share, p);
                 }
         } else {
@@ -578,7 +569,7 @@ static int population_vars(FILE *f, const cs_experiment *ex, cs_error *err)
         const cs_component *c = &ex->comp[k];
         char share[32], p[96], easy[48];
         percent(c->share, share, sizeof share);
-        describe_p(c, p, sizeof p);
+        cs_rules_describe_p(c, p, sizeof p);
         double ez = e.comp[k].easy;
         if (ez >= 1)
             snprintf(easy, sizeof easy, "easy");

@@ -25,14 +25,15 @@
 /* Answers are stored as 16-bit indices in the sample buffer. */
 #define CS_MAX_ANSWERS 65535
 
-enum cs_p_kind { CS_P_FIXED, CS_P_BETA };
+/* The population rules: rows of rules.c's tables (cs_rules_p, cs_rules_wrong), in this order. */
+enum cs_p_kind { CS_P_FIXED, CS_P_BETA, CS_P_LOG };
 enum cs_wrong_kind { CS_WRONG_UNIFORM, CS_WRONG_DIRICHLET, CS_WRONG_ZIPF };
 
 typedef struct cs_component {
     char name[CS_NAME_MAX];
     double weight;  /* as given; the experiment's weights are normalised in `share` */
     double share;   /* weight / sum of weights */
-    int p_kind;     /* enum cs_p_kind */
+    int p_kind;     /* enum cs_p_kind: a row of cs_rules_p */
     double p;       /* CS_P_FIXED */
     double a, b;    /* CS_P_BETA */
     int wrong_kind; /* enum cs_wrong_kind */
