@@ -34,13 +34,17 @@ static int by_budget(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* results.csv's columns (cs_results_header), the first four of them names. */
+#define NFIELDS 11
+#define NNAMES 4
+
 /* One row of results.csv into its curve. Returns 0, or -1 with a reason in why. */
-static int table_row(cs_results_file *t, char *line, int *exact, char *why, size_t nwhy)
+static int read_row(cs_results_file *t, char *line, int *exact, char *why, size_t nwhy)
 {
-    char *field[11];
+    char *field[NFIELDS];
     size_t nf = 0;
     for (char *p = line;; p++) {
-        if (nf < 11)
+        if (nf < NFIELDS)
             field[nf] = p;
         nf++;
         p = strchr(p, ',');
@@ -48,11 +52,11 @@ static int table_row(cs_results_file *t, char *line, int *exact, char *why, size
             break;
         *p = '\0';
     }
-    if (nf != 11) {
-        snprintf(why, nwhy, "%zu fields where results.csv has 11", nf);
+    if (nf != NFIELDS) {
+        snprintf(why, nwhy, "%zu fields where results.csv has %d", nf, NFIELDS);
         return -1;
     }
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < NNAMES; i++)
         if (!field[i][0] || strlen(field[i]) >= CS_NAME_MAX) {
             snprintf(why, nwhy, "field %d is empty or longer than %d characters", i + 1,
                      CS_NAME_MAX - 1);
@@ -128,7 +132,7 @@ int cs_results_read(cs_results_file *t, const char *dir, cs_error *err)
         }
         if (len == 0)
             continue;
-        if (table_row(t, line, &exact, why, sizeof why)) {
+        if (read_row(t, line, &exact, why, sizeof why)) {
             rc = cs_error_set(err, CS_ERR_INPUT, t->path, lineno, "%s", why);
             break;
         }
