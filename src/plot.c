@@ -80,6 +80,8 @@ void cs_plot_output_name(const cs_plot *p, int fig, char *buf, size_t n)
     snprintf(buf, n, "%s.%s", cs_plot_figure_name(fig), cs_plot_format_name(p->format));
 }
 
+/* ---- the curves' data --------------------------------------------------------------------- */
+
 /* curves.dat (or exact.dat): a block per (strategy setting, bin) in layout order. */
 static int write_curves(const char *dir, const char *name, const cs_results_file *t,
                         const cs_plot_layout *l, const char *source, cs_error *err)
