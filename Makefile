@@ -39,7 +39,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 LIB_SRC := $(wildcard src/*.c)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/san/obj/%.o)
-# The gnuplot templates of plots/ are compiled into the library (src/plot.c uses them), so the
+# The gnuplot templates of plots/ are compiled into the library (src/plot_script.c uses them), so the
 # program draws figures wherever it is installed.
 PLOT_TEMPLATES := $(wildcard plots/*.gp)
 LIB_OBJ += $(BUILD)/obj/plot_templates.o

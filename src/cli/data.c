@@ -16,7 +16,7 @@
 #include "callscale/fit.h"
 #include "callscale/logfile.h"
 #include "callscale/outfile.h"
-#include "callscale/plot.h"
+#include "callscale/gnuplot.h"
 #include "callscale/results.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
@@ -106,7 +106,7 @@ static double quantile(double *v, size_t n, double u)
 static int run_gnuplot(const char *dir, const char *script)
 {
     char gp[1024];
-    if (cs_plot_find_gnuplot(gp, sizeof gp))
+    if (cs_gnuplot_find(gp, sizeof gp))
         return -1;
     pid_t pid = fork();
     if (pid < 0)

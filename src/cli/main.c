@@ -16,6 +16,7 @@
 #include "callscale/experiment.h"
 #include "callscale/explain.h"
 #include "callscale/merge.h"
+#include "callscale/gnuplot.h"
 #include "callscale/plot.h"
 #include "callscale/shard.h"
 #include "callscale/slo.h"
@@ -385,7 +386,7 @@ static int draw_figures(const cs_experiment *ex, const char *dir, const char *sh
     char gnuplot[CS_PATH_MAX], name[64], log[4096], list[512] = "";
     if (cs_plot_write(ex, dir, po, &p, &err))
         return error_out(&err);
-    int found = cs_plot_find_gnuplot(gnuplot, sizeof gnuplot) == 0, rc = 0;
+    int found = cs_gnuplot_find(gnuplot, sizeof gnuplot) == 0, rc = 0;
     for (int fig = 0; fig < CS_NFIGURES; fig++) {
         if (!p.drawn[fig])
             continue;
@@ -394,7 +395,7 @@ static int draw_figures(const cs_experiment *ex, const char *dir, const char *sh
             snprintf(list + strlen(list), sizeof list - strlen(list), " %s", name);
             continue;
         }
-        int bad = cs_plot_render(gnuplot, dir, &p, fig, log, sizeof log, &err);
+        int bad = cs_gnuplot_render(gnuplot, dir, &p, fig, log, sizeof log, &err);
         for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n"))
             fprintf(stderr, "callscale: %s: gnuplot: %s\n", shown, line);
         if (bad) {
