@@ -5,12 +5,11 @@
 */
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "callscale/latency.h"
+#include "callscale/pool.h"
 #include "callscale/strategy.h"
 #include "grow.h"
 #include "roofline.h"
@@ -859,53 +858,36 @@ int cs_clock_read_trace(const cs_experiment *ex, double **times, size_t *n, cs_e
 typedef struct shared {
     const cs_experiment *ex;
     const double *trace;
-    size_t ntrace, next, ncell;
-    int keep_calls, failed;
+    size_t ntrace, ncell;
+    int keep_calls;
     cs_clock_result *res;
-    cs_error err; /* the first cell's error, by cell order */
-    size_t err_cell;
-    pthread_mutex_t lock;
 } shared;
 
-static void *work(void *arg)
+/* Cell i, a task of the pool (which keeps the error of the first failing cell by cell order). */
+static int work(void *arg, size_t worker, uint64_t task, cs_error *err)
 {
+    (void)worker;
     shared *sh = arg;
     const cs_experiment *ex = sh->ex;
-    for (;;) {
-        pthread_mutex_lock(&sh->lock);
-        size_t i = sh->next++;
-        pthread_mutex_unlock(&sh->lock);
-        if (i >= sh->ncell)
-            return NULL;
-        cs_error err;
-        cs_clock_cell *cell = &sh->res->cell[i];
-        int rc = cs_clock_cell_run(ex, &ex->serving, i / ex->nbudgets, i % ex->nbudgets,
-                                   sh->trace, sh->ntrace, sh->keep_calls, cell, &err);
-        if (!rc && !sh->keep_calls) {
-            /* the rows are all that is left to read: many cells of many queries fit */
-            size_t nbins = cs_experiment_nbins(ex);
-            cs_latency_row *row = malloc((nbins + 1) * sizeof *row);
-            for (size_t b = 0; row && b <= nbins; b++)
-                cs_latency_summarize(ex, cell, b, ex->serving.slo, &row[b]);
-            if (row && row[0].queries >= 0) {
-                free(cell->q);
-                cell->q = NULL;
-                cell->row = row;
-            } else {
-                free(row);
-            }
-        }
-        if (rc) {
-            pthread_mutex_lock(&sh->lock);
-            /* the error of the earliest failing cell, whatever thread met it first */
-            if (!sh->failed || i < sh->err_cell) {
-                sh->err = err;
-                sh->err_cell = i;
-                sh->failed = rc;
-            }
-            pthread_mutex_unlock(&sh->lock);
+    size_t i = (size_t)task;
+    cs_clock_cell *cell = &sh->res->cell[i];
+    int rc = cs_clock_cell_run(ex, &ex->serving, i / ex->nbudgets, i % ex->nbudgets,
+                               sh->trace, sh->ntrace, sh->keep_calls, cell, err);
+    if (!rc && !sh->keep_calls) {
+        /* the rows are all that is left to read: many cells of many queries fit */
+        size_t nbins = cs_experiment_nbins(ex);
+        cs_latency_row *row = malloc((nbins + 1) * sizeof *row);
+        for (size_t b = 0; row && b <= nbins; b++)
+            cs_latency_summarize(ex, cell, b, ex->serving.slo, &row[b]);
+        if (row && row[0].queries >= 0) {
+            free(cell->q);
+            cell->q = NULL;
+            cell->row = row;
+        } else {
+            free(row);
         }
     }
+    return rc;
 }
 
 int cs_clock_run(const cs_experiment *ex, int threads, int keep_calls, cs_clock_result *res,
@@ -933,29 +915,12 @@ int cs_clock_run(const cs_experiment *ex, int threads, int keep_calls, cs_clock_
         return cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
     }
     res->ncell = sh.ncell;
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
-    if ((size_t)threads > sh.ncell)
-        threads = (int)sh.ncell;
-    pthread_mutex_init(&sh.lock, NULL);
-    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-    int started = 0;
-    for (int t = 0; tid && t < threads; t++, started++)
-        if (pthread_create(&tid[t], NULL, work, &sh))
-            break;
-    if (started == 0)
-        work(&sh);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    free(tid);
-    pthread_mutex_destroy(&sh.lock);
+    threads = cs_pool_threads(threads, sh.ncell);
+    int rc = cs_pool_for(sh.ncell, (size_t)threads, work, &sh, ex->file, err);
     free(trace);
-    if (sh.failed) {
-        *err = sh.err;
+    if (rc) {
         cs_clock_result_free(res);
-        return sh.failed;
+        return rc;
     }
     return 0;
 }

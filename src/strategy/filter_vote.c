@@ -9,29 +9,25 @@
 #include "exact.h"
 #include "tally.h"
 
-static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
-                            cs_pcg32 *rng, cs_scratch *scratch, const size_t *budgets, size_t nb,
-                            double *score, cs_record *rec)
+static void filter_vote_run(const cs_strategy_ctx *ctx)
 {
-    (void)s;
-    (void)budgets;
-    (void)rec;
+    const cs_query *q = ctx->q;
     size_t m = q->nans;
-    uint32_t *kept = scratch->count;
-    double *lw = scratch->sum; /* log of how likely each answer is to be drawn and kept */
+    uint32_t *kept = ctx->scratch->count;
+    double *lw = ctx->scratch->sum; /* log of how likely each answer is to be drawn and kept */
     memset(kept, 0, m * sizeof *kept);
     for (size_t j = 0; j < m; j++)
         lw[j] = q->pi[j] * (j == 0 ? q->set->tpr : q->set->fpr);
     tally_logs(lw, m, lw);
-    gsl_rng judge = {cs_rng_pcg32, rng}; /* GSL's binomial drawing from this strategy's stream */
+    gsl_rng judge = {cs_rng_pcg32, ctx->rng}; /* GSL's binomial drawing from this strategy's stream */
     const uint32_t *prev = NULL;
     uint32_t nkept = 0;
     double now = 0;
     int settled = 0;
-    for (size_t i = 0; i < nb; i++) {
+    for (size_t i = 0; i < ctx->nb; i++) {
         if (!settled) {
             /* the judge keeps each new answer independently: a binomial per answer */
-            const uint32_t *c = cs_samples_counts(smp, i);
+            const uint32_t *c = cs_samples_counts(ctx->smp, i);
             for (size_t j = 0; j < m; j++) {
                 uint32_t d = c[j] - (prev ? prev[j] : 0u);
                 if (d) {
@@ -47,7 +43,7 @@ static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples 
             else
                 now = tally_score(c, m, q->novel);
         }
-        score[i] = now;
+        ctx->score[i] = now;
     }
 }
 

@@ -5,25 +5,20 @@
 #include "exact.h"
 #include "tally.h"
 
-static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                     cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                     cs_record *rec)
+static void vote_run(const cs_strategy_ctx *ctx)
 {
-    (void)s;
-    (void)rng;
-    (void)budgets;
-    (void)rec;
-    double *lw = scratch->sum;
+    const cs_query *q = ctx->q;
+    double *lw = ctx->scratch->sum;
     tally_logs(q->pi, q->nans, lw);
     double now = 0;
     int settled = 0;
-    for (size_t i = 0; i < nb; i++) {
+    for (size_t i = 0; i < ctx->nb; i++) {
         /* once settled, the outcome is carried forward and no more samples are asked for */
         if (!settled) {
-            const uint32_t *c = cs_samples_counts(smp, i);
+            const uint32_t *c = cs_samples_counts(ctx->smp, i);
             now = tally_vote(c, q->nans, q->novel, lw, &settled);
         }
-        score[i] = now;
+        ctx->score[i] = now;
     }
 }
 
