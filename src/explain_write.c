@@ -21,7 +21,7 @@ int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f)
         cs_rules_describe_p(&ex->comp[k], p, sizeof p);
         fprintf(f, "%-16s %7.4f  %-34s %8.4f %13.4f%s\n", ex->comp[k].name, ex->comp[k].share, p,
                 e->comp[k].easy, e->comp[k].limit,
-                e->comp[k].estimated ? "  (estimated from 200000 draws)" : "");
+                e->comp[k].estimated ? "  (estimated from " CS_EXPLAIN_DRAWS_TEXT " draws)" : "");
     }
     fprintf(f, "%-16s %7.4f  %-34s %8.4f %13.4f\n", "overall", 1.0, "", e->easy, e->limit);
     if (e->shape != CS_SHAPE_NONE) {
