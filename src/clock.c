@@ -68,8 +68,13 @@ typedef struct pool {
     const cs_pool *cfg;
     replica *rep;
     size_t nrep;
-    size_t *queue; /* heap of waiting calls by (key, seq) */
-    size_t nqueue, capqueue;
+    /* waiting calls in order of (key, seq): under fcfs the key is the submission order itself, so
+    ** the queue is a FIFO (queue[head ...]); under program a heap (head stays 0) */
+    size_t *queue;
+    size_t nqueue, capqueue, head;
+    int fifo;
+    size_t seats; /* calls a replica runs at once (max_num_seqs) */
+    size_t room;  /* free seats over the replicas of a fixed/exponential station */
     double kv_tokens;
 } pool;
 
@@ -81,6 +86,7 @@ typedef struct sim {
     cs_clock_cell *cell;
     cs_error *err;
     int keep_calls, failed;
+    int draws_service; /* a query's calls draw from its stream: exponential service, geometric output */
     event *heap;
     size_t nheap, capheap;
     uint64_t seq;
@@ -146,6 +152,17 @@ static int call_less(const sim *s, size_t a, size_t b)
 
 static int enqueue(sim *s, pool *p, size_t c)
 {
+    if (p->fifo) {
+        if (p->head && p->head + p->nqueue == p->capqueue && p->head >= p->nqueue) {
+            /* at least half the buffer is behind the head: slide down rather than grow */
+            memmove(p->queue, p->queue + p->head, p->nqueue * sizeof *p->queue);
+            p->head = 0;
+        }
+        if (cs_grow(&p->queue, &p->capqueue, p->head + p->nqueue, sizeof *p->queue))
+            return -1;
+        p->queue[p->head + p->nqueue++] = c;
+        return 0;
+    }
     if (cs_grow(&p->queue, &p->capqueue, p->nqueue, sizeof *p->queue))
         return -1;
     size_t i = p->nqueue++;
@@ -157,8 +174,20 @@ static int enqueue(sim *s, pool *p, size_t c)
     return 0;
 }
 
+/* The first waiting call (the queue is not empty). */
+static size_t queue_head(const pool *p)
+{
+    return p->queue[p->head];
+}
+
 static size_t dequeue(sim *s, pool *p)
 {
+    if (p->fifo) {
+        size_t top = p->queue[p->head];
+        p->nqueue--;
+        p->head = p->nqueue ? p->head + 1 : 0;
+        return top;
+    }
     size_t top = p->queue[0], last = p->queue[--p->nqueue], i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
@@ -287,13 +316,17 @@ static int start_service(sim *s, pool *p, size_t r, size_t c, double now)
     if (q->start < 0)
         q->start = now;
     p->rep[r].nrun++;
+    p->room--;
     return push_event(s, now + k->service, EV_CALL_END, (uint32_t)c, 0);
 }
 
+/* Waiting calls take free seats, replicas in order. */
 static int dispatch_service(sim *s, pool *p, double now)
 {
+    if (!p->room)
+        return 0;
     for (size_t r = 0; r < p->nrep && p->nqueue; r++)
-        while (p->nqueue && (double)p->rep[r].nrun < p->cfg->max_num_seqs)
+        while (p->nqueue && p->rep[r].nrun < p->seats)
             if (start_service(s, p, r, dequeue(s, p), now))
                 return -1;
     return 0;
@@ -304,6 +337,7 @@ static int service_end(sim *s, size_t c, double now)
     call *k = &s->calls[c];
     pool *p = &s->pool[k->pool];
     p->rep[k->replica].nrun--;
+    p->room++;
     add_busy(s, k->pool, k->start, now, 1);
     if (call_done(s, c, now))
         return -1;
@@ -429,7 +463,7 @@ static int boundary(sim *s, pool *p, size_t r, double now)
     R->nrun = kept;
     R->claims = 0;
     while (p->nqueue && (double)R->nrun < p->cfg->max_num_seqs) {
-        call *k = &s->calls[p->queue[0]];
+        call *k = &s->calls[queue_head(p)];
         if (R->kv_used + k->prompt + k->output > p->kv_tokens)
             break; /* the head waits for room in the cache (as vLLM's FCFS does) */
         size_t c = dequeue(s, p);
@@ -466,7 +500,7 @@ static int wake(sim *s, pool *p, double now)
     size_t claimed = 0;
     for (size_t r = 0; r < p->nrep; r++)
         claimed += p->rep[r].claims;
-    const call *head = p->nqueue ? &s->calls[p->queue[0]] : NULL;
+    const call *head = p->nqueue ? &s->calls[queue_head(p)] : NULL;
     while (claimed < p->nqueue) {
         size_t best = p->nrep;
         double when = INFINITY;
@@ -596,7 +630,8 @@ static int start_query(sim *s, double now)
     q->calls = 0;
     q->round = 0;
     q->pending = 0;
-    cs_rng_stream(&q->rng, s->ex->seed, i, service_purpose);
+    if (s->draws_service)
+        cs_rng_stream(&q->rng, s->ex->seed, i, service_purpose);
     if (measured(s, i) && !isfinite(s->cell->window_start)) {
         s->cell->window_start = now;
         s->last_t = now;
@@ -687,6 +722,9 @@ static int simulate(sim *s)
         p->rep = calloc(p->nrep, sizeof *p->rep);
         if (!p->rep)
             return -1;
+        p->fifo = cs_param_word(sv->policy) != CS_POLICY_PROGRAM;
+        p->seats = (size_t)ceil(p->cfg->max_num_seqs); /* nrun < seats: nrun < max_num_seqs */
+        p->room = p->nrep * p->seats;
         p->kv_tokens = p->cfg->service == CS_SERVICE_ROOFLINE ? cs_serving_kv_tokens(p->cfg)
                                                               : INFINITY;
         for (size_t r = 0; r < p->nrep; r++) {
@@ -698,6 +736,9 @@ static int simulate(sim *s)
             }
         }
     }
+    s->draws_service = cs_param_word(sv->output) == 1;
+    for (int k = 0; k < CS_POOLS; k++)
+        s->draws_service |= sv->pool[k].line && sv->pool[k].service == CS_SERVICE_EXPONENTIAL;
     const cs_pool *g = &sv->pool[CS_POOL_GENERATOR];
     s->cell->capacity = g->replicas * g->max_num_seqs;
     cs_rng_stream(&s->arrivals, s->ex->seed, 0, arrival_purpose);
