@@ -58,7 +58,8 @@ typedef struct prefix {
 typedef struct replica {
     size_t *run; /* running calls */
     size_t nrun, caprun, claims;
-    double kv_used, t0, n, b, c0, end;
+    double kv_used, t0, n, end;
+    cs_span sp; /* a decode span's constants */
     int span;
     uint32_t version;
     prefix *cache;
@@ -387,9 +388,8 @@ static int plan(sim *s, pool *p, size_t r)
     } else {
         R->span = SPAN_DECODE;
         R->n = least;
-        R->b = (double)R->nrun;
-        R->c0 = context;
-        R->end = R->t0 + cs_roofline_span(cfg, R->b, context, least);
+        cs_roofline_span_start(cfg, (double)R->nrun, context, &R->sp);
+        R->end = R->t0 + cs_roofline_span_time(&R->sp, least);
     }
     return push_event(s, R->end, EV_REPLICA, (uint32_t)((size_t)(p - s->pool) * 65536u + r),
                       R->version);
@@ -503,20 +503,21 @@ static int wake(sim *s, pool *p, double now)
     const call *head = p->nqueue ? &s->calls[queue_head(p)] : NULL;
     while (claimed < p->nqueue) {
         size_t best = p->nrep;
-        double when = INFINITY;
+        double when = INFINITY, cut = 0; /* cut: the iterations of best's span up to when */
         for (size_t r = 0; r < p->nrep; r++) {
             replica *R = &p->rep[r];
             if ((double)(R->nrun + R->claims) >= p->cfg->max_num_seqs ||
                 R->kv_used + head->prompt + head->output > p->kv_tokens)
                 continue;
-            double t = R->span == SPAN_IDLE ? now : R->end;
+            double t = R->span == SPAN_IDLE ? now : R->end, k = 0;
             if (R->span == SPAN_DECODE) {
-                double k = cs_roofline_boundary(p->cfg, R->b, R->c0, R->n, now - R->t0);
-                t = R->t0 + cs_roofline_span(p->cfg, R->b, R->c0, k);
+                k = cs_roofline_span_boundary(&R->sp, R->n, now - R->t0);
+                t = R->t0 + cs_roofline_span_time(&R->sp, k);
             }
             if (t < when) {
                 when = t;
                 best = r;
+                cut = k;
             }
         }
         if (best == p->nrep)
@@ -528,7 +529,7 @@ static int wake(sim *s, pool *p, double now)
         claimed += take;
         if (R->span == SPAN_IDLE || (R->span == SPAN_DECODE && when < R->end)) {
             if (R->span == SPAN_DECODE)
-                R->n = cs_roofline_boundary(p->cfg, R->b, R->c0, R->n, now - R->t0);
+                R->n = cut;
             else
                 R->t0 = now;
             R->end = when;
