@@ -88,6 +88,8 @@ typedef struct sim {
     cs_error *err;
     int keep_calls, failed;
     int draws_service; /* a query's calls draw from its stream: exponential service, geometric output */
+    int program;       /* policy program: calls wait in order of their query */
+    int pool_of[CS_CALL_KINDS]; /* the pool each kind of call runs on */
     event *heap;
     size_t nheap, capheap;
     uint64_t seq;
@@ -555,7 +557,7 @@ static int submit_round(sim *s, size_t slot, double now)
 {
     qslot *q = &s->slot[slot];
     const cs_round *rd = &q->rounds[q->round];
-    int pid = cs_serving_pool_of(s->sv, rd->kind);
+    int pid = s->pool_of[rd->kind];
     pool *p = &s->pool[pid];
     double prompt = s->sv->prompt_tokens + rd->prompt;
     if (p->cfg->service == CS_SERVICE_ROOFLINE && prompt + rd->output > p->kv_tokens)
@@ -571,10 +573,7 @@ static int submit_round(sim *s, size_t slot, double now)
         if (new_call(s, &c))
             return -1;
         call *k = &s->calls[c];
-        memset(k, 0, sizeof *k);
-        k->slot = slot;
-        k->prompt = prompt;
-        k->output = rd->output;
+        *k = (call){.slot = slot, .prompt = prompt, .output = rd->output};
         if (geometric) /* tokens until the end token, 1/output a token: mean output */
             k->output = ceil(log1p(-cs_pcg32_uniform53(&q->rng)) / log1p(-1 / rd->output));
         if (k->output < 1 && rd->output > 0)
@@ -584,7 +583,7 @@ static int submit_round(sim *s, size_t slot, double now)
         k->pool = (uint8_t)pid;
         k->kind = rd->kind;
         k->seq = s->submitted++;
-        k->key = cs_param_word(s->sv->policy) == CS_POLICY_PROGRAM ? q->index : k->seq;
+        k->key = s->program ? q->index : k->seq;
         if (p->cfg->service != CS_SERVICE_ROOFLINE)
             k->service = draw_service(p->cfg, &q->rng);
         if (enqueue(s, p, c))
@@ -620,7 +619,8 @@ static int start_query(sim *s, double now)
         q->rounds = nr;
         q->cap = lg->n;
     }
-    memcpy(q->rounds, lg->round, lg->n * sizeof *lg->round);
+    for (size_t r = 0; r < lg->n; r++) /* a round or a few: no call to memcpy */
+        q->rounds[r] = lg->round[r];
     q->nrounds = lg->n;
     q->index = i;
     q->arrival = now;
@@ -738,6 +738,9 @@ static int simulate(sim *s)
         }
     }
     s->draws_service = cs_param_word(sv->output) == 1;
+    s->program = cs_param_word(sv->policy) == CS_POLICY_PROGRAM;
+    for (int kind = 0; kind < CS_CALL_KINDS; kind++)
+        s->pool_of[kind] = cs_serving_pool_of(sv, kind);
     for (int k = 0; k < CS_POOLS; k++)
         s->draws_service |= sv->pool[k].line && sv->pool[k].service == CS_SERVICE_EXPONENTIAL;
     const cs_pool *g = &sv->pool[CS_POOL_GENERATOR];
