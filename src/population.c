@@ -201,8 +201,9 @@ void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, 
         unsigned lo = (unsigned)c->set.steps, hi = (unsigned)c->set.steps_max;
         q->L = lo + (hi > lo ? (unsigned)gsl_rng_uniform_int(r, hi - lo + 1) : 0u);
     }
-    /* a chain of L independent steps is right with probability s^L = p, as the answer model */
-    q->s = pow(p, 1.0 / q->L);
+    /* a chain of L independent steps is right with probability s^L = p, as the answer model
+    ** (L = 1 takes p itself, the value pow returns, without pow's cost on every query) */
+    q->s = q->L == 1 ? p : pow(p, 1.0 / q->L);
     q->sample_tokens = q->L * c->set.gen_tokens;
     q->score_params = ex->stepped ? c->set.prm_params : c->set.verifier_params;
     q->prm = ex->stepped;
