@@ -92,13 +92,8 @@ void cs_latency_summarize(const cs_experiment *ex, const cs_clock_cell *cell, si
 
 /* ---- files ------------------------------------------------------------------------------- */
 
-int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
-                           cs_error *err)
+int cs_latency_print(const cs_experiment *ex, const cs_clock_result *res, FILE *f)
 {
-    cs_outfile o;
-    if (cs_outfile_open(&o, dir, "latency.csv", err))
-        return CS_ERR_IO;
-    FILE *f = o.f;
     fprintf(f, "%s\n", cs_latency_header);
     size_t nbins = cs_experiment_nbins(ex);
     double slo = ex->serving.slo;
@@ -113,10 +108,8 @@ int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const 
                 cs_experiment_bin_name(ex, bin - 1, name, sizeof name);
             cs_latency_row r;
             cs_latency_summarize(ex, cell, bin, slo, &r);
-            if (r.queries < 0) {
-                cs_outfile_abandon(&o);
-                return cs_error_set(err, CS_ERR_NOMEM, dir, 0, "out of memory");
-            }
+            if (r.queries < 0)
+                return CS_ERR_NOMEM;
             fprintf(f, "%s,%s,%zu,%s,%.0f,%.10f,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,",
                     st->type->name, st->label, ex->budgets[cell->budget], name, r.queries,
                     r.accuracy, r.latency_mean, r.latency_p50, r.latency_p90, r.latency_p99,
@@ -125,6 +118,19 @@ int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const 
                 fprintf(f, "%.10g", r.slo_attained);
             fprintf(f, "\n");
         }
+    }
+    return 0;
+}
+
+int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
+                           cs_error *err)
+{
+    cs_outfile o;
+    if (cs_outfile_open(&o, dir, "latency.csv", err))
+        return CS_ERR_IO;
+    if (cs_latency_print(ex, res, o.f)) {
+        cs_outfile_abandon(&o);
+        return cs_error_set(err, CS_ERR_NOMEM, dir, 0, "out of memory");
     }
     return cs_outfile_close(&o, err);
 }
