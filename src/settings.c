@@ -44,6 +44,7 @@ const cs_param cs_revise_params[] = {
     {"fix", "0.3", 0, 1, 0, NULL, S(fix), "chance that a revision turns a wrong answer right (times p^fix_power)"},
     {"fix_power", "0", 0, 100, 0, NULL, S(fix_power), "0: fix is the same on every query; k > 0: fix * p^k, so hard questions are rarely fixed"},
     {"break", "0.1", 0, 1, 0, NULL, S(rev_break), "chance that a revision turns a right answer wrong"},
+    {"fix_decay", "1", 0, 1, 0, NULL, S(fix_decay), "the fix chance's factor per revision: 1, every revision alike; d < 1, revision t fixes with chance fix * p^fix_power * d^(t-1) (a chain's returns diminish)"},
     {"stick", "0", 0, 1, 0, NULL, S(stick), "chance that a wrong answer not fixed stays the same wrong answer (else a fresh wrong one)"},
 };
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -17,7 +17,7 @@ typedef struct cs_settings {
     double steps, steps_max, recover;                     /* the step model */
     double prm_noise, trap, trap_score, rho, agg, prm_params; /* the process reward model */
     double prm_rollouts, prm_estimate; /* its labels: k rollouts, or a word (< 0): Gaussian */
-    double fix, fix_power, rev_break, stick;                  /* revisions ([revise]) */
+    double fix, fix_power, fix_decay, rev_break, stick;       /* revisions ([revise]) */
     double trap_power; /* the PRM's traps: trap * p^trap_power per step (0: the same on every query) */
 } cs_settings;
 

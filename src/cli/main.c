@@ -141,7 +141,7 @@ static const char tail[] =
     "[population.NAME] (weight, p_correct = P or beta(A,B), wrong = uniform | dirichlet(C) |\n"
     "zipf(S), and per-component overrides), [generator] (tokens, params), [judge] (tpr, fpr,\n"
     "tokens, params), [verifier] (separation, answer_noise, sample_noise, params), [revise]\n"
-    "(fix, fix_power, break, stick: how a revision changes an answer), [steps]\n"
+    "(fix, fix_power, fix_decay, break, stick: how a revision changes an answer), [steps]\n"
     "(steps, steps_max, recover: solutions as chains of steps, for tree search), [prm] (noise,\n"
     "trap, trap_score, rho, agg, params, model = gaussian | rollouts(k), estimate = soft | hard),\n"
     "[strategy.NAME] or [strategy.NAME:SETTING],\n"

@@ -40,7 +40,7 @@ typedef struct chain {
     cs_pcg32 r;
     const cs_query *q;
     const double *base; /* per answer of q: the mean of its verifier scores (separation + bias) */
-    double fix, brk, stick;
+    double fix0, fix, decay, brk, stick; /* fix: the chance at the next revision */
     long ans;
     double run_bias; /* the verifier's bias of the current novel answer */
     unsigned long run;
@@ -74,10 +74,12 @@ static void wrong_answer(chain *c)
 static void revise_once(chain *c)
 {
     double u = cs_pcg32_uniform(&c->r);
+    double fix = c->fix;
+    c->fix *= c->decay; /* (times 1: the same double) */
     if (c->ans == 0) {
         if (u < c->brk)
             wrong_answer(c);
-    } else if (u < c->fix) {
+    } else if (u < fix) {
         c->ans = 0;
     } else if (c->stick < 1 && cs_pcg32_uniform(&c->r) >= c->stick) {
         wrong_answer(c);
@@ -181,6 +183,7 @@ static void oracle_run(const cs_strategy_ctx *ctx, chain *c, uint64_t base, cons
         for (size_t k = 0; k < C; k++) {
             size_t L = len + (k < extra ? 1 : 0);
             cs_pcg32_seed(&c->r, base, k);
+            c->fix = c->fix0;
             c->ans = first[k];
             c->run = c->ans == q->novel ? 1 : 0;
             c->run_bias = c->ans == q->novel && !q->prm ? gaussian(&c->r, set->answer_noise) : 0;
@@ -235,7 +238,8 @@ static void revise_run(const cs_strategy_ctx *ctx)
     chain c;
     c.q = q;
     c.base = smp->base;
-    c.fix = set->fix * pow(q->p, set->fix_power);
+    c.fix0 = set->fix * pow(q->p, set->fix_power);
+    c.decay = set->fix_decay;
     c.brk = set->rev_break;
     c.stick = set->stick;
     poll v;
@@ -251,6 +255,7 @@ static void revise_run(const cs_strategy_ctx *ctx)
         for (size_t k = 0; k < C; k++) {
             size_t L = len + (k < extra ? 1 : 0);
             cs_pcg32_seed(&c.r, base, k);
+            c.fix = c.fix0;
             c.ans = first[k];
             c.run = c.ans == q->novel ? 1 : 0;
             /* the shared score holds the bias of a novel first answer; if the chain sticks to it,
