@@ -54,6 +54,11 @@ const size_t cs_verifier_nparams = NELEM(cs_verifier_params);
 const size_t cs_steps_nparams = NELEM(cs_steps_params);
 const size_t cs_prm_nparams = NELEM(cs_prm_params);
 const size_t cs_revise_nparams = NELEM(cs_revise_params);
+/* A component's overrides are a bit per settings key (cs_component.overridden, an unsigned). */
+_Static_assert(NELEM(cs_generator_params) + NELEM(cs_judge_params) + NELEM(cs_verifier_params) +
+                       NELEM(cs_steps_params) + NELEM(cs_prm_params) + NELEM(cs_revise_params) <=
+                   32,
+               "a bit of cs_component.overridden for every settings key");
 
 const cs_settings_table cs_settings_tables[] = {
     {"generator", cs_generator_params, &cs_generator_nparams, "", 0},
