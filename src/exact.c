@@ -27,7 +27,7 @@ static size_t row_offset(size_t kmax, size_t c)
     return c * (kmax + 1) - c * (c - 1) / 2;
 }
 
-double cs_vote_win(const cs_exact_ctx *ctx, size_t c, size_t w)
+double cs_exact_vote_win(const cs_exact_ctx *ctx, size_t c, size_t w)
 {
     if (c == 0)
         return 0; /* some wrong answer holds a vote, or nobody voted */
@@ -46,7 +46,7 @@ double cs_vote_win(const cs_exact_ctx *ctx, size_t c, size_t w)
 ** shares s_j. With y marking a wrong answer tied at c, the exponential generating function is
 ** prod_j [ sum_{n<c} (s_j x)^n / n! + y (s_j x)^c / c! ], and
 ** W(c, w) = w! sum_T [x^w y^T] / (1 + T). Long double keeps 1/w! in range up to w = 1500. */
-int cs_vote_win_table(cs_exact_ctx *ctx)
+int cs_exact_vote_win_table(cs_exact_ctx *ctx)
 {
     ctx->win = NULL;
     if (ctx->all_novel || ctx->r <= 1)
@@ -419,7 +419,7 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
         ctx[k].shares = cs_population_shares(pop, k);
         ctx[k].kmax = kmax;
         ctx[k].lfact = lfact;
-        rc = tables ? cs_vote_win_table(&ctx[k]) : 0;
+        rc = tables ? cs_exact_vote_win_table(&ctx[k]) : 0;
     }
     cs_results_clear(res);
     res->exact = 1;

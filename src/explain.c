@@ -8,7 +8,7 @@
 #include "callscale/rng.h"
 #include "callscale/rules.h"
 
-const char *cs_shape_name(int shape)
+const char *cs_explain_shape_name(int shape)
 {
     switch (shape) {
     case CS_SHAPE_RISING: return "rising";

@@ -30,7 +30,7 @@ int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f)
         fprintf(f, "t = %.6g, threshold 1 - 1/t = %.6g; p1 + p2 %s 1 and alpha %s threshold:\n",
                 e->t, e->threshold, e->p1 + e->p2 > 1 ? ">" : e->p1 + e->p2 < 1 ? "<" : "=",
                 e->alpha > e->threshold ? ">" : "<=");
-        fprintf(f, "shape: %s", cs_shape_name(e->shape));
+        fprintf(f, "shape: %s", cs_explain_shape_name(e->shape));
         if (e->shape == CS_SHAPE_RISE_FALL)
             fprintf(f, ", K* = %.4f, best odd K = %ld (then falls toward %.4f)\n", e->kstar,
                     e->best_k, e->limit);

@@ -1,6 +1,6 @@
 /*
 ** The compute-optimal planner: every query's outcome under every strategy setting and budget,
-** tallied per half of the queries and per difficulty bin (oracle and predicted), then the best
+** summed per half of the queries and per difficulty bin (oracle and predicted), then the best
 ** setting per (budget, bin) chosen on one half and scored on the other.
 */
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include "runner.h"
 
 /* Scores are summed in fixed point, units of 2^-32, in 64-bit integers: integer addition is
-** associative, so per-thread tallies added in any order give the same totals, and the same bytes
+** associative, so per-thread fold sums added in any order give the same totals, and the same bytes
 ** for any thread count. A query adds at most 2^32, so 2^31 queries fit. */
 #define FIXED 4294967296.0
 
@@ -32,11 +32,11 @@ enum { A_ORACLE, A_OWN, A_OTHER, A_ALL, A_N };
 /* Two halves of the queries: even and odd indices (p does not depend on the index). */
 #define FOLDS 2
 
-typedef struct tally {
+typedef struct fold_sums {
     int64_t *sum;  /* [fold][assignment][bin][strategy][budget] */
     int64_t *n;    /* [fold][assignment][bin] */
     int64_t *large; /* [oracle bin]: the large model's accuracy in fixed point */
-} tally;
+} fold_sums;
 
 typedef struct job {
     const cs_experiment *ex;
@@ -48,11 +48,11 @@ typedef struct job {
     uint64_t nblocks;
 } job;
 
-/* Each thread's worker on cache lines of its own: its runner and tallies are written all the time. */
+/* Each thread's worker on cache lines of its own: its runner and fold sums are written all the time. */
 typedef struct worker {
     _Alignas(CS_LINE) job *jb;
     cs_runner run;
-    tally t;
+    fold_sums t;
 } worker;
 
 static size_t sum_index(const job *jb, size_t fold, size_t a, size_t bin, size_t s, size_t b)
@@ -109,7 +109,7 @@ static void run_query(worker *w, uint64_t i)
     }
 }
 
-/* A block of queries, on worker t's runner and tallies. */
+/* A block of queries, on worker t's runner and fold sums. */
 static int run_block(void *arg, size_t t, uint64_t block, cs_error *err)
 {
     (void)err;
@@ -135,7 +135,7 @@ static void worker_free(worker *w)
     free(w->t.large);
 }
 
-/* A worker: the sweep's query runner (samples kept one by one, for the predictor) and tallies. */
+/* A worker: the sweep's query runner (samples kept one by one, for the predictor) and fold sums. */
 static int worker_init(worker *w, job *jb)
 {
     memset(w, 0, sizeof *w);
@@ -346,7 +346,7 @@ double cs_optimize_at(const cs_experiment *ex, const cs_optimize *o, int binning
     return cs_optimize_point(o, binning, nb - 1, bin)->accuracy;
 }
 
-double cs_flops_multiplier(double M, double R)
+double cs_optimize_flops_multiplier(double M, double R)
 {
     return M + 3.0 / R * (M - 1);
 }
@@ -418,8 +418,8 @@ int cs_optimize_run(const cs_experiment *ex, const cs_optimize_options *opt, cs_
             pool_rc = run_pass(&jb, w, threads, err);
     }
     if (!rc && !pool_rc) {
-        /* add the workers' tallies into the first */
-        tally *t0 = &w[0].t;
+        /* add the workers' fold sums into the first */
+        fold_sums *t0 = &w[0].t;
         for (int k = 1; k < threads; k++) {
             for (size_t i = 0; i < nsums(&jb); i++)
                 t0->sum[i] += w[k].t.sum[i];
@@ -525,7 +525,7 @@ static void exchange_body(FILE *f, const cs_experiment *ex, const cs_optimize *o
     double M = m->params / ex->global.gen_params;
     fprintf(f, "ratio,multiplier,bin,test_time_accuracy,large_model_accuracy,extrapolated\n");
     for (size_t r = 0; r < m->nratio; r++) {
-        double X = cs_flops_multiplier(M, m->ratio[r]);
+        double X = cs_optimize_flops_multiplier(M, m->ratio[r]);
         for (size_t bin = 0; bin <= o->nbins; bin++) {
             char name[CS_NAME_MAX] = "all";
             if (bin > 0)

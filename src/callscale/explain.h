@@ -35,7 +35,7 @@ typedef struct cs_explain {
 #define CS_EXPLAIN_STR_(x) #x
 
 int cs_explain_run(const cs_experiment *ex, cs_explain *out, cs_error *err);
-const char *cs_shape_name(int shape);
+const char *cs_explain_shape_name(int shape);
 
 /* Explain's report (what `callscale explain` prints) written to f; -1 when f failed. */
 int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f);

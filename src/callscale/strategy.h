@@ -63,7 +63,7 @@ typedef struct cs_strategy_type {
     ** integrated over p like the accuracy. */
     void (*cost)(const struct cs_exact_ctx *ctx, double p, size_t K, cs_record *rec);
     const char *exact_when; /* for `callscale list`: the condition exact_check enforces */
-    int exact_tables;       /* its exact form reads the vote win table (cs_vote_win) */
+    int exact_tables;       /* its exact form reads the vote win table (cs_exact_vote_win) */
     /* Exact mode, where the integral over a Beta(a, b) component has a closed form: the
     ** integral of the accuracy times the Beta density over p in [lo, hi]. NULL: quadrature. */
     double (*exact_beta)(const struct cs_exact_ctx *ctx, double a, double b, double lo, double hi,

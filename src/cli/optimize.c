@@ -121,7 +121,7 @@ static void say_frontier(const cs_experiment *ex, const cs_cli_options *o, const
                b->label, res->efficiency_oracle_low ? "at least " : "", res->efficiency_oracle);
     for (size_t r = 0; ex->large.line && r < ex->large.nratio; r++) {
         double M = ex->large.params / ex->global.gen_params;
-        double X = cs_flops_multiplier(M, ex->large.ratio[r]);
+        double X = cs_optimize_flops_multiplier(M, ex->large.ratio[r]);
         int inside;
         double a = cs_optimize_at(ex, res, CS_BIN_ORACLE, 0, X, &inside);
         printf("exchange: R = %g: a %.3g\u00d7 larger model costs %.2f samples per query; "

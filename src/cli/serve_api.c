@@ -181,7 +181,7 @@ static json_object *summary_json(const cs_explain *e)
     json_object *o = json_object_new_object();
     json_object_object_add(o, "easy", num(e->easy));
     json_object_object_add(o, "limit", num(e->limit));
-    json_object_object_add(o, "shape", json_object_new_string(cs_shape_name(e->shape)));
+    json_object_object_add(o, "shape", json_object_new_string(cs_explain_shape_name(e->shape)));
     if (e->shape != CS_SHAPE_NONE) {
         json_object_object_add(o, "alpha", num(e->alpha));
         json_object_object_add(o, "p1", num(e->p1));

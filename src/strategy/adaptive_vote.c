@@ -5,7 +5,7 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include "callscale/strategy.h"
-#include "tally.h"
+#include "plurality.h"
 
 static const cs_param adaptive_params[] = {
     {"confidence", "0.95", 0.5, 1, 0, NULL, 0,
@@ -81,7 +81,7 @@ static void adaptive_run(const cs_strategy_ctx *ctx)
         }
         int stop = t % batch == 0 && confident(a, b, confidence);
         if (t == budgets[i] || stop) {
-            double now = tally_score(count, q->nans, q->novel);
+            double now = plurality_score(count, q->nans, q->novel);
             /* this budget, and once stopped every larger one: the same votes, t calls */
             for (; i < nb && (t == budgets[i] || stop); i++) {
                 score[i] = now;

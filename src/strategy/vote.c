@@ -3,20 +3,20 @@
 */
 #include "callscale/strategy.h"
 #include "exact.h"
-#include "tally.h"
+#include "plurality.h"
 
 static void vote_run(const cs_strategy_ctx *ctx)
 {
     const cs_query *q = ctx->q;
     double *lw = ctx->scratch->sum;
-    tally_logs(q->pi, q->nans, lw);
+    plurality_logs(q->pi, q->nans, lw);
     double now = 0;
     int settled = 0;
     for (size_t i = 0; i < ctx->nb; i++) {
         /* once settled, the outcome is carried forward and no more samples are asked for */
         if (!settled) {
             const uint32_t *c = cs_samples_counts(ctx->smp, i);
-            now = tally_vote(c, q->nans, q->novel, lw, &settled);
+            now = plurality_vote(c, q->nans, q->novel, lw, &settled);
         }
         ctx->score[i] = now;
     }
@@ -28,7 +28,7 @@ static double vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
 {
     double acc = 0;
     for (size_t c = 0; c <= K; c++)
-        acc += cs_exact_binom(ctx, K, c, p) * cs_vote_win(ctx, c, K - c);
+        acc += cs_exact_binom(ctx, K, c, p) * cs_exact_vote_win(ctx, c, K - c);
     return acc;
 }
 
