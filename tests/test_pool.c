@@ -17,6 +17,7 @@
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "testutil.h"
+#include "testutil_experiment.h"
 
 enum { NTASKS = 1000, MAXW = 8 };
 
