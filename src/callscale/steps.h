@@ -49,8 +49,8 @@ void cs_step_root(const cs_stepper *st, cs_node *root);
 /* One generated step after parent (parent->depth < L), scored by the PRM. */
 void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child);
 
-/* Continue from node to depth L without keeping the steps (a rollout); returns the final node.
-** *steps counts the steps generated. */
+/* Continue from `from` to `depth` without keeping the steps (a rollout); *out is the last node
+** (each step scored by the PRM, as cs_step_child scores it). */
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
 
 /* Final selection among n finished chains (enum cs_select), with the tie rule of results.csv
