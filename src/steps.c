@@ -166,34 +166,22 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
     *out = a;
 }
 
-typedef struct pair {
-    double answer, weight;
-} pair;
-
-/* Stable bottom-up merge sort of a[0..n) by answer, tmp holding n more: finals of one answer keep
-** their order, so each answer's weights add up in the same order on every machine (the C library's
-** qsort need not be stable, and calls back for every comparison). */
-static void sort_by_answer(pair *a, pair *tmp, size_t n)
+/* The hash table of cs_select_score: slots a power of two at most 8n/3 (so that a slot's sum and
+** answer, 12 bytes, fit in CS_SELECT_WORK(n)'s 32 n) and at least 4n/3 (at most 3/4 full). */
+static size_t select_slots(size_t n)
 {
-    pair *from = a, *to = tmp;
-    for (size_t w = 1; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                to[k++] = from[j].answer < from[i].answer ? from[j++] : from[i++];
-            while (i < mid)
-                to[k++] = from[i++];
-            while (j < hi)
-                to[k++] = from[j++];
-        }
-        pair *t = from;
-        from = to;
-        to = t;
-    }
-    if (from != a)
-        memcpy(a, from, n * sizeof *a);
+    size_t slots = 2;
+    while (3 * slots < 4 * n)
+        slots *= 2;
+    return slots;
 }
+
+/* Fibonacci hashing (Knuth's multiplier 2^32 / golden ratio): consecutive answer ids, as novel
+** answers are, spread over the table. */
+#define SELECT_HASH 2654435769u
+
+/* An empty slot's sum: a sum of weights is never negative (a NaN one is a slot in use). */
+#define SELECT_EMPTY (-1.0)
 
 double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work)
 {
@@ -214,29 +202,44 @@ double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int r
     }
     /* weighted and majority: group the finals by answer, sum weights (or count), and credit the
     ** correct answer 1/t when it is among the t answers with the largest total. An absent correct
-    ** answer has no total (-1, below any sum): when every weight clips to 0 it must not tie. */
-    pair *pr = (pair *)work;
+    ** answer has no total (-1, below any sum): when every weight clips to 0 it must not tie.
+    ** Each answer's weights add up in the finals' order (a hash table's slot per answer, filled in
+    ** that order), so its sum has the same bits on every machine; which answers are the largest is
+    ** then a max and a count, the same in any order of the slots. */
+    size_t slots = select_slots(n), mask = slots - 1;
+    unsigned shift = 0;
+    while (((size_t)1 << shift) < slots)
+        shift++;
+    double *sum = work;
+    uint32_t *ans = (uint32_t *)(sum + slots);
+    for (size_t h = 0; h < slots; h++)
+        sum[h] = SELECT_EMPTY;
     for (size_t i = 0; i < n; i++) {
-        pr[i].answer = finals[i].answer;
-        pr[i].weight = rule == CS_SELECT_MAJORITY ? 1.0 : cs_query_weight(q, finals[i].agg);
+        uint32_t a = finals[i].answer;
+        double w = rule == CS_SELECT_MAJORITY ? 1.0 : cs_query_weight(q, finals[i].agg);
+        size_t h = (size_t)((uint32_t)(a * SELECT_HASH) >> (32 - shift)) & mask;
+        while (sum[h] != SELECT_EMPTY && ans[h] != a)
+            h = (h + 1) & mask;
+        if (sum[h] != SELECT_EMPTY) {
+            sum[h] += w;
+        } else {
+            ans[h] = a;
+            sum[h] = 0.0 + w;
+        }
     }
-    sort_by_answer(pr, pr + n, n);
     double top = -1, correct = -1;
     size_t ntop = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        double sum = 0;
-        for (; j < n && pr[j].answer == pr[i].answer; j++)
-            sum += pr[j].weight;
-        if (pr[i].answer == 0)
-            correct = sum;
-        if (sum > top) {
-            top = sum;
+    for (size_t h = 0; h < slots; h++) {
+        if (sum[h] == SELECT_EMPTY)
+            continue;
+        if (ans[h] == 0)
+            correct = sum[h];
+        if (sum[h] > top) {
+            top = sum[h];
             ntop = 1;
-        } else if (sum == top) {
+        } else if (sum[h] == top) {
             ntop++;
         }
-        i = j;
     }
     return correct == top ? 1.0 / (double)ntop : 0.0;
 }
@@ -299,12 +302,137 @@ void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kep
     }
 }
 
-void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
-                        size_t *children, size_t *order, size_t *tmp)
+/* Order-preserving bits of a double (larger double, larger bits; -0 as +0, as they compare
+** equal), and back: the keys a radix sort sorts. */
+static uint64_t sort_bits(double x)
 {
-    if (n == 0)
+    x += 0.0;
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u >> 63 ? ~u : u | 0x8000000000000000u;
+}
+
+static double sort_value(uint64_t u)
+{
+    u = u >> 63 ? u & 0x7fffffffffffffffu : ~u;
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* Below this many keys the radix sort's histograms cost more than merging does. */
+#define SORT_RADIX_MIN 128
+/* Insertion-sorted runs the merges start from. */
+#define SORT_RUN 8
+
+/* key[0..n) sorted descending, with idx[] the index each came from, stable (ties by index), as
+** cs_rank_desc ranks: sorted[] and idx[] are its keys and order, for keys that are not NaN. ktmp
+** and itmp hold n more. Many keys go by an LSD radix sort of their bits, eight bits a pass (a
+** pass whose byte all keys share is skipped); few by insertion-sorted runs merged without a
+** branch on the keys (a merge's comparisons are coin flips a branch predictor loses). */
+static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx, double *ktmp,
+                        size_t *itmp)
+{
+    if (n >= SORT_RADIX_MIN) {
+        uint32_t count[8][256];
+        memset(count, 0, sizeof count);
+        double *from = ktmp, *to = sorted; /* holding bits, through memcpy */
+        size_t *ifrom = itmp, *ito = idx;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t u = ~sort_bits(key[i]); /* ascending bits: descending values */
+            memcpy(&from[i], &u, sizeof u);
+            ifrom[i] = i;
+            for (unsigned b = 0; b < 8; b++)
+                count[b][(u >> (8 * b)) & 255]++;
+        }
+        for (unsigned b = 0; b < 8; b++) {
+            uint64_t u;
+            memcpy(&u, &from[0], sizeof u);
+            if (count[b][(u >> (8 * b)) & 255] == n)
+                continue;
+            uint32_t at = 0;
+            for (unsigned d = 0; d < 256; d++) {
+                uint32_t c = count[b][d];
+                count[b][d] = at;
+                at += c;
+            }
+            for (size_t i = 0; i < n; i++) {
+                memcpy(&u, &from[i], sizeof u);
+                uint32_t k = count[b][(u >> (8 * b)) & 255]++;
+                memcpy(&to[k], &u, sizeof u);
+                ito[k] = ifrom[i];
+            }
+            double *t = from;
+            from = to;
+            to = t;
+            size_t *it = ifrom;
+            ifrom = ito;
+            ito = it;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t u;
+            memcpy(&u, &from[i], sizeof u);
+            idx[i] = ifrom[i]; /* ifrom is idx or itmp: read before written */
+            sorted[i] = sort_value(~u);
+        }
         return;
-    cs_rank_desc(score, n, order, tmp);
+    }
+    for (size_t lo = 0; lo < n; lo += SORT_RUN) {
+        size_t hi = n - lo < SORT_RUN ? n : lo + SORT_RUN;
+        for (size_t i = lo; i < hi; i++) {
+            double x = key[i];
+            size_t j = i;
+            for (; j > lo && sorted[j - 1] < x; j--) {
+                sorted[j] = sorted[j - 1];
+                idx[j] = idx[j - 1];
+            }
+            sorted[j] = x;
+            idx[j] = i;
+        }
+    }
+    double *from = sorted, *to = ktmp;
+    size_t *ifrom = idx, *ito = itmp;
+    for (size_t w = SORT_RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                double x = from[i], y = from[j];
+                size_t xi = ifrom[i], yi = ifrom[j];
+                size_t right = y > x;
+                to[k] = right ? y : x;
+                ito[k++] = right ? yi : xi;
+                i += 1 - right;
+                j += right;
+            }
+            for (; i < mid; i++, k++) {
+                to[k] = from[i];
+                ito[k] = ifrom[i];
+            }
+            for (; j < hi; j++, k++) {
+                to[k] = from[j];
+                ito[k] = ifrom[j];
+            }
+        }
+        double *t = from;
+        from = to;
+        to = t;
+        size_t *it = ifrom;
+        ifrom = ito;
+        ito = it;
+    }
+    if (from != sorted) {
+        memcpy(sorted, from, n * sizeof *sorted);
+        memcpy(idx, ifrom, n * sizeof *idx);
+    }
+}
+
+/* REBASE's allocation as written: a full ranking and the weights computed twice. For scores that
+** are not all finite, where another order of the same comparisons could rank differently. */
+static void rebase_ranked(const double *score, size_t n, size_t budget, double temperature,
+                          size_t *children, size_t *order)
+{
+    cs_rank_desc(score, n, order, children);
     double top = score[order[0]], rest = 0;
     for (size_t i = 0; i < n; i++)
         rest += exp((score[order[i]] - top) / temperature);
@@ -316,5 +444,36 @@ void cs_rebase_allocate(const double *score, size_t n, size_t budget, double tem
         children[order[i]] = c;
         left -= c;
         rest -= w;
+    }
+}
+
+void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
+                        size_t *children, size_t *order, double *work)
+{
+    if (n == 0)
+        return;
+    for (size_t j = 0; j < n; j++)
+        if (!isfinite(score[j])) {
+            rebase_ranked(score, n, budget, temperature, children, order);
+            return;
+        }
+    /* The ranking with the sorted scores beside it: the weights come from those (no load
+    ** through the order per weight), once each, and the nodes after the budget is spent get no
+    ** child (with nothing left, the ceiling is of -1e-12), so they need no weight again. */
+    double *sorted = work, *w = work + n;
+    rank_sorted(score, n, sorted, order, w, children);
+    double top = sorted[0], rest = 0;
+    for (size_t i = 0; i < n; i++) {
+        w[i] = exp((sorted[i] - top) / temperature);
+        rest += w[i];
+    }
+    memset(children, 0, n * sizeof *children);
+    size_t left = budget;
+    for (size_t i = 0; i < n && left > 0; i++) {
+        double want = rest > 0 ? ceil((double)left * w[i] / rest - 1e-12) : (double)left;
+        size_t c = (i + 1 == n || want >= (double)left) ? left : (size_t)want; /* all is spent */
+        children[order[i]] = c;
+        left -= c;
+        rest -= w[i];
     }
 }

@@ -23,7 +23,8 @@ static void load_file(cs_experiment *ex, const char *path)
 START_TEST(rebase_allocation_example)
 {
     const double score[4] = {0.9, 0.8, 0.5, 0.2};
-    size_t kids[4], order[4], tmp[4];
+    size_t kids[4], order[4];
+    double tmp[8];
     cs_rebase_allocate(score, 4, 16, 0.2, kids, order, tmp);
     ck_assert_uint_eq(kids[0], 10);
     ck_assert_uint_eq(kids[1], 5);
@@ -45,7 +46,8 @@ START_TEST(rebase_allocation_spends_budget)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     const double temps[5] = {1e-3, 0.05, 0.2, 1, 50};
     double score[300];
-    size_t kids[300], order[300], tmp[300];
+    size_t kids[300], order[300];
+    double tmp[600];
     for (int trial = 0; trial < 2000; trial++) {
         size_t n = 1 + gsl_rng_uniform_int(r, 300), B = 1 + gsl_rng_uniform_int(r, 400);
         for (size_t i = 0; i < n; i++)

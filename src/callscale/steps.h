@@ -74,9 +74,10 @@ void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kep
 
 /* REBASE's allocation: children for nodes with these scores so that the total is exactly
 ** `budget`: in descending order of score, node i gets ceil(B_i * w_i / sum_{j>=i} w_j) children
-** (never more than B_i), where w = exp(score / T) and B_i is what the nodes before it left. */
+** (never more than B_i), where w = exp(score / T) and B_i is what the nodes before it left.
+** order: the nodes by rank (cs_rank_desc's order); work holds 2n doubles. */
 void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
-                        size_t *children, size_t *order, size_t *tmp);
+                        size_t *children, size_t *order, double *work);
 
 
 #endif
