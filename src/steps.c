@@ -281,7 +281,11 @@ void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp)
             idx[i] = a[i];
 }
 
-void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
+/* The top k of n keys by insertion from the end, keeping the k best so far (an equal key keeps the
+** earlier index); the keys kept beside their indices spare a dependent load per comparison.
+** orig[j] is key j's index (NULL: j itself), for a subset of keys in index order. */
+static void top_insert(const double *key, const double *orig, size_t n, size_t k, size_t *idx,
+                       double *kept)
 {
     size_t have = 0;
     for (size_t j = 0; j < n; j++) {
@@ -289,17 +293,56 @@ void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kep
         if (have == k && !(x > kept[k - 1]))
             continue; /* not above the last kept: an equal key keeps the earlier index */
         /* insert from the end, shifting the kept keys below x (equal keys stay ahead: stable);
-        ** when all are kept the last falls off. The keys kept beside their indices spare a
-        ** dependent load per comparison. */
+        ** when all are kept the last falls off */
         size_t at = have < k ? have++ : k - 1;
         while (at > 0 && kept[at - 1] < x) {
             idx[at] = idx[at - 1];
             kept[at] = kept[at - 1];
             at--;
         }
-        idx[at] = j;
+        idx[at] = orig ? (size_t)orig[j] : j;
         kept[at] = x;
     }
+}
+
+/* Below this many keys, or with more than half of them kept, insertion alone is as fast. */
+#define TOP_FILTER_MIN 64
+/* The filter's sample: every TOP_SAMPLE-th key. */
+#define TOP_SAMPLE 4
+
+void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
+{
+    if (n < TOP_FILTER_MIN || 2 * k > n) {
+        top_insert(key, NULL, n, k, idx, kept);
+        return;
+    }
+    /* Most keys cannot be among the k best, and insertion pays for each key that enters the kept
+    ** ones before falling off. A threshold from a sample, a little below where the k-th key
+    ** should fall (r of s: a few standard deviations of the sample's count beyond k s / n), is a
+    ** bound if at least k keys reach it: then the k best all do, and only those that reach it
+    ** (in index order, so ties keep theirs) need insertion. Else, or with a NaN (which insertion
+    ** would keep while the kept ones are too few), all go. */
+    size_t s = n / TOP_SAMPLE, want = k * s / n;
+    size_t r = want + 2 + (size_t)sqrt((double)want);
+    r = r < s ? r : s;
+    double *skey = kept + n;
+    for (size_t i = 0; i < s; i++)
+        skey[i] = key[i * TOP_SAMPLE];
+    top_insert(skey, NULL, s, r, idx, kept);
+    double bound = kept[r - 1];
+    double *pass = kept + n, *orig = kept + 2 * n;
+    size_t m = 0, nan = 0;
+    for (size_t j = 0; j < n; j++) {
+        double x = key[j];
+        pass[m] = x;
+        orig[m] = (double)j; /* exact: an index is far below 2^53 */
+        m += (size_t)(x >= bound);
+        nan += (size_t)(x != x);
+    }
+    if (m < k || nan)
+        top_insert(key, NULL, n, k, idx, kept);
+    else
+        top_insert(pass, orig, m, k, idx, kept);
 }
 
 /* Order-preserving bits of a double (larger double, larger bits; -0 as +0, as they compare

@@ -47,7 +47,7 @@ typedef struct tree_ctx {
     const cs_query *q;
     double *key;
     size_t *tmp;
-    double *kept; /* N more keys (the selection's work, free until the chains finish) */
+    double *kept; /* 4N doubles (the selection's work, free until the chains finish) */
 } tree_ctx;
 
 /* How a frontier search spreads the N children of a depth over the N open prefixes a: kids[j]

@@ -69,7 +69,7 @@ void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nsc
 void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp);
 
 /* idx[0..k) = the first k of cs_rank_desc's order (the k largest keys, ties by index), 1 <= k <= n,
-** as beam search keeps N/M of N; kept holds k keys (the sorted top, as working memory). */
+** as beam search keeps N/M of N; kept holds 3n doubles (working memory). */
 void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept);
 
 /* REBASE's allocation: children for nodes with these scores so that the total is exactly
