@@ -107,63 +107,91 @@ void cs_step_root(const cs_stepper *st, cs_node *root)
     root->agg = 0;
 }
 
-void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
+/* Math-Shepherd's label instead of Gaussian noise: its error on the honest value it estimates (a
+** trap's rollouts are scored as the best honest step's: the trap is the trained PRM's blind spot,
+** not the labels') is the fresh part of the inherited error. Out of the step's loop: the rare
+** model. */
+static void label_child(cs_stepper *st, const cs_node *parent, cs_node *child, double value)
+{
+    const cs_settings *set = st->q->set;
+    double honest = rollout_value(st, child->state != CS_DERAILED, child->depth);
+    double label = rollout_label(st, honest, (unsigned)set->prm_rollouts,
+                                 cs_param_word(set->prm_estimate));
+    double e = st->inherit * parent->err + st->fresh * (label - honest);
+    child->err = (float)e;
+    /* with rho = 0 the score is the label itself, to the bit */
+    double lift = child->state == CS_TRAP ? set->trap_score : 0;
+    child->score = st->inherit > 0 ? value + e : label + lift;
+}
+
+/* n steps: each after parent into child[c], or (chain) each after the one before, in a pair of
+** nodes taken in turn. One loop for every caller, the step written in it: a call per step, with
+** its saved registers, was a sixth of a step's instructions. */
+static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child, int chain)
 {
     const cs_query *q = st->q;
     const cs_settings *set = q->set;
-    unsigned d = parent->depth + 1u;
-    child->depth = (uint8_t)d;
-    child->answer = parent->answer;
-    child->state = parent->state;
-    if (parent->state != CS_TRAP) {
-        double u = cs_pcg32_uniform(st->rng);
-        if (u < st->trap) {
-            child->state = CS_TRAP; /* a trap's children stay traps and share its answer */
-            child->answer = wrong_answer(st);
-        } else if (parent->state == CS_ON_TRACK) {
-            if (cs_pcg32_uniform(st->rng) >= q->s) {
-                child->state = CS_DERAILED;
-                child->answer = wrong_answer(st);
+    int agg = (int)-set->agg - 1;
+    for (size_t i = 0; i < n; i++) {
+        cs_node *to = &child[chain ? i & 1 : i];
+        unsigned d = parent->depth + 1u;
+        to->depth = (uint8_t)d;
+        to->answer = parent->answer;
+        to->state = parent->state;
+        if (parent->state != CS_TRAP) {
+            double u = cs_pcg32_uniform(st->rng);
+            if (u < st->trap) {
+                to->state = CS_TRAP; /* a trap's children stay traps and share its answer */
+                to->answer = wrong_answer(st);
+            } else if (parent->state == CS_ON_TRACK) {
+                if (cs_pcg32_uniform(st->rng) >= q->s) {
+                    to->state = CS_DERAILED;
+                    to->answer = wrong_answer(st);
+                }
+            } else if (set->recover > 0 && cs_pcg32_uniform(st->rng) < set->recover) {
+                to->state = CS_ON_TRACK;
+                to->answer = 0;
             }
-        } else if (set->recover > 0 && cs_pcg32_uniform(st->rng) < set->recover) {
-            child->state = CS_ON_TRACK;
-            child->answer = 0;
         }
+        /* The PRM: the prefix's value (Math-Shepherd's chance of ending right: s^(L-d) on track,
+        ** 0 derailed), above the best honest value for a trap, plus an error that children
+        ** inherit with correlation rho. */
+        double best = st->value[d];
+        double value = to->state == CS_ON_TRACK ? best
+                       : to->state == CS_TRAP   ? best + set->trap_score
+                                                : 0;
+        if (set->prm_rollouts > 0) {
+            label_child(st, parent, to, value);
+        } else {
+            to->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
+            to->score = value + to->err;
+        }
+        to->agg = aggregate(agg, parent->agg, to->score, d);
+        if (chain)
+            parent = to;
     }
-    /* The PRM: the prefix's value (Math-Shepherd's chance of ending right: s^(L-d) on track, 0
-    ** derailed), above the best honest value for a trap, plus an error that children inherit with
-    ** correlation rho. */
-    double best = st->value[d];
-    double value = child->state == CS_ON_TRACK ? best
-                   : child->state == CS_TRAP   ? best + set->trap_score
-                                               : 0;
-    if (set->prm_rollouts > 0) {
-        /* Math-Shepherd's label instead of Gaussian noise: its error on the honest value it
-        ** estimates (a trap's rollouts are scored as the best honest step's: the trap is the
-        ** trained PRM's blind spot, not the labels') is the fresh part of the inherited error */
-        double honest = rollout_value(st, child->state != CS_DERAILED, d);
-        double label = rollout_label(st, honest, (unsigned)set->prm_rollouts,
-                                     cs_param_word(set->prm_estimate));
-        double e = st->inherit * parent->err + st->fresh * (label - honest);
-        child->err = (float)e;
-        /* with rho = 0 the score is the label itself, to the bit */
-        double lift = child->state == CS_TRAP ? set->trap_score : 0;
-        child->score = st->inherit > 0 ? value + e : label + lift;
-    } else {
-        child->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
-        child->score = value + child->err;
-    }
-    child->agg = aggregate((int)-set->agg - 1, parent->agg, child->score, d);
+}
+
+void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child)
+{
+    walk(st, parent, n, child, 0);
+}
+
+void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
+{
+    walk(st, parent, 1, child, 0);
 }
 
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out)
 {
-    cs_node a = *from, b;
-    while (a.depth < depth) {
-        cs_step_child(st, &a, &b);
-        a = b;
+    if (from->depth >= depth) {
+        *out = *from;
+        return;
     }
-    *out = a;
+    cs_node pair[2];
+    size_t n = depth - from->depth;
+    walk(st, from, n, pair, 1);
+    *out = pair[(n - 1) & 1];
 }
 
 /* The hash table of cs_select_score: slots a power of two at most 8n/3 (so that a slot's sum and

@@ -49,6 +49,9 @@ void cs_step_root(const cs_stepper *st, cs_node *root);
 /* One generated step after parent (parent->depth < L), scored by the PRM. */
 void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child);
 
+/* n steps after the same parent, child[0..n), drawn in order: n calls of cs_step_child. */
+void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child);
+
 /* Continue from node to depth L without keeping the steps (a rollout); returns the final node.
 ** *steps counts the steps generated. */
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
