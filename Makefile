@@ -36,10 +36,14 @@ PIC := -fPIC -fno-semantic-interposition
 LDLIBS := -linih -lgsl -lgslcblas -lnettle -lm -lpthread
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC := $(wildcard src/*.c)
+# src/ and its module directories (src/strategy/: one file per strategy and their table); each
+# build variant mirrors them under its obj/ (OBJ_DIRS).
+LIB_SRC := $(wildcard src/*.c src/strategy/*.c)
+LIB_SUBDIRS := $(patsubst src/%/,%,$(filter-out src/,$(sort $(dir $(LIB_SRC)))))
+OBJ_DIRS = $(1) $(LIB_SUBDIRS:%=$(1)/%)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/san/obj/%.o)
-# The gnuplot templates of plots/ are compiled into the library (src/plot.c uses them), so the
+# The gnuplot templates of plots/ are compiled into the library (src/plot_script.c uses them), so the
 # program draws figures wherever it is installed.
 PLOT_TEMPLATES := $(wildcard plots/*.gp)
 LIB_OBJ += $(BUILD)/obj/plot_templates.o
@@ -72,11 +76,11 @@ demo-deps:
 fuzz-deps:
 	@scripts/ensure-deps $(BUILD_DEPS) clang libclang-rt-14-dev
 
-$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c | $(call OBJ_DIRS,$(BUILD)/obj)
 	$(CC) $(ALL_CFLAGS) $(PIC) -c $< -o $@
-$(BUILD)/san/obj/%.o: src/%.c | $(BUILD)/san/obj
+$(BUILD)/san/obj/%.o: src/%.c | $(call OBJ_DIRS,$(BUILD)/san/obj)
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c $< -o $@
-$(BUILD)/obj $(BUILD)/san/obj $(BUILD)/gen $(BUILD)/man: | $(ENSURE)
+$(call OBJ_DIRS,$(BUILD)/obj) $(call OBJ_DIRS,$(BUILD)/san/obj) $(BUILD)/gen $(BUILD)/man: | $(ENSURE)
 	mkdir -p $@
 $(BUILD)/gen/plot_templates.c: $(PLOT_TEMPLATES) scripts/embed-templates | $(BUILD)/gen
 	scripts/embed-templates $(PLOT_TEMPLATES) > $@.tmp && mv $@.tmp $@
@@ -202,11 +206,11 @@ demo: all | demo-deps
 # leak or an input taking more than FUZZ_TIMEOUT seconds fails the target (libFuzzer exits
 # non-zero; the input is kept as build/fuzz/NAME-crash-...).
 .SECONDARY: $(FUZZ_OBJ)
-$(BUILD)/fuzz/obj/%.o: src/%.c | $(BUILD)/fuzz/obj
+$(BUILD)/fuzz/obj/%.o: src/%.c | $(call OBJ_DIRS,$(BUILD)/fuzz/obj)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 $(BUILD)/fuzz/obj/plot_templates.o: $(BUILD)/gen/plot_templates.c | $(BUILD)/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -c $< -o $@
-$(BUILD)/fuzz/obj: | $(ENSURE)
+$(call OBJ_DIRS,$(BUILD)/fuzz/obj): | $(ENSURE)
 	mkdir -p $@
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(LDLIBS) -o $@
@@ -308,4 +312,5 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/san/obj/*.d $(BUILD)/san/*.d $(BUILD)/*.d $(BUILD)/fuzz/obj/*.d)
+-include $(wildcard $(foreach d,$(BUILD)/obj $(BUILD)/san/obj $(BUILD)/fuzz/obj,$(addsuffix /*.d,$(call OBJ_DIRS,$(d)))) \
+                    $(BUILD)/san/*.d $(BUILD)/*.d)

@@ -19,6 +19,14 @@ enum cs_column {
     CS_COL_FLOPS, CS_NCOLUMNS
 };
 
+/* The numeric columns of latency.csv (the clock), in its order after strategy,setting,budget,bin;
+** slo_attained is NAN without an slo. */
+enum cs_clock_column {
+    CS_CLOCK_QUERIES, CS_CLOCK_ACCURACY, CS_CLOCK_LATENCY_MEAN, CS_CLOCK_LATENCY_P50,
+    CS_CLOCK_LATENCY_P90, CS_CLOCK_LATENCY_P99, CS_CLOCK_WAIT_MEAN, CS_CLOCK_THROUGHPUT,
+    CS_CLOCK_TOKENS_PER_S, CS_CLOCK_UTILIZATION, CS_CLOCK_SLO_ATTAINED, CS_NCLOCK_COLUMNS
+};
+
 /* The planner's three frontiers: one setting for all queries, per oracle bin (true p), and per
 ** bin of a predictor computed from the first samples (optimize's frontier.csv). */
 enum cs_frontier_binning { CS_FRONTIER_NONE, CS_FRONTIER_ORACLE, CS_FRONTIER_PREDICTED };
@@ -27,6 +35,7 @@ typedef struct cs_error cs_error;       /* what went wrong: code, file, line, me
 typedef struct cs_study cs_study;       /* a loaded, validated experiment */
 typedef struct cs_table cs_table;       /* the cells of results.csv from run or exact */
 typedef struct cs_frontier cs_frontier; /* the planner's frontier (frontier.csv) */
+typedef struct cs_clock_table cs_clock_table; /* the clock's cells (latency.csv) */
 
 /* "0.1.0": the library's version (not the API's). */
 const char *cs_version(void);
@@ -68,6 +77,11 @@ cs_table *cs_study_exact(const cs_study *st, cs_error *err);
 ** "STRATEGY[:SETTING]" (NULL: best_of_n, else weighted_vote). */
 cs_frontier *cs_study_optimize(const cs_study *st, int threads, size_t predictor,
                                const char *baseline, cs_error *err);
+
+/* The serving clock of an experiment with [serving] (callscale run's latency.csv) over threads
+** (<= 0: one per core; the same cells for any count); CS_ERR_INPUT without [serving], and for a
+** load above capacity (the message gives the utilisation). */
+cs_clock_table *cs_study_clock(const cs_study *st, int threads, cs_error *err);
 
 /* ---- tables: the cells of results.csv ---------------------------------------------------- */
 /* A cell is one (strategy setting, budget, bin); its index runs in results.csv's row order. Bin 0
@@ -118,5 +132,19 @@ const char *cs_frontier_setting(const cs_frontier *f, size_t s);
 double cs_frontier_efficiency(const cs_frontier *f, int oracle, int *lower_bound);
 /* frontier.csv's text, snprintf-style. */
 size_t cs_frontier_csv(const cs_frontier *f, char *buf, size_t n);
+
+/* ---- clock tables: the cells of latency.csv ---------------------------------------------- */
+/* Cells run as cs_table's: (strategy setting, budget, bin) in latency.csv's row order. */
+
+void cs_clock_table_free(cs_clock_table *t);
+const char *cs_clock_table_column(int column); /* "queries", ... "slo_attained" */
+size_t cs_clock_table_ncells(const cs_clock_table *t);
+long cs_clock_table_cell(const cs_clock_table *t, size_t s, size_t b, size_t bin);
+long cs_clock_table_find(const cs_clock_table *t, const char *strategy, const char *setting,
+                         size_t budget, const char *bin);
+/* A column of a cell, at full precision; NAN when the cell or column does not exist. */
+double cs_clock_table_value(const cs_clock_table *t, long cell, int column);
+/* latency.csv's text (header first), snprintf-style. */
+size_t cs_clock_table_csv(const cs_clock_table *t, char *buf, size_t n);
 
 #endif

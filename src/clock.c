@@ -5,12 +5,11 @@
 */
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "callscale/latency.h"
+#include "callscale/pool.h"
 #include "callscale/strategy.h"
 #include "grow.h"
 #include "roofline.h"
@@ -58,7 +57,8 @@ typedef struct prefix {
 typedef struct replica {
     size_t *run; /* running calls */
     size_t nrun, caprun, claims;
-    double kv_used, t0, n, b, c0, end;
+    double kv_used, t0, n, end;
+    cs_span sp; /* a decode span's constants */
     int span;
     uint32_t version;
     prefix *cache;
@@ -68,8 +68,13 @@ typedef struct pool {
     const cs_pool *cfg;
     replica *rep;
     size_t nrep;
-    size_t *queue; /* heap of waiting calls by (key, seq) */
-    size_t nqueue, capqueue;
+    /* waiting calls in order of (key, seq): under fcfs the key is the submission order itself, so
+    ** the queue is a FIFO (queue[head ...]); under program a heap (head stays 0) */
+    size_t *queue;
+    size_t nqueue, capqueue, head;
+    int fifo;
+    size_t seats; /* calls a replica runs at once (max_num_seqs) */
+    size_t room;  /* free seats over the replicas of a fixed/exponential station */
     double kv_tokens;
 } pool;
 
@@ -81,6 +86,9 @@ typedef struct sim {
     cs_clock_cell *cell;
     cs_error *err;
     int keep_calls, failed;
+    int draws_service; /* a query's calls draw from its stream: exponential service, geometric output */
+    int program;       /* policy program: calls wait in order of their query */
+    int pool_of[CS_CALL_KINDS]; /* the pool each kind of call runs on */
     event *heap;
     size_t nheap, capheap;
     uint64_t seq;
@@ -146,6 +154,17 @@ static int call_less(const sim *s, size_t a, size_t b)
 
 static int enqueue(sim *s, pool *p, size_t c)
 {
+    if (p->fifo) {
+        if (p->head && p->head + p->nqueue == p->capqueue && p->head >= p->nqueue) {
+            /* at least half the buffer is behind the head: slide down rather than grow */
+            memmove(p->queue, p->queue + p->head, p->nqueue * sizeof *p->queue);
+            p->head = 0;
+        }
+        if (cs_grow(&p->queue, &p->capqueue, p->head + p->nqueue, sizeof *p->queue))
+            return -1;
+        p->queue[p->head + p->nqueue++] = c;
+        return 0;
+    }
     if (cs_grow(&p->queue, &p->capqueue, p->nqueue, sizeof *p->queue))
         return -1;
     size_t i = p->nqueue++;
@@ -157,8 +176,20 @@ static int enqueue(sim *s, pool *p, size_t c)
     return 0;
 }
 
+/* The first waiting call (the queue is not empty). */
+static size_t queue_head(const pool *p)
+{
+    return p->queue[p->head];
+}
+
 static size_t dequeue(sim *s, pool *p)
 {
+    if (p->fifo) {
+        size_t top = p->queue[p->head];
+        p->nqueue--;
+        p->head = p->nqueue ? p->head + 1 : 0;
+        return top;
+    }
     size_t top = p->queue[0], last = p->queue[--p->nqueue], i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
@@ -212,7 +243,7 @@ static int fail(sim *s, int code, int line, const char *msg, double a, double b,
 
 /* ---- calls and rounds -------------------------------------------------------------------- */
 
-static int submit_round(sim *s, size_t q, double now);
+static int submit_round(sim *s, size_t q, const cs_round *rd, double now);
 static int wake(sim *s, pool *p, double now);
 
 static int new_call(sim *s, size_t *out)
@@ -253,7 +284,7 @@ static int call_done(sim *s, size_t c, double now)
     if (--q->pending > 0)
         return 0;
     if (++q->round < q->nrounds)
-        return submit_round(s, slot, now);
+        return submit_round(s, slot, &q->rounds[q->round], now);
     /* answered */
     advance_time(s, now);
     s->in_system--;
@@ -287,13 +318,17 @@ static int start_service(sim *s, pool *p, size_t r, size_t c, double now)
     if (q->start < 0)
         q->start = now;
     p->rep[r].nrun++;
+    p->room--;
     return push_event(s, now + k->service, EV_CALL_END, (uint32_t)c, 0);
 }
 
+/* Waiting calls take free seats, replicas in order. */
 static int dispatch_service(sim *s, pool *p, double now)
 {
+    if (!p->room)
+        return 0;
     for (size_t r = 0; r < p->nrep && p->nqueue; r++)
-        while (p->nqueue && (double)p->rep[r].nrun < p->cfg->max_num_seqs)
+        while (p->nqueue && p->rep[r].nrun < p->seats)
             if (start_service(s, p, r, dequeue(s, p), now))
                 return -1;
     return 0;
@@ -304,6 +339,7 @@ static int service_end(sim *s, size_t c, double now)
     call *k = &s->calls[c];
     pool *p = &s->pool[k->pool];
     p->rep[k->replica].nrun--;
+    p->room++;
     add_busy(s, k->pool, k->start, now, 1);
     if (call_done(s, c, now))
         return -1;
@@ -353,9 +389,8 @@ static int plan(sim *s, pool *p, size_t r)
     } else {
         R->span = SPAN_DECODE;
         R->n = least;
-        R->b = (double)R->nrun;
-        R->c0 = context;
-        R->end = R->t0 + cs_roofline_span(cfg, R->b, context, least);
+        cs_roofline_span_start(cfg, (double)R->nrun, context, &R->sp);
+        R->end = R->t0 + cs_roofline_span_time(&R->sp, least);
     }
     return push_event(s, R->end, EV_REPLICA, (uint32_t)((size_t)(p - s->pool) * 65536u + r),
                       R->version);
@@ -429,7 +464,7 @@ static int boundary(sim *s, pool *p, size_t r, double now)
     R->nrun = kept;
     R->claims = 0;
     while (p->nqueue && (double)R->nrun < p->cfg->max_num_seqs) {
-        call *k = &s->calls[p->queue[0]];
+        call *k = &s->calls[queue_head(p)];
         if (R->kv_used + k->prompt + k->output > p->kv_tokens)
             break; /* the head waits for room in the cache (as vLLM's FCFS does) */
         size_t c = dequeue(s, p);
@@ -466,23 +501,24 @@ static int wake(sim *s, pool *p, double now)
     size_t claimed = 0;
     for (size_t r = 0; r < p->nrep; r++)
         claimed += p->rep[r].claims;
-    const call *head = p->nqueue ? &s->calls[p->queue[0]] : NULL;
+    const call *head = p->nqueue ? &s->calls[queue_head(p)] : NULL;
     while (claimed < p->nqueue) {
         size_t best = p->nrep;
-        double when = INFINITY;
+        double when = INFINITY, cut = 0; /* cut: the iterations of best's span up to when */
         for (size_t r = 0; r < p->nrep; r++) {
             replica *R = &p->rep[r];
             if ((double)(R->nrun + R->claims) >= p->cfg->max_num_seqs ||
                 R->kv_used + head->prompt + head->output > p->kv_tokens)
                 continue;
-            double t = R->span == SPAN_IDLE ? now : R->end;
+            double t = R->span == SPAN_IDLE ? now : R->end, k = 0;
             if (R->span == SPAN_DECODE) {
-                double k = cs_roofline_boundary(p->cfg, R->b, R->c0, R->n, now - R->t0);
-                t = R->t0 + cs_roofline_span(p->cfg, R->b, R->c0, k);
+                k = cs_roofline_span_boundary(&R->sp, R->n, now - R->t0);
+                t = R->t0 + cs_roofline_span_time(&R->sp, k);
             }
             if (t < when) {
                 when = t;
                 best = r;
+                cut = k;
             }
         }
         if (best == p->nrep)
@@ -494,7 +530,7 @@ static int wake(sim *s, pool *p, double now)
         claimed += take;
         if (R->span == SPAN_IDLE || (R->span == SPAN_DECODE && when < R->end)) {
             if (R->span == SPAN_DECODE)
-                R->n = cs_roofline_boundary(p->cfg, R->b, R->c0, R->n, now - R->t0);
+                R->n = cut;
             else
                 R->t0 = now;
             R->end = when;
@@ -516,11 +552,11 @@ static double draw_service(const cs_pool *cfg, cs_pcg32 *rng)
     return -cfg->service_time * log1p(-cs_pcg32_uniform53(rng)); /* 1 - U in (0, 1] */
 }
 
-static int submit_round(sim *s, size_t slot, double now)
+/* Submit the query's round rd (its current one). */
+static int submit_round(sim *s, size_t slot, const cs_round *rd, double now)
 {
     qslot *q = &s->slot[slot];
-    const cs_round *rd = &q->rounds[q->round];
-    int pid = cs_serving_pool_of(s->sv, rd->kind);
+    int pid = s->pool_of[rd->kind];
     pool *p = &s->pool[pid];
     double prompt = s->sv->prompt_tokens + rd->prompt;
     if (p->cfg->service == CS_SERVICE_ROOFLINE && prompt + rd->output > p->kv_tokens)
@@ -536,10 +572,7 @@ static int submit_round(sim *s, size_t slot, double now)
         if (new_call(s, &c))
             return -1;
         call *k = &s->calls[c];
-        memset(k, 0, sizeof *k);
-        k->slot = slot;
-        k->prompt = prompt;
-        k->output = rd->output;
+        *k = (call){.slot = slot, .prompt = prompt, .output = rd->output};
         if (geometric) /* tokens until the end token, 1/output a token: mean output */
             k->output = ceil(log1p(-cs_pcg32_uniform53(&q->rng)) / log1p(-1 / rd->output));
         if (k->output < 1 && rd->output > 0)
@@ -549,7 +582,7 @@ static int submit_round(sim *s, size_t slot, double now)
         k->pool = (uint8_t)pid;
         k->kind = rd->kind;
         k->seq = s->submitted++;
-        k->key = cs_param_word(s->sv->policy) == CS_POLICY_PROGRAM ? q->index : k->seq;
+        k->key = s->program ? q->index : k->seq;
         if (p->cfg->service != CS_SERVICE_ROOFLINE)
             k->service = draw_service(p->cfg, &q->rng);
         if (enqueue(s, p, c))
@@ -585,7 +618,12 @@ static int start_query(sim *s, double now)
         q->rounds = nr;
         q->cap = lg->n;
     }
-    memcpy(q->rounds, lg->round, lg->n * sizeof *lg->round);
+    /* The rounds after the first, which come when other queries' strategies have overwritten the
+    ** log; the first is submitted from the log itself, now: a copy of a round the strategy has
+    ** just written reads it in 16-byte loads, which wait for its narrower stores to reach the
+    ** cache (a tenth of a queueing.ini cell's time). */
+    for (size_t r = 1; r < lg->n; r++)
+        q->rounds[r] = lg->round[r];
     q->nrounds = lg->n;
     q->index = i;
     q->arrival = now;
@@ -596,7 +634,8 @@ static int start_query(sim *s, double now)
     q->calls = 0;
     q->round = 0;
     q->pending = 0;
-    cs_rng_stream(&q->rng, s->ex->seed, i, service_purpose);
+    if (s->draws_service)
+        cs_rng_stream(&q->rng, s->ex->seed, i, service_purpose);
     if (measured(s, i) && !isfinite(s->cell->window_start)) {
         s->cell->window_start = now;
         s->last_t = now;
@@ -626,7 +665,7 @@ static int start_query(sim *s, double now)
         s->calls[c].start = now;
         return call_done(s, c, now);
     }
-    return submit_round(s, slot, now);
+    return submit_round(s, slot, &lg->round[0], now);
 }
 
 static int arrival(sim *s, double now)
@@ -687,6 +726,9 @@ static int simulate(sim *s)
         p->rep = calloc(p->nrep, sizeof *p->rep);
         if (!p->rep)
             return -1;
+        p->fifo = cs_param_word(sv->policy) != CS_POLICY_PROGRAM;
+        p->seats = (size_t)ceil(p->cfg->max_num_seqs); /* nrun < seats: nrun < max_num_seqs */
+        p->room = p->nrep * p->seats;
         p->kv_tokens = p->cfg->service == CS_SERVICE_ROOFLINE ? cs_serving_kv_tokens(p->cfg)
                                                               : INFINITY;
         for (size_t r = 0; r < p->nrep; r++) {
@@ -698,6 +740,12 @@ static int simulate(sim *s)
             }
         }
     }
+    s->draws_service = cs_param_word(sv->output) == 1;
+    s->program = cs_param_word(sv->policy) == CS_POLICY_PROGRAM;
+    for (int kind = 0; kind < CS_CALL_KINDS; kind++)
+        s->pool_of[kind] = cs_serving_pool_of(sv, kind);
+    for (int k = 0; k < CS_POOLS; k++)
+        s->draws_service |= sv->pool[k].line && sv->pool[k].service == CS_SERVICE_EXPONENTIAL;
     const cs_pool *g = &sv->pool[CS_POOL_GENERATOR];
     s->cell->capacity = g->replicas * g->max_num_seqs;
     cs_rng_stream(&s->arrivals, s->ex->seed, 0, arrival_purpose);
@@ -859,53 +907,36 @@ int cs_clock_read_trace(const cs_experiment *ex, double **times, size_t *n, cs_e
 typedef struct shared {
     const cs_experiment *ex;
     const double *trace;
-    size_t ntrace, next, ncell;
-    int keep_calls, failed;
+    size_t ntrace, ncell;
+    int keep_calls;
     cs_clock_result *res;
-    cs_error err; /* the first cell's error, by cell order */
-    size_t err_cell;
-    pthread_mutex_t lock;
 } shared;
 
-static void *work(void *arg)
+/* Cell i, a task of the pool (which keeps the error of the first failing cell by cell order). */
+static int work(void *arg, size_t worker, uint64_t task, cs_error *err)
 {
+    (void)worker;
     shared *sh = arg;
     const cs_experiment *ex = sh->ex;
-    for (;;) {
-        pthread_mutex_lock(&sh->lock);
-        size_t i = sh->next++;
-        pthread_mutex_unlock(&sh->lock);
-        if (i >= sh->ncell)
-            return NULL;
-        cs_error err;
-        cs_clock_cell *cell = &sh->res->cell[i];
-        int rc = cs_clock_cell_run(ex, &ex->serving, i / ex->nbudgets, i % ex->nbudgets,
-                                   sh->trace, sh->ntrace, sh->keep_calls, cell, &err);
-        if (!rc && !sh->keep_calls) {
-            /* the rows are all that is left to read: many cells of many queries fit */
-            size_t nbins = cs_experiment_nbins(ex);
-            cs_latency_row *row = malloc((nbins + 1) * sizeof *row);
-            for (size_t b = 0; row && b <= nbins; b++)
-                cs_latency_summarize(ex, cell, b, ex->serving.slo, &row[b]);
-            if (row && row[0].queries >= 0) {
-                free(cell->q);
-                cell->q = NULL;
-                cell->row = row;
-            } else {
-                free(row);
-            }
-        }
-        if (rc) {
-            pthread_mutex_lock(&sh->lock);
-            /* the error of the earliest failing cell, whatever thread met it first */
-            if (!sh->failed || i < sh->err_cell) {
-                sh->err = err;
-                sh->err_cell = i;
-                sh->failed = rc;
-            }
-            pthread_mutex_unlock(&sh->lock);
+    size_t i = (size_t)task;
+    cs_clock_cell *cell = &sh->res->cell[i];
+    int rc = cs_clock_cell_run(ex, &ex->serving, i / ex->nbudgets, i % ex->nbudgets,
+                               sh->trace, sh->ntrace, sh->keep_calls, cell, err);
+    if (!rc && !sh->keep_calls) {
+        /* the rows are all that is left to read: many cells of many queries fit */
+        size_t nbins = cs_experiment_nbins(ex);
+        cs_latency_row *row = malloc((nbins + 1) * sizeof *row);
+        for (size_t b = 0; row && b <= nbins; b++)
+            cs_latency_summarize(ex, cell, b, ex->serving.slo, &row[b]);
+        if (row && row[0].queries >= 0) {
+            free(cell->q);
+            cell->q = NULL;
+            cell->row = row;
+        } else {
+            free(row);
         }
     }
+    return rc;
 }
 
 int cs_clock_run(const cs_experiment *ex, int threads, int keep_calls, cs_clock_result *res,
@@ -933,29 +964,12 @@ int cs_clock_run(const cs_experiment *ex, int threads, int keep_calls, cs_clock_
         return cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
     }
     res->ncell = sh.ncell;
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
-    if ((size_t)threads > sh.ncell)
-        threads = (int)sh.ncell;
-    pthread_mutex_init(&sh.lock, NULL);
-    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-    int started = 0;
-    for (int t = 0; tid && t < threads; t++, started++)
-        if (pthread_create(&tid[t], NULL, work, &sh))
-            break;
-    if (started == 0)
-        work(&sh);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    free(tid);
-    pthread_mutex_destroy(&sh.lock);
+    threads = cs_pool_threads(threads, sh.ncell);
+    int rc = cs_pool_for(sh.ncell, (size_t)threads, work, &sh, ex->file, err);
     free(trace);
-    if (sh.failed) {
-        *err = sh.err;
+    if (rc) {
         cs_clock_result_free(res);
-        return sh.failed;
+        return rc;
     }
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include "callscale/exact.h"
 #include "callscale/population.h"
+#include "callscale/rules.h"
 #include "callscale/strategy.h"
 #include "exact.h"
 
@@ -26,7 +27,7 @@ static size_t row_offset(size_t kmax, size_t c)
     return c * (kmax + 1) - c * (c - 1) / 2;
 }
 
-double cs_vote_win(const cs_exact_ctx *ctx, size_t c, size_t w)
+double cs_exact_vote_win(const cs_exact_ctx *ctx, size_t c, size_t w)
 {
     if (c == 0)
         return 0; /* some wrong answer holds a vote, or nobody voted */
@@ -45,7 +46,7 @@ double cs_vote_win(const cs_exact_ctx *ctx, size_t c, size_t w)
 ** shares s_j. With y marking a wrong answer tied at c, the exponential generating function is
 ** prod_j [ sum_{n<c} (s_j x)^n / n! + y (s_j x)^c / c! ], and
 ** W(c, w) = w! sum_T [x^w y^T] / (1 + T). Long double keeps 1/w! in range up to w = 1500. */
-int cs_vote_win_table(cs_exact_ctx *ctx)
+int cs_exact_vote_win_table(cs_exact_ctx *ctx)
 {
     ctx->win = NULL;
     if (ctx->all_novel || ctx->r <= 1)
@@ -249,27 +250,30 @@ static size_t breakpoints(const cs_exact_ctx *ctx, double *out)
     return n;
 }
 
-/* Expected score and calls of component k's queries whose randomised-PIT u lies in [ulo, uhi]
-** (the whole component when `whole`), weighted by the component's share: out[Q_*] and the mass. */
-static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size_t K, double ulo,
-                          double uhi, int whole, double out[Q_N], double *mass, double *abserr,
-                          gsl_integration_workspace *ws)
+/* Exact parts by p's rule (cs_rules_exact_part): a point mass at p, and a Beta law. */
+int cs_exact_part_fixed(const cs_experiment *ex, const cs_exact_ctx *ctx, size_t K, double ulo,
+                        double uhi, int whole, double *out, double *mass, double *abserr, void *ws)
+{
+    (void)abserr, (void)ws;
+    const cs_component *c = ctx->comp;
+    double frac = 1;
+    if (!whole) {
+        double lo, hi;
+        cs_population_cdf(ex, c->p, &lo, &hi);
+        double a = lo > ulo ? lo : ulo, b = hi < uhi ? hi : uhi;
+        frac = b > a ? (b - a) / (hi - lo) : 0;
+    }
+    *mass = c->share * frac;
+    for (int w = 0; w < Q_N; w++)
+        out[w] = frac > 0 ? *mass * value_at(ctx, c->p, K, w) : 0;
+    return 0;
+}
+
+int cs_exact_part_beta(const cs_experiment *ex, const cs_exact_ctx *ctx, size_t K, double ulo,
+                       double uhi, int whole, double *out, double *mass, double *abserr, void *ws)
 {
     const cs_component *c = ctx->comp;
     int fixed_cost = ctx->strategy->type->record != NULL;
-    if (c->p_kind == CS_P_FIXED) {
-        double frac = 1;
-        if (!whole) {
-            double lo, hi;
-            cs_population_cdf(ex, c->p, &lo, &hi);
-            double a = lo > ulo ? lo : ulo, b = hi < uhi ? hi : uhi;
-            frac = b > a ? (b - a) / (hi - lo) : 0;
-        }
-        *mass = c->share * frac;
-        for (int w = 0; w < Q_N; w++)
-            out[w] = frac > 0 ? *mass * value_at(ctx, c->p, K, w) : 0;
-        return 0;
-    }
     double plo = 0, phi = 1;
     if (!whole) {
         plo = ulo <= 0 ? 0 : cs_population_quantile(ex, ulo);
@@ -296,6 +300,15 @@ static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size
         out[w] = c->share * v;
     }
     return 0;
+}
+
+/* Expected score and calls of component k's queries whose randomised-PIT u lies in [ulo, uhi]
+** (the whole component when `whole`), weighted by the component's share: out[Q_*] and the mass. */
+static int component_part(const cs_experiment *ex, const cs_exact_ctx *ctx, size_t K, double ulo,
+                          double uhi, int whole, double out[Q_N], double *mass, double *abserr,
+                          gsl_integration_workspace *ws)
+{
+    return cs_rules_p_of(ctx->comp)->exact(ex, ctx, K, ulo, uhi, whole, out, mass, abserr, ws);
 }
 
 /* "strategy.NAME" or "strategy.NAME:LABEL", as the file's section names the setting. */
@@ -345,10 +358,13 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
     if (ex->stepped)
         return unsupported(err, ex, ex->steps_line, "[steps]: the step model (traps, PRM-scored "
                            "chains, tree search) has no exact form here");
-    for (size_t k = 0; k < ex->ncomp; k++)
-        if (ex->comp[k].logpop)
-            return unsupported(err, ex, ex->comp[k].data_line, "data: a log component has no exact "
-                               "form here (its own unbiased curves are written by run)");
+    for (size_t k = 0; k < ex->ncomp; k++) {
+        const cs_p_rule *rule = cs_rules_p_of(&ex->comp[k]);
+        if (!rule->exact) {
+            int line = rule->no_exact(&ex->comp[k], why, sizeof why);
+            return unsupported(err, ex, line, why);
+        }
+    }
     for (size_t s = 0; s < ex->nstrat; s++)
         if (!ex->strat[s].type->exact) {
             snprintf(why, sizeof why, "[strategy.%s] has no closed form here", ex->strat[s].type->name);
@@ -366,18 +382,9 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
         }
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
-        if (c->wrong_kind == CS_WRONG_DIRICHLET) {
-            snprintf(why, sizeof why, "[population.%s] wrong = dirichlet(%g) draws the wrong-answer "
-                     "shares per query, and exact sums need fixed shares (uniform or zipf)",
-                     c->name, c->wrong_param);
+        const cs_wrong_rule *rule = cs_rules_wrong_of(c);
+        if (rule->no_exact && rule->no_exact(ex, c, why, sizeof why))
             return unsupported(err, ex, c->line, why);
-        }
-        if (!ex->answers && c->wrong_kind != CS_WRONG_UNIFORM) {
-            snprintf(why, sizeof why, "[population.%s] an open answer space with zipf shares mixes "
-                     "repeated and novel wrong answers, which has no exact sum here; use answers = M "
-                     "or wrong = uniform", c->name);
-            return unsupported(err, ex, c->line, why);
-        }
     }
     int tables = 0; /* vote and filter-vote need the win table W(c, w) */
     for (size_t s = 0; s < ex->nstrat; s++)
@@ -412,7 +419,7 @@ int cs_exact_run(const cs_experiment *ex, cs_results *res, cs_error *err)
         ctx[k].shares = cs_population_shares(pop, k);
         ctx[k].kmax = kmax;
         ctx[k].lfact = lfact;
-        rc = tables ? cs_vote_win_table(&ctx[k]) : 0;
+        rc = tables ? cs_exact_vote_win_table(&ctx[k]) : 0;
     }
     cs_results_clear(res);
     res->exact = 1;

@@ -3,13 +3,12 @@
 */
 #include <math.h>
 #include <stdlib.h>
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 #include "callscale/explain.h"
 #include "callscale/population.h"
 #include "callscale/rng.h"
+#include "callscale/rules.h"
 
-const char *cs_shape_name(int shape)
+const char *cs_explain_shape_name(int shape)
 {
     switch (shape) {
     case CS_SHAPE_RISING: return "rising";
@@ -49,17 +48,15 @@ void cs_explain_two_level(double alpha, double p1, double p2, cs_explain *o)
 }
 
 /* Share of queries whose correct answer is the unique mode, and the vote limit, when the largest
-** wrong share is fixed: easy iff p > smax (1 - p), i.e. p > smax / (1 + smax). */
+** wrong share is fixed: easy iff p > smax (1 - p), i.e. p > smax / (1 + smax); a query exactly at
+** the threshold (an atom of p there) ties with the nmax top wrong answers. */
 static void fixed_shares(const cs_component *c, double smax, int nmax, cs_explain_comp *o)
 {
-    double pstar = smax / (1 + smax);
-    if (c->p_kind == CS_P_FIXED) {
-        o->easy = c->p > pstar ? 1 : 0;
-        o->limit = c->p > pstar ? 1 : c->p == pstar && c->p > 0 ? 1.0 / (1 + nmax) : 0;
-    } else {
-        o->easy = pstar <= 0 ? 1 : gsl_cdf_beta_Q(pstar, c->a, c->b);
-        o->limit = o->easy;
-    }
+    const cs_p_rule *rule = cs_rules_p_of(c);
+    double pstar = smax / (1 + smax), lo, hi;
+    rule->cdf(c, pstar, &lo, &hi);
+    o->easy = rule->above(c, pstar);
+    o->limit = o->easy + (pstar > 0 ? (hi - lo) / (1 + nmax) : 0);
 }
 
 int cs_explain_run(const cs_experiment *ex, cs_explain *out, cs_error *err)

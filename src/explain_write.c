@@ -4,16 +4,7 @@
 */
 #include <stdio.h>
 #include "callscale/explain.h"
-
-static void describe_p(const cs_component *c, char *buf, size_t n)
-{
-    if (c->data[0])
-        snprintf(buf, n, "p from a log (data = ...)");
-    else if (c->p_kind == CS_P_FIXED)
-        snprintf(buf, n, "p = %g", c->p);
-    else
-        snprintf(buf, n, "p ~ beta(%g,%g), mean %.3f", c->a, c->b, c->a / (c->a + c->b));
-}
+#include "callscale/rules.h"
 
 int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f)
 {
@@ -27,10 +18,10 @@ int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f)
     fprintf(f, "%-16s %7s  %-34s %8s %13s\n", "component", "weight", "p", "easy", "vote K->inf");
     for (size_t k = 0; k < ex->ncomp; k++) {
         char p[64];
-        describe_p(&ex->comp[k], p, sizeof p);
+        cs_rules_describe_p(&ex->comp[k], p, sizeof p);
         fprintf(f, "%-16s %7.4f  %-34s %8.4f %13.4f%s\n", ex->comp[k].name, ex->comp[k].share, p,
                 e->comp[k].easy, e->comp[k].limit,
-                e->comp[k].estimated ? "  (estimated from 200000 draws)" : "");
+                e->comp[k].estimated ? "  (estimated from " CS_EXPLAIN_DRAWS_TEXT " draws)" : "");
     }
     fprintf(f, "%-16s %7.4f  %-34s %8.4f %13.4f\n", "overall", 1.0, "", e->easy, e->limit);
     if (e->shape != CS_SHAPE_NONE) {
@@ -39,7 +30,7 @@ int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f)
         fprintf(f, "t = %.6g, threshold 1 - 1/t = %.6g; p1 + p2 %s 1 and alpha %s threshold:\n",
                 e->t, e->threshold, e->p1 + e->p2 > 1 ? ">" : e->p1 + e->p2 < 1 ? "<" : "=",
                 e->alpha > e->threshold ? ">" : "<=");
-        fprintf(f, "shape: %s", cs_shape_name(e->shape));
+        fprintf(f, "shape: %s", cs_explain_shape_name(e->shape));
         if (e->shape == CS_SHAPE_RISE_FALL)
             fprintf(f, ", K* = %.4f, best odd K = %ld (then falls toward %.4f)\n", e->kstar,
                     e->best_k, e->limit);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "callscale/strategy.h"
 #include "frontier.h"
+#include "names.h"
 #include "text.h"
 
 _Static_assert((int)CS_FRONTIER_NONE == (int)CS_BIN_NONE && (int)CS_FRONTIER_ORACLE == (int)CS_BIN_ORACLE &&
@@ -16,10 +17,7 @@ _Static_assert((int)CS_FRONTIER_NONE == (int)CS_BIN_NONE && (int)CS_FRONTIER_ORA
 
 struct cs_frontier {
     cs_optimize o; /* its own copy of the points (large_accuracy is not copied) */
-    size_t nstrat;
-    const char **strategy;
-    char (*setting)[CS_NAME_MAX];
-    size_t *budget;
+    cs_names names;
     char *csv;
     size_t ncsv;
 };
@@ -33,23 +31,15 @@ cs_frontier *cs_frontier_new(const cs_experiment *ex, const cs_optimize *o)
     f->o = *o;
     f->o.large_accuracy = NULL;
     f->o.point = malloc((npoint ? npoint : 1) * sizeof *f->o.point);
-    f->nstrat = ex->nstrat;
-    f->strategy = malloc((ex->nstrat ? ex->nstrat : 1) * sizeof *f->strategy);
-    f->setting = malloc((ex->nstrat ? ex->nstrat : 1) * sizeof *f->setting);
-    f->budget = malloc((o->nbudgets ? o->nbudgets : 1) * sizeof *f->budget);
     FILE *out = open_memstream(&f->csv, &f->ncsv);
-    if (!f->o.point || !f->strategy || !f->setting || !f->budget || !out) {
+    int named = cs_names_copy(&f->names, ex) == 0;
+    if (!f->o.point || !named || !out) {
         if (out)
             fclose(out);
         cs_frontier_free(f);
         return NULL;
     }
     memcpy(f->o.point, o->point, npoint * sizeof *f->o.point);
-    for (size_t s = 0; s < ex->nstrat; s++) {
-        f->strategy[s] = ex->strat[s].type->name;
-        snprintf(f->setting[s], sizeof f->setting[s], "%s", ex->strat[s].label);
-    }
-    memcpy(f->budget, ex->budgets, o->nbudgets * sizeof *f->budget);
     cs_optimize_print_csv(ex, o, out);
     if (fclose(out)) {
         cs_frontier_free(f);
@@ -63,9 +53,7 @@ void cs_frontier_free(cs_frontier *f)
     if (!f)
         return;
     free(f->o.point);
-    free(f->strategy);
-    free(f->setting);
-    free(f->budget);
+    cs_names_free(&f->names);
     free(f->csv);
     free(f);
 }
@@ -77,7 +65,7 @@ size_t cs_frontier_nbudgets(const cs_frontier *f)
 
 size_t cs_frontier_budget(const cs_frontier *f, size_t b)
 {
-    return f && b < f->o.nbudgets ? f->budget[b] : 0;
+    return f && b < f->o.nbudgets ? cs_names_budget(&f->names, b) : 0;
 }
 
 size_t cs_frontier_nbins(const cs_frontier *f)
@@ -114,12 +102,12 @@ long cs_frontier_choice(const cs_frontier *f, int binning, size_t b, size_t bin)
 
 const char *cs_frontier_strategy(const cs_frontier *f, size_t s)
 {
-    return f && s < f->nstrat ? f->strategy[s] : NULL;
+    return f ? cs_names_strategy(&f->names, s) : NULL;
 }
 
 const char *cs_frontier_setting(const cs_frontier *f, size_t s)
 {
-    return f && s < f->nstrat ? f->setting[s] : NULL;
+    return f ? cs_names_setting(&f->names, s) : NULL;
 }
 
 double cs_frontier_efficiency(const cs_frontier *f, int oracle, int *lower_bound)

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_statistics_double.h>
 #include "callscale/latency.h"
 #include "callscale/outfile.h"
 #include "callscale/strategy.h"
@@ -16,17 +17,13 @@ const char cs_latency_header[] =
 
 /* ---- statistics ---------------------------------------------------------------------------- */
 
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest rank: the smallest latency with at least a share p of the queries at or below it. */
-static double rank(const double *x, size_t n, double p)
+/* Nearest rank: the smallest latency with at least a share p of the queries at or below it, an
+** order statistic found by selection (GSL's quickselect: linear, where sorting all n was most of
+** a run of queueing.ini); x is reordered. */
+static double rank(double *x, size_t n, double p)
 {
     size_t k = (size_t)ceil(p * (double)n - 1e-9);
-    return x[k ? k - 1 : 0];
+    return gsl_stats_select(x, 1, n, k ? k - 1 : 0);
 }
 
 void cs_latency_summarize(const cs_experiment *ex, const cs_clock_cell *cell, size_t bin, double slo,
@@ -86,7 +83,6 @@ void cs_latency_summarize(const cs_experiment *ex, const cs_clock_cell *cell, si
     row->throughput = T > 0 ? (double)n / T : 0;
     row->tokens_per_s = T > 0 ? tokens / T : 0;
     row->slo_attained = slo > 0 ? within / (double)n : -1;
-    qsort(lat, n, sizeof *lat, by_value);
     row->latency_p50 = rank(lat, n, 0.5);
     row->latency_p90 = rank(lat, n, 0.9);
     row->latency_p99 = rank(lat, n, 0.99);
@@ -96,13 +92,8 @@ void cs_latency_summarize(const cs_experiment *ex, const cs_clock_cell *cell, si
 
 /* ---- files ------------------------------------------------------------------------------- */
 
-int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
-                           cs_error *err)
+int cs_latency_print(const cs_experiment *ex, const cs_clock_result *res, FILE *f)
 {
-    cs_outfile o;
-    if (cs_outfile_open(&o, dir, "latency.csv", err))
-        return CS_ERR_IO;
-    FILE *f = o.f;
     fprintf(f, "%s\n", cs_latency_header);
     size_t nbins = cs_experiment_nbins(ex);
     double slo = ex->serving.slo;
@@ -117,10 +108,8 @@ int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const 
                 cs_experiment_bin_name(ex, bin - 1, name, sizeof name);
             cs_latency_row r;
             cs_latency_summarize(ex, cell, bin, slo, &r);
-            if (r.queries < 0) {
-                cs_outfile_abandon(&o);
-                return cs_error_set(err, CS_ERR_NOMEM, dir, 0, "out of memory");
-            }
+            if (r.queries < 0)
+                return CS_ERR_NOMEM;
             fprintf(f, "%s,%s,%zu,%s,%.0f,%.10f,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,",
                     st->type->name, st->label, ex->budgets[cell->budget], name, r.queries,
                     r.accuracy, r.latency_mean, r.latency_p50, r.latency_p90, r.latency_p99,
@@ -129,6 +118,19 @@ int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const 
                 fprintf(f, "%.10g", r.slo_attained);
             fprintf(f, "\n");
         }
+    }
+    return 0;
+}
+
+int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
+                           cs_error *err)
+{
+    cs_outfile o;
+    if (cs_outfile_open(&o, dir, "latency.csv", err))
+        return CS_ERR_IO;
+    if (cs_latency_print(ex, res, o.f)) {
+        cs_outfile_abandon(&o);
+        return cs_error_set(err, CS_ERR_NOMEM, dir, 0, "out of memory");
     }
     return cs_outfile_close(&o, err);
 }

@@ -1,6 +1,7 @@
 /*
 ** Numbers as experiment files write them: whole numbers read exactly, reals in decimal notation.
 */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -143,4 +144,44 @@ int cs_number_real(const char *text, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+static const char *skip_space(const char *p)
+{
+    while (isspace((unsigned char)*p))
+        p++;
+    return p;
+}
+
+/* A real number at *p (after spaces): 0 and *x with *p past it, or -1. */
+static int real_at(const char **p, double *x)
+{
+    size_t used;
+    const char *q = skip_space(*p);
+    if (cs_number_real_prefix(q, x, &used))
+        return -1;
+    *p = q + used;
+    return 0;
+}
+
+int cs_number_call(const char *s, const char *name, double *x, double *y)
+{
+    size_t n = strlen(name);
+    if (strncmp(s, name, n) != 0 || s[n] != '(')
+        return -1;
+    const char *p = s + n + 1;
+    if (real_at(&p, x))
+        return -1;
+    p = skip_space(p);
+    int args = 1;
+    if (y && *p == ',') {
+        p++;
+        if (real_at(&p, y))
+            return -1;
+        p = skip_space(p);
+        args = 2;
+    }
+    if (*p != ')' || p[1] != '\0')
+        return -1;
+    return args;
 }

@@ -1,19 +1,18 @@
 /*
 ** The compute-optimal planner: every query's outcome under every strategy setting and budget,
-** tallied per half of the queries and per difficulty bin (oracle and predicted), then the best
+** summed per half of the queries and per difficulty bin (oracle and predicted), then the best
 ** setting per (budget, bin) chosen on one half and scored on the other.
 */
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <gsl/gsl_cdf.h>
 #include "callscale/memory.h"
 #include "callscale/optimize.h"
 #include "callscale/outfile.h"
+#include "callscale/pool.h"
 #include "callscale/population.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
@@ -21,7 +20,7 @@
 #include "runner.h"
 
 /* Scores are summed in fixed point, units of 2^-32, in 64-bit integers: integer addition is
-** associative, so per-thread tallies added in any order give the same totals, and the same bytes
+** associative, so per-thread fold sums added in any order give the same totals, and the same bytes
 ** for any thread count. A query adds at most 2^32, so 2^31 queries fit. */
 #define FIXED 4294967296.0
 
@@ -33,11 +32,11 @@ enum { A_ORACLE, A_OWN, A_OTHER, A_ALL, A_N };
 /* Two halves of the queries: even and odd indices (p does not depend on the index). */
 #define FOLDS 2
 
-typedef struct tally {
+typedef struct fold_sums {
     int64_t *sum;  /* [fold][assignment][bin][strategy][budget] */
     int64_t *n;    /* [fold][assignment][bin] */
     int64_t *large; /* [oracle bin]: the large model's accuracy in fixed point */
-} tally;
+} fold_sums;
 
 typedef struct job {
     const cs_experiment *ex;
@@ -46,15 +45,14 @@ typedef struct job {
     double *pred;     /* pass 1 output: a query's predictor */
     uint8_t *bin;     /* pass 2 input: [query][A_OWN..A_ALL] predicted bins */
     int pass;
-    uint64_t next, nblocks;
-    pthread_mutex_t lock;
+    uint64_t nblocks;
 } job;
 
-/* Each thread's worker on cache lines of its own: its runner and tallies are written all the time. */
+/* Each thread's worker on cache lines of its own: its runner and fold sums are written all the time. */
 typedef struct worker {
     _Alignas(CS_LINE) job *jb;
     cs_runner run;
-    tally t;
+    fold_sums t;
 } worker;
 
 static size_t sum_index(const job *jb, size_t fold, size_t a, size_t bin, size_t s, size_t b)
@@ -111,22 +109,17 @@ static void run_query(worker *w, uint64_t i)
     }
 }
 
-static void *work(void *arg)
+/* A block of queries, on worker t's runner and fold sums. */
+static int run_block(void *arg, size_t t, uint64_t block, cs_error *err)
 {
-    worker *w = arg;
-    job *jb = w->jb;
-    for (;;) {
-        pthread_mutex_lock(&jb->lock);
-        uint64_t block = jb->next < jb->nblocks ? jb->next++ : jb->nblocks;
-        pthread_mutex_unlock(&jb->lock);
-        if (block == jb->nblocks)
-            return NULL;
-        uint64_t first = block * CS_SWEEP_BLOCK, last = first + CS_SWEEP_BLOCK;
-        if (last > jb->ex->queries)
-            last = jb->ex->queries;
-        for (uint64_t i = first; i < last; i++)
-            run_query(w, i);
-    }
+    (void)err;
+    worker *w = (worker *)arg + t;
+    uint64_t first = block * CS_SWEEP_BLOCK, last = first + CS_SWEEP_BLOCK;
+    if (last > w->jb->ex->queries)
+        last = w->jb->ex->queries;
+    for (uint64_t i = first; i < last; i++)
+        run_query(w, i);
+    return 0;
 }
 
 static size_t nsums(const job *jb)
@@ -142,7 +135,7 @@ static void worker_free(worker *w)
     free(w->t.large);
 }
 
-/* A worker: the sweep's query runner (samples kept one by one, for the predictor) and tallies. */
+/* A worker: the sweep's query runner (samples kept one by one, for the predictor) and fold sums. */
 static int worker_init(worker *w, job *jb)
 {
     memset(w, 0, sizeof *w);
@@ -158,27 +151,9 @@ static int worker_init(worker *w, job *jb)
 }
 
 /* Run one pass over every query on `threads` workers. */
-static int run_pass(job *jb, worker *w, int threads)
+static int run_pass(job *jb, worker *w, int threads, cs_error *err)
 {
-    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-    if (!tid)
-        return CS_ERR_NOMEM;
-    jb->next = 0;
-    int started = 0, rc = 0;
-    for (int t = 0; t < threads; t++) {
-        if (pthread_create(&tid[t], NULL, work, &w[t])) {
-            rc = CS_ERR_NOMEM;
-            pthread_mutex_lock(&jb->lock);
-            jb->next = jb->nblocks; /* the started ones stop after their block */
-            pthread_mutex_unlock(&jb->lock);
-            break;
-        }
-        started++;
-    }
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    free(tid);
-    return rc;
+    return cs_pool_for(jb->nblocks, (size_t)threads, run_block, w, jb->ex->file, err);
 }
 
 /* ---- predicted bins ----------------------------------------------------------------------- */
@@ -371,7 +346,7 @@ double cs_optimize_at(const cs_experiment *ex, const cs_optimize *o, int binning
     return cs_optimize_point(o, binning, nb - 1, bin)->accuracy;
 }
 
-double cs_flops_multiplier(double M, double R)
+double cs_optimize_flops_multiplier(double M, double R)
 {
     return M + 3.0 / R * (M - 1);
 }
@@ -416,13 +391,7 @@ int cs_optimize_run(const cs_experiment *ex, const cs_optimize_options *opt, cs_
     jb.nbins = nbins;
     jb.k = opt->predictor;
     jb.nblocks = (ex->queries + CS_SWEEP_BLOCK - 1) / CS_SWEEP_BLOCK;
-    int threads = opt->threads;
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
-    if ((uint64_t)threads > jb.nblocks)
-        threads = (int)jb.nblocks;
+    int threads = cs_pool_threads(opt->threads, jb.nblocks);
     if (cs_memory_check(ex, threads, 1, err))
         return CS_ERR_INPUT;
     out->nbudgets = nb;
@@ -435,23 +404,22 @@ int cs_optimize_run(const cs_experiment *ex, const cs_optimize_options *opt, cs_
     worker *w = cs_lines_zalloc((size_t)threads, sizeof *w);
     jb.pop = cs_population_new(ex, err);
     int rc = out->point && out->large_accuracy && jb.pred && jb.bin && w && jb.pop ? 0 : CS_ERR_NOMEM;
-    int ready = 0;
+    int ready = 0, pool_rc = 0;
     for (; !rc && ready < threads; ready++)
-        rc = worker_init(&w[ready], &jb);
+        if ((rc = worker_init(&w[ready], &jb)))
+            break; /* it freed its own */
     if (!rc) {
-        pthread_mutex_init(&jb.lock, NULL);
         jb.pass = 1;
-        rc = run_pass(&jb, w, threads);
-        if (!rc)
+        pool_rc = run_pass(&jb, w, threads, err);
+        if (!pool_rc)
             rc = predicted_bins(&jb);
         jb.pass = 2;
-        if (!rc)
-            rc = run_pass(&jb, w, threads);
-        pthread_mutex_destroy(&jb.lock);
+        if (!pool_rc && !rc)
+            pool_rc = run_pass(&jb, w, threads, err);
     }
-    if (!rc) {
-        /* add the workers' tallies into the first */
-        tally *t0 = &w[0].t;
+    if (!rc && !pool_rc) {
+        /* add the workers' fold sums into the first */
+        fold_sums *t0 = &w[0].t;
         for (int k = 1; k < threads; k++) {
             for (size_t i = 0; i < nsums(&jb); i++)
                 t0->sum[i] += w[k].t.sum[i];
@@ -483,12 +451,12 @@ int cs_optimize_run(const cs_experiment *ex, const cs_optimize_options *opt, cs_
     free(jb.pred);
     free(jb.bin);
     cs_population_free((cs_population *)jb.pop);
-    if (rc) {
+    if (rc || pool_rc) {
         cs_optimize_free(out);
         if (rc == CS_ERR_NOMEM)
-            cs_error_set(err, rc, ex->file, 0, "out of memory (or cannot start threads)");
+            cs_error_set(err, rc, ex->file, 0, "out of memory");
     }
-    return rc;
+    return rc ? rc : pool_rc;
 }
 
 void cs_optimize_free(cs_optimize *o)
@@ -557,7 +525,7 @@ static void exchange_body(FILE *f, const cs_experiment *ex, const cs_optimize *o
     double M = m->params / ex->global.gen_params;
     fprintf(f, "ratio,multiplier,bin,test_time_accuracy,large_model_accuracy,extrapolated\n");
     for (size_t r = 0; r < m->nratio; r++) {
-        double X = cs_flops_multiplier(M, m->ratio[r]);
+        double X = cs_optimize_flops_multiplier(M, m->ratio[r]);
         for (size_t bin = 0; bin <= o->nbins; bin++) {
             char name[CS_NAME_MAX] = "all";
             if (bin > 0)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "callscale/csvline.h"
 #include "callscale/experiment.h"
 #include "callscale/outfile.h"
 #include "plot_latency.h"
@@ -17,28 +18,9 @@ static const int keep[] = {2, 5, 7, 8, 9, 6, 11, 14};
 #define NKEEP (sizeof keep / sizeof keep[0])
 #define NCOLS 15
 
-static int split(char *line, char **field)
+int cs_plot_latency_data(const char *dir, const cs_plot_layout *l, int *have, cs_error *err)
 {
-    int n = 0;
-    char *p = line;
-    while (n < NCOLS) {
-        field[n++] = p;
-        char *c = strchr(p, ',');
-        if (!c)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    char *nl = strpbrk(field[n - 1], "\r\n");
-    if (nl)
-        *nl = '\0';
-    return n;
-}
-
-int cs_plot_latency_data(const char *dir, const char *const *strategy, const char *const *setting,
-                         size_t n, int *have, cs_error *err)
-{
-    char path[1100];
+    char path[CS_PATH_MAX];
     snprintf(path, sizeof path, "%s/latency.csv", dir);
     *have = 0;
     FILE *in = fopen(path, "r");
@@ -57,22 +39,23 @@ int cs_plot_latency_data(const char *dir, const char *const *strategy, const cha
                  "slo_attained\n");
     char line[LINE_MAX_LEN];
     int rc = 0;
-    for (size_t s = 0; s < n && !rc; s++) {
+    for (size_t s = 0; s < l->nstrat && !rc; s++) {
         rewind(in);
         int ln = 0, rows = 0;
         while (fgets(line, sizeof line, in)) {
-            char *f[NCOLS];
+            char *f[NCOLS] = {0};
             if (++ln == 1)
                 continue; /* the header */
-            if (split(line, f) < NCOLS - 1) {
+            if (cs_csvline_split(line, f, NCOLS) < NCOLS - 1) {
                 rc = cs_error_set(err, CS_ERR_INPUT, path, ln, "not a latency.csv row");
                 break;
             }
-            if (strcmp(f[0], strategy[s]) || strcmp(f[1], setting[s]) || strcmp(f[3], "all"))
+            if (strcmp(f[0], l->strat[s]->strategy) || strcmp(f[1], l->strat[s]->setting) ||
+                strcmp(f[3], "all"))
                 continue;
             for (size_t k = 0; k < NKEEP; k++)
                 fprintf(o.f, "%s%s", k ? " " : "",
-                        keep[k] < NCOLS && f[keep[k]][0] ? f[keep[k]] : "NaN");
+                        f[keep[k]] && f[keep[k]][0] ? f[keep[k]] : "NaN");
             fputc('\n', o.f);
             rows++;
         }

@@ -1,19 +1,18 @@
 /*
-** Populations: components, per-query p and answer distributions, samples, and difficulty bins.
+** Populations: each query's component, its p and answer distribution (drawn by the component's
+** rules, rules.c), and its difficulty bin.
 */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_sf_zeta.h>
 #include "callscale/logpop.h"
 #include "callscale/population.h"
+#include "callscale/rules.h"
 
 struct cs_population {
     const cs_experiment *ex;
     double *shares[CS_MAX_COMPONENTS]; /* fixed wrong shares (finite M, uniform or zipf), or NULL */
-    double open_zipf[CS_MAX_COMPONENTS][CS_OPEN_ATOMS]; /* open + zipf: atom shares of 1 - p */
+    double open_atoms[CS_MAX_COMPONENTS][CS_OPEN_ATOMS]; /* open, fixed atoms (zipf): shares of 1 - p */
 };
 
 size_t cs_population_max_answers(const cs_experiment *ex)
@@ -35,7 +34,8 @@ cs_population *cs_population_new(const cs_experiment *ex, cs_error *err)
     pop->ex = ex;
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
-        if (ex->answers && c->wrong_kind != CS_WRONG_DIRICHLET) {
+        const cs_wrong_rule *rule = cs_rules_wrong_of(c);
+        if (ex->answers && rule->shares) {
             size_t r = (size_t)ex->answers - 1;
             double *s = malloc(r * sizeof *s), sum = 0;
             if (!s) {
@@ -43,19 +43,14 @@ cs_population *cs_population_new(const cs_experiment *ex, cs_error *err)
                 cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
                 return NULL;
             }
-            for (size_t j = 0; j < r; j++) {
-                s[j] = c->wrong_kind == CS_WRONG_ZIPF ? pow((double)(j + 1), -c->wrong_param) : 1.0;
+            rule->shares(c, s, r);
+            for (size_t j = 0; j < r; j++)
                 sum += s[j];
-            }
             for (size_t j = 0; j < r; j++)
                 s[j] /= sum;
             pop->shares[k] = s;
-        } else if (!ex->answers && c->wrong_kind == CS_WRONG_ZIPF) {
-            /* Zipf over infinitely many wrong answers: the first CS_OPEN_ATOMS explicitly, the tail
-            ** (each of whose answers is rare) as novel answers. */
-            double z = gsl_sf_zeta(c->wrong_param);
-            for (size_t j = 0; j < CS_OPEN_ATOMS; j++)
-                pop->open_zipf[k][j] = pow((double)(j + 1), -c->wrong_param) / z;
+        } else if (!ex->answers && rule->open_atoms) {
+            rule->open_atoms(c, pop->open_atoms[k], CS_OPEN_ATOMS);
         }
     }
     return pop;
@@ -94,11 +89,12 @@ double cs_population_top_share(const cs_population *pop, size_t comp, int *ntop)
         }
         return smax;
     }
-    if (!ex->answers && c->wrong_kind == CS_WRONG_UNIFORM)
+    const cs_wrong_rule *rule = cs_rules_wrong_of(c);
+    if (!ex->answers && !rule->open_atoms && !rule->open_draw)
         return 0; /* every wrong answer is new */
-    if (!ex->answers && c->wrong_kind == CS_WRONG_ZIPF) {
+    if (!ex->answers && rule->open_atoms) {
         *ntop = 1;
-        return pop->open_zipf[comp][0];
+        return pop->open_atoms[comp][0]; /* largest first */
     }
     return -1;
 }
@@ -108,19 +104,10 @@ void cs_population_cdf(const cs_experiment *ex, double x, double *lo, double *hi
     double a = 0, b = 0;
     for (size_t k = 0; k < ex->ncomp; k++) {
         const cs_component *c = &ex->comp[k];
-        if (c->logpop) {
-            double l, h;
-            cs_logpop_cdf(c->logpop, x, &l, &h);
-            a += c->share * l;
-            b += c->share * h;
-        } else if (c->p_kind == CS_P_BETA) {
-            double F = x <= 0 ? 0 : x >= 1 ? 1 : gsl_cdf_beta_P(x, c->a, c->b);
-            a += c->share * F;
-            b += c->share * F;
-        } else {
-            a += c->p < x ? c->share : 0;
-            b += c->p <= x ? c->share : 0;
-        }
+        double l, h;
+        cs_rules_p_of(c)->cdf(c, x, &l, &h);
+        a += c->share * l;
+        b += c->share * h;
     }
     *lo = a;
     *hi = b;
@@ -202,7 +189,8 @@ void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, 
         assign_bin(ex, q, r);
         return;
     }
-    double p = c->p_kind == CS_P_FIXED ? c->p : gsl_ran_beta(r, c->a, c->b);
+    const cs_wrong_rule *rule = cs_rules_wrong_of(c);
+    double p = cs_rules_p_of(c)->draw(c, r);
     q->index = index;
     q->comp = k;
     q->p = p;
@@ -213,8 +201,9 @@ void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, 
         unsigned lo = (unsigned)c->set.steps, hi = (unsigned)c->set.steps_max;
         q->L = lo + (hi > lo ? (unsigned)gsl_rng_uniform_int(r, hi - lo + 1) : 0u);
     }
-    /* a chain of L independent steps is right with probability s^L = p, as the answer model */
-    q->s = pow(p, 1.0 / q->L);
+    /* a chain of L independent steps is right with probability s^L = p, as the answer model
+    ** (L = 1 takes p itself, the value pow returns, without pow's cost on every query) */
+    q->s = q->L == 1 ? p : pow(p, 1.0 / q->L);
     q->sample_tokens = q->L * c->set.gen_tokens;
     q->score_params = ex->stepped ? c->set.prm_params : c->set.verifier_params;
     q->prm = ex->stepped;
@@ -228,16 +217,9 @@ void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, 
             for (size_t j = 0; j < r1; j++)
                 pi[j + 1] = w * pop->shares[k][j];
         } else {
-            /* Dirichlet(c, ..., c) shares, drawn per query as independent gammas normalised. */
-            double sum = 0;
-            for (size_t j = 0; j < r1; j++) {
-                pi[j + 1] = gsl_ran_gamma(r, c->wrong_param, 1.0);
-                sum += pi[j + 1];
-            }
-            for (size_t j = 0; j < r1; j++)
-                pi[j + 1] = sum > 0 ? w * pi[j + 1] / sum : w / (double)r1;
+            rule->draw(c, w, pi + 1, r1, r);
         }
-    } else if (c->wrong_kind == CS_WRONG_UNIFORM) {
+    } else if (!rule->open_atoms && !rule->open_draw) {
         /* Open space, no preferred wrong answer: every wrong draw is new. */
         pi[1] = w;
         q->nans = 2;
@@ -246,11 +228,7 @@ void cs_population_query(const cs_population *pop, uint64_t index, cs_query *q, 
         size_t n = 1;
         double left = 1;
         for (size_t j = 0; j < CS_OPEN_ATOMS && left > CS_OPEN_TAIL; j++) {
-            double s;
-            if (c->wrong_kind == CS_WRONG_ZIPF)
-                s = pop->open_zipf[k][j];
-            else /* stick-breaking: the Dirichlet process with concentration c */
-                s = left * gsl_ran_beta(r, 1.0, c->wrong_param);
+            double s = rule->open_atoms ? pop->open_atoms[k][j] : rule->open_draw(c, left, r);
             if (s > left)
                 s = left;
             pi[n++] = w * s;

@@ -66,26 +66,41 @@ void cs_cell_summary(const cs_cell *c, int exact, double *mean, double *lo, doub
     *hi = m + h > 1 ? 1 : m + h;
 }
 
+size_t cs_results_nrows(const cs_results *res)
+{
+    return res->nstrat * res->nbudgets * (res->nbins + 1);
+}
+
+void cs_results_row_get(const cs_experiment *ex, const cs_results *res, size_t i,
+                        cs_results_row *row)
+{
+    size_t nb = res->nbins + 1, bin = i % nb, b = i / nb % res->nbudgets, s = i / nb / res->nbudgets;
+    const cs_cell *c = &res->cell[i];
+    row->strategy = ex->strat[s].type->name;
+    row->setting = ex->strat[s].label;
+    row->budget = ex->budgets[b];
+    if (bin == 0)
+        snprintf(row->bin, sizeof row->bin, "all");
+    else
+        cs_experiment_bin_name(ex, bin - 1, row->bin, sizeof row->bin);
+    cs_cell_summary(c, res->exact, &row->accuracy, &row->ci_low, &row->ci_high);
+    double n = c->n > 0 ? c->n : 1;
+    row->queries = res->exact ? 0 : (unsigned long long)c->n;
+    row->calls = c->calls / n;
+    row->tokens = c->tokens / n;
+    row->flops = c->flops / n;
+}
+
 void cs_results_print_csv(const cs_experiment *ex, const cs_results *res, FILE *f)
 {
     fprintf(f, "%s\n", cs_results_header);
-    for (size_t s = 0; s < res->nstrat; s++)
-        for (size_t b = 0; b < res->nbudgets; b++)
-            for (size_t bin = 0; bin <= res->nbins; bin++) {
-                const cs_cell *c = cs_results_cell(res, s, b, bin);
-                char name[CS_NAME_MAX];
-                if (bin == 0)
-                    snprintf(name, sizeof name, "all");
-                else
-                    cs_experiment_bin_name(ex, bin - 1, name, sizeof name);
-                double m, lo, hi;
-                cs_cell_summary(c, res->exact, &m, &lo, &hi);
-                double n = c->n > 0 ? c->n : 1;
-                unsigned long long queries = res->exact ? 0 : (unsigned long long)c->n;
-                fprintf(f, "%s,%s,%zu,%s,%llu,%.10f,%.10f,%.10f,%.10g,%.10g,%.10g\n",
-                        ex->strat[s].type->name, ex->strat[s].label, ex->budgets[b], name, queries,
-                        m, lo, hi, c->calls / n, c->tokens / n, c->flops / n);
-            }
+    for (size_t i = 0; i < cs_results_nrows(res); i++) {
+        cs_results_row r;
+        cs_results_row_get(ex, res, i, &r);
+        fprintf(f, "%s,%s,%zu,%s,%llu,%.10f,%.10f,%.10f,%.10g,%.10g,%.10g\n", r.strategy,
+                r.setting, r.budget, r.bin, r.queries, r.accuracy, r.ci_low, r.ci_high, r.calls,
+                r.tokens, r.flops);
+    }
 }
 
 int cs_results_write_csv(const cs_experiment *ex, const cs_results *res, const char *path,

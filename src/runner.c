@@ -77,7 +77,9 @@ void cs_runner_strategy(cs_runner *r, size_t s)
         r->rec[i].log = &r->logs[i];
     }
     cs_rng_stream(&g, ex->seed, r->q.index, r->purpose[s]);
-    st->type->run(st, &r->q, &r->smp, &g, &r->scratch, ex->budgets, ex->nbudgets, r->score, r->rec);
+    cs_strategy_ctx ctx = {st, &r->q, &r->smp, &g, &r->scratch, ex->budgets, ex->nbudgets,
+                           r->score, r->rec};
+    st->type->run(&ctx);
     if (st->type->record)
         for (size_t i = 0; i < ex->nbudgets; i++)
             st->type->record(st, r->q.set, r->q.sample_tokens, r->q.score_params, ex->budgets[i],

@@ -3,11 +3,10 @@
 ** by bisection on the arrival rate with common random numbers, cells over threads.
 */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "callscale/outfile.h"
+#include "callscale/pool.h"
 #include "callscale/slo.h"
 #include "callscale/strategy.h"
 
@@ -77,33 +76,16 @@ static int capacity_of(const cs_experiment *ex, size_t cell, double *cap, double
 typedef struct shared {
     const cs_experiment *ex;
     cs_slo *out;
-    size_t next, ncell, err_cell;
-    int failed;
-    cs_error err;
-    pthread_mutex_t lock;
+    size_t ncell;
 } shared;
 
-static void *work(void *arg)
+/* The capacity of cell i, a task of the pool (which keeps the first failing cell's error). */
+static int work(void *arg, size_t worker, uint64_t task, cs_error *err)
 {
+    (void)worker;
     shared *sh = arg;
-    for (;;) {
-        pthread_mutex_lock(&sh->lock);
-        size_t i = sh->next++;
-        pthread_mutex_unlock(&sh->lock);
-        if (i >= sh->ncell)
-            return NULL;
-        cs_error err;
-        int rc = capacity_of(sh->ex, i, &sh->out->capacity[i], &sh->out->capacity_p99[i], &err);
-        if (rc) {
-            pthread_mutex_lock(&sh->lock);
-            if (!sh->failed || i < sh->err_cell) {
-                sh->failed = rc;
-                sh->err = err;
-                sh->err_cell = i;
-            }
-            pthread_mutex_unlock(&sh->lock);
-        }
-    }
+    size_t i = (size_t)task;
+    return capacity_of(sh->ex, i, &sh->out->capacity[i], &sh->out->capacity_p99[i], err);
 }
 
 int cs_slo_run(const cs_experiment *ex, int threads, cs_slo *out, cs_error *err)
@@ -152,28 +134,11 @@ int cs_slo_run(const cs_experiment *ex, int threads, cs_slo *out, cs_error *err)
         cs_slo_free(out);
         return cs_error_set(err, CS_ERR_NOMEM, ex->file, 0, "out of memory");
     }
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
-    if ((size_t)threads > sh.ncell)
-        threads = (int)sh.ncell;
-    pthread_mutex_init(&sh.lock, NULL);
-    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-    int started = 0;
-    for (int t = 0; tid && t < threads; t++, started++)
-        if (pthread_create(&tid[t], NULL, work, &sh))
-            break;
-    if (started == 0)
-        work(&sh);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    free(tid);
-    pthread_mutex_destroy(&sh.lock);
-    if (sh.failed) {
-        *err = sh.err;
+    threads = cs_pool_threads(threads, sh.ncell);
+    rc = cs_pool_for(sh.ncell, (size_t)threads, work, &sh, ex->file, err);
+    if (rc) {
         cs_slo_free(out);
-        return sh.failed;
+        return rc;
     }
     return 0;
 }

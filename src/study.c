@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "callscale/clock.h"
 #include "callscale/exact.h"
 #include "callscale/experiment.h"
 #include "callscale/optimize.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
+#include "clock_table.h"
 #include "guard.h"
 #include "frontier.h"
 #include "table.h"
@@ -143,6 +145,26 @@ cs_table *cs_study_run(const cs_study *st, int threads, cs_error *err)
 cs_table *cs_study_exact(const cs_study *st, cs_error *err)
 {
     return curves(st, 1, 0, err);
+}
+
+cs_clock_table *cs_study_clock(const cs_study *st, int threads, cs_error *err)
+{
+    cs_error_clear(err);
+    if (!st)
+        return fail(err, CS_ERR_INPUT, "", "no study given");
+    const cs_experiment *ex = &st->ex;
+    if (!ex->serving.line)
+        return fail(err, CS_ERR_INPUT, ex->file, "no [serving] section: the clock needs one");
+    cs_clock_result cr = {NULL, 0};
+    cs_guard_enter();
+    int rc = cs_clock_run(ex, threads, 0, &cr, err);
+    cs_guard_leave();
+    cs_clock_table *t = NULL;
+    if (!rc && !(t = cs_clock_table_new(ex, &cr, &rc)))
+        cs_error_set(err, rc, ex->file, 0, "out of memory");
+    cs_clock_result_free(&cr);
+    ensure_message(err, rc, ex->file);
+    return t;
 }
 
 /* "NAME" or "NAME:SETTING" among the experiment's strategy settings, or -1. */

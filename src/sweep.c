@@ -4,8 +4,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "callscale/memory.h"
+#include "callscale/pool.h"
 #include "callscale/population.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
@@ -67,9 +67,9 @@ static void run_block(worker *w, uint64_t block, cs_results *out)
     }
 }
 
-static void *work(void *arg)
+static void work(void *arg, size_t t)
 {
-    worker *w = arg;
+    worker *w = (worker *)arg + t;
     shared *sh = w->sh;
     for (;;) {
         pthread_mutex_lock(&sh->lock);
@@ -77,7 +77,7 @@ static void *work(void *arg)
             pthread_cond_wait(&sh->cond, &sh->lock);
         if (sh->failed || sh->next >= sh->nblocks) {
             pthread_mutex_unlock(&sh->lock);
-            return NULL;
+            return;
         }
         uint64_t b = sh->next++;
         pthread_mutex_unlock(&sh->lock);
@@ -120,10 +120,6 @@ uint64_t cs_sweep_nblocks(const cs_experiment *ex)
 int cs_sweep_run_part(const cs_experiment *ex, int threads, const cs_sweep_part *part,
                       cs_progress_fn progress, void *pdata, cs_results *res, cs_error *err)
 {
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
     shared sh;
     memset(&sh, 0, sizeof sh);
     sh.ex = ex;
@@ -131,8 +127,7 @@ int cs_sweep_run_part(const cs_experiment *ex, int threads, const cs_sweep_part 
     sh.err = err;
     sh.nblocks = part->last < cs_sweep_nblocks(ex) ? part->last : cs_sweep_nblocks(ex);
     sh.first = sh.next = sh.merged = part->first < sh.nblocks ? part->first : sh.nblocks;
-    if ((uint64_t)threads > sh.nblocks - sh.first)
-        threads = (int)(sh.nblocks - sh.first);
+    threads = cs_pool_threads(threads, sh.nblocks - sh.first);
     sh.window = (size_t)threads * WINDOW_PER_THREAD;
     sh.total = res;
     sh.progress = progress;
@@ -150,51 +145,36 @@ int cs_sweep_run_part(const cs_experiment *ex, int threads, const cs_sweep_part 
     sh.slot = calloc(sh.window, sizeof *sh.slot);
     sh.ready = calloc(sh.window, 1);
     worker *w = cs_lines_zalloc((size_t)threads, sizeof *w);
-    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
-    if (!sh.slot || !sh.ready || !w || !tid)
+    if (!sh.slot || !sh.ready || !w)
         rc = CS_ERR_NOMEM;
     for (size_t i = 0; !rc && i < sh.window; i++)
         rc = cs_results_init(&sh.slot[i], ex);
-    int started = 0;
+    int ready = 0, pool_rc = 0;
+    for (; !rc && ready < threads; ready++) {
+        w[ready].sh = &sh;
+        if (cs_runner_init(&w[ready].run, ex, pop, 0)) {
+            rc = CS_ERR_NOMEM;
+            break;
+        }
+    }
     if (!rc) {
         pthread_mutex_init(&sh.lock, NULL);
         pthread_cond_init(&sh.cond, NULL);
-        for (int t = 0; t < threads; t++) {
-            w[t].sh = &sh;
-            if (cs_runner_init(&w[t].run, ex, pop, 0)) {
-                rc = CS_ERR_NOMEM;
-                break;
-            }
-            if (pthread_create(&tid[t], NULL, work, &w[t])) {
-                cs_runner_free(&w[t].run);
-                rc = CS_ERR_NOMEM;
-                break;
-            }
-            started++;
-        }
-        if (rc) {
-            pthread_mutex_lock(&sh.lock);
-            sh.failed = 1;
-            pthread_cond_broadcast(&sh.cond);
-            pthread_mutex_unlock(&sh.lock);
-        }
-        for (int t = 0; t < started; t++) {
-            pthread_join(tid[t], NULL);
-            cs_runner_free(&w[t].run);
-        }
+        pool_rc = cs_pool_run((size_t)threads, work, w, ex->file, err);
         pthread_mutex_destroy(&sh.lock);
         pthread_cond_destroy(&sh.cond);
     }
+    for (int t = 0; t < ready; t++)
+        cs_runner_free(&w[t].run);
     for (size_t i = 0; sh.slot && i < sh.window; i++)
         cs_results_free(&sh.slot[i]);
     free(sh.slot);
     free(sh.ready);
     free(w);
-    free(tid);
     cs_population_free(pop);
     if (rc)
-        return cs_error_set(err, rc, ex->file, 0, "out of memory (or cannot start threads)");
-    return sh.sink_rc;
+        return cs_error_set(err, rc, ex->file, 0, "out of memory");
+    return pool_rc ? pool_rc : sh.sink_rc;
 }
 
 void cs_sweep_total(cs_results *res)

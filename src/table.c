@@ -7,15 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "callscale/strategy.h"
+#include "names.h"
 #include "table.h"
 #include "text.h"
 
 struct cs_table {
     cs_results res;
-    const char **strategy;    /* the types' names (static) */
-    char (*setting)[CS_NAME_MAX];
-    size_t *budget;
-    char (*bin)[CS_NAME_MAX]; /* nbins + 1, "all" first */
+    cs_names names;
     char *csv;
     size_t ncsv;
 };
@@ -31,26 +29,15 @@ cs_table *cs_table_new(const cs_experiment *ex, const cs_results *res)
     size_t ncell = res->nstrat * res->nbudgets * (res->nbins + 1);
     t->res = *res;
     t->res.cell = malloc((ncell ? ncell : 1) * sizeof *t->res.cell);
-    t->strategy = malloc((res->nstrat ? res->nstrat : 1) * sizeof *t->strategy);
-    t->setting = malloc((res->nstrat ? res->nstrat : 1) * sizeof *t->setting);
-    t->budget = malloc((res->nbudgets ? res->nbudgets : 1) * sizeof *t->budget);
-    t->bin = malloc((res->nbins + 1) * sizeof *t->bin);
     FILE *f = open_memstream(&t->csv, &t->ncsv);
-    if (!t->res.cell || !t->strategy || !t->setting || !t->budget || !t->bin || !f) {
+    int named = cs_names_copy(&t->names, ex) == 0;
+    if (!t->res.cell || !named || !f) {
         if (f)
             fclose(f);
         cs_table_free(t);
         return NULL;
     }
     memcpy(t->res.cell, res->cell, ncell * sizeof *t->res.cell);
-    for (size_t s = 0; s < res->nstrat; s++) {
-        t->strategy[s] = ex->strat[s].type->name;
-        snprintf(t->setting[s], sizeof t->setting[s], "%s", ex->strat[s].label);
-    }
-    memcpy(t->budget, ex->budgets, res->nbudgets * sizeof *t->budget);
-    snprintf(t->bin[0], sizeof t->bin[0], "all");
-    for (size_t i = 0; i < res->nbins; i++)
-        cs_experiment_bin_name(ex, i, t->bin[i + 1], sizeof t->bin[i + 1]);
     cs_results_print_csv(ex, res, f);
     if (fclose(f)) {
         cs_table_free(t);
@@ -64,10 +51,7 @@ void cs_table_free(cs_table *t)
     if (!t)
         return;
     free(t->res.cell);
-    free(t->strategy);
-    free(t->setting);
-    free(t->budget);
-    free(t->bin);
+    cs_names_free(&t->names);
     free(t->csv);
     free(t);
 }
@@ -84,12 +68,12 @@ size_t cs_table_nstrategies(const cs_table *t)
 
 const char *cs_table_strategy(const cs_table *t, size_t s)
 {
-    return t && s < t->res.nstrat ? t->strategy[s] : NULL;
+    return t ? cs_names_strategy(&t->names, s) : NULL;
 }
 
 const char *cs_table_setting(const cs_table *t, size_t s)
 {
-    return t && s < t->res.nstrat ? t->setting[s] : NULL;
+    return t ? cs_names_setting(&t->names, s) : NULL;
 }
 
 size_t cs_table_nbudgets(const cs_table *t)
@@ -99,7 +83,7 @@ size_t cs_table_nbudgets(const cs_table *t)
 
 size_t cs_table_budget(const cs_table *t, size_t b)
 {
-    return t && b < t->res.nbudgets ? t->budget[b] : 0;
+    return t ? cs_names_budget(&t->names, b) : 0;
 }
 
 size_t cs_table_nbins(const cs_table *t)
@@ -109,7 +93,7 @@ size_t cs_table_nbins(const cs_table *t)
 
 const char *cs_table_bin(const cs_table *t, size_t bin)
 {
-    return t && bin <= t->res.nbins ? t->bin[bin] : NULL;
+    return t ? cs_names_bin(&t->names, bin) : NULL;
 }
 
 const char *cs_table_column(int column)
@@ -124,27 +108,13 @@ size_t cs_table_ncells(const cs_table *t)
 
 long cs_table_cell(const cs_table *t, size_t s, size_t b, size_t bin)
 {
-    if (!t || s >= t->res.nstrat || b >= t->res.nbudgets || bin > t->res.nbins)
-        return -1;
-    return (long)((s * t->res.nbudgets + b) * (t->res.nbins + 1) + bin);
+    return t ? cs_names_cell(&t->names, s, b, bin) : -1;
 }
 
 long cs_table_find(const cs_table *t, const char *strategy, const char *setting, size_t budget,
                    const char *bin)
 {
-    if (!t || !strategy)
-        return -1;
-    setting = setting ? setting : "default";
-    bin = bin ? bin : "all";
-    size_t s = 0, b = 0, k = 0;
-    while (s < t->res.nstrat &&
-           !(strcmp(t->strategy[s], strategy) == 0 && strcmp(t->setting[s], setting) == 0))
-        s++;
-    while (b < t->res.nbudgets && t->budget[b] != budget)
-        b++;
-    while (k <= t->res.nbins && strcmp(t->bin[k], bin) != 0)
-        k++;
-    return cs_table_cell(t, s, b, k);
+    return t ? cs_names_find(&t->names, strategy, setting, budget, bin) : -1;
 }
 
 /* The same numbers results.csv prints (cs_cell_summary, means per query), unrounded. */

@@ -67,10 +67,16 @@ static inline size_t tree_frontier_work(const cs_strategy *s, size_t kmax)
 /* A frontier search at every budget: N first steps, then at every depth N children shared out by
 ** alloc, until the chains finish; then `select` among the N. Beam search and REBASE differ only in
 ** alloc. */
-static inline void tree_frontier_run(const cs_strategy *s, const cs_query *q, cs_pcg32 *rng,
-                                     cs_scratch *scratch, const size_t *budgets, size_t nb,
-                                     double *score, cs_record *rec, tree_alloc_fn alloc)
+static inline void tree_frontier_run(const cs_strategy_ctx *sctx, tree_alloc_fn alloc)
 {
+    const cs_strategy *s = sctx->s;
+    const cs_query *q = sctx->q;
+    cs_pcg32 *rng = sctx->rng;
+    cs_scratch *scratch = sctx->scratch;
+    const size_t *budgets = sctx->budgets;
+    size_t nb = sctx->nb;
+    double *score = sctx->score;
+    cs_record *rec = sctx->rec;
     size_t kmax = budgets[nb - 1];
     char *cur = scratch->work;
     cs_node *a = tree_take(&cur, kmax, sizeof *a), *b = tree_take(&cur, kmax, sizeof *b);

@@ -88,8 +88,9 @@ static void bench_run(bench *b, uint64_t i, size_t s)
     cs_pcg32 own;
     cs_rng_stream(&own, b->ex.seed, i, 77);
     const cs_strategy *st = &b->ex.strat[s];
-    st->type->run(st, &b->q, &b->smp, &own, &b->scratch, b->ex.budgets, b->ex.nbudgets, b->score,
-                  b->rec);
+    cs_strategy_ctx ctx = {st, &b->q, &b->smp, &own, &b->scratch, b->ex.budgets, b->ex.nbudgets,
+                           b->score, b->rec};
+    st->type->run(&ctx);
 }
 
 static void bench_free(bench *b)

@@ -127,10 +127,10 @@ START_TEST(test_shape_matches_curve)
     memset(&e, 0, sizeof e);
     cs_explain_two_level(c->alpha, c->p1, c->p2, &e);
     ck_assert_msg(e.shape == c->shape, "alpha=%g p1=%g p2=%g: shape %s, expected %s", c->alpha,
-                  c->p1, c->p2, cs_shape_name(e.shape), cs_shape_name(c->shape));
+                  c->p1, c->p2, cs_explain_shape_name(e.shape), cs_explain_shape_name(c->shape));
     int cs = curve_shape(c->alpha, c->p1, c->p2);
     ck_assert_msg(cs == e.shape, "alpha=%g p1=%g p2=%g: curve is %s, explain says %s", c->alpha,
-                  c->p1, c->p2, cs_shape_name(cs), cs_shape_name(e.shape));
+                  c->p1, c->p2, cs_explain_shape_name(cs), cs_explain_shape_name(e.shape));
     ck_assert_double_eq_tol(e.alpha, c->alpha, 1e-15);
     ck_assert_double_eq_tol(e.p1, c->p1, 1e-15);
     ck_assert_double_eq_tol(e.p2, c->p2, 1e-15);
@@ -167,7 +167,7 @@ START_TEST(test_design_example)
     cs_explain e;
     cs_explain_two_level(0.6, 0.85, 0.4, &e);
     ck_assert_int_eq(e.shape, CS_SHAPE_RISE_FALL);
-    ck_assert_str_eq(cs_shape_name(e.shape), "rise-then-fall");
+    ck_assert_str_eq(cs_explain_shape_name(e.shape), "rise-then-fall");
     ck_assert_double_eq_tol(e.kstar, 2 * log(5.25) / log(0.24 / 0.1275), 1e-12);
     ck_assert_double_eq_tol(e.kstar, 5.2432, 5e-5);
     ck_assert_int_eq(e.best_k, 5);
@@ -196,10 +196,10 @@ END_TEST
 
 START_TEST(test_shape_names)
 {
-    ck_assert_str_eq(cs_shape_name(CS_SHAPE_RISING), "rising");
-    ck_assert_str_eq(cs_shape_name(CS_SHAPE_FALLING), "falling");
-    ck_assert_str_eq(cs_shape_name(CS_SHAPE_RISE_FALL), "rise-then-fall");
-    ck_assert_str_eq(cs_shape_name(CS_SHAPE_FALL_RISE), "fall-then-rise");
+    ck_assert_str_eq(cs_explain_shape_name(CS_SHAPE_RISING), "rising");
+    ck_assert_str_eq(cs_explain_shape_name(CS_SHAPE_FALLING), "falling");
+    ck_assert_str_eq(cs_explain_shape_name(CS_SHAPE_RISE_FALL), "rise-then-fall");
+    ck_assert_str_eq(cs_explain_shape_name(CS_SHAPE_FALL_RISE), "fall-then-rise");
 }
 END_TEST
 

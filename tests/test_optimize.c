@@ -33,11 +33,11 @@ START_TEST(flops_multiplier_is_snells)
 {
     const double R[3] = {0.16, 0.79, 22}, published[3] = {257.75, 63.37, 15.77};
     for (int i = 0; i < 3; i++) {
-        double x = cs_flops_multiplier(14, R[i]);
+        double x = cs_optimize_flops_multiplier(14, R[i]);
         ck_assert_double_eq_tol(x, 14 + 39 / R[i], 1e-12);
         ck_assert_double_eq_tol(round(x * 100) / 100, published[i], 1e-9);
     }
-    ck_assert_double_eq_tol(cs_flops_multiplier(1, 0.5), 1, 1e-15);
+    ck_assert_double_eq_tol(cs_optimize_flops_multiplier(1, 0.5), 1, 1e-15);
 }
 END_TEST
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <gsl/gsl_cdf.h>
 #include "callscale/experiment.h"
+#include "callscale/gnuplot.h"
 #include "callscale/plot.h"
 #include "callscale/results.h"
 
@@ -634,16 +635,16 @@ START_TEST(gnuplot_is_found_only_on_the_path)
     make_temp_dir(dir, sizeof dir);
     char *saved = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
     setenv("PATH", dir, 1);
-    ck_assert_int_eq(cs_plot_find_gnuplot(buf, sizeof buf), -1);
+    ck_assert_int_eq(cs_gnuplot_find(buf, sizeof buf), -1);
     ck_assert_str_eq(buf, "");
     /* not executable: not a program */
     write_file(dir, "gnuplot", "#!/bin/sh\n");
-    ck_assert_int_eq(cs_plot_find_gnuplot(buf, sizeof buf), -1);
+    ck_assert_int_eq(cs_gnuplot_find(buf, sizeof buf), -1);
     snprintf(path, sizeof path, "%s/gnuplot", dir);
     ck_assert_int_eq(chmod(path, 0755), 0);
     snprintf(buf, sizeof buf, "/nonexistent:%s", dir);
     setenv("PATH", buf, 1);
-    ck_assert_int_eq(cs_plot_find_gnuplot(buf, sizeof buf), 0);
+    ck_assert_int_eq(cs_gnuplot_find(buf, sizeof buf), 0);
     ck_assert_str_eq(buf, path);
     if (saved) {
         setenv("PATH", saved, 1);
@@ -694,7 +695,7 @@ static void render_all(const char *dir, const cs_plot *p, const char *gnuplot)
             continue;
         char log[4096], name[64];
         cs_error err;
-        int rc = cs_plot_render(gnuplot, dir, p, fig, log, sizeof log, &err);
+        int rc = cs_gnuplot_render(gnuplot, dir, p, fig, log, sizeof log, &err);
         cs_plot_output_name(p, fig, name, sizeof name);
         ck_assert_msg(rc == 0, "%s: %s\n%s", name, err.msg, log);
         ck_assert_msg(log[0] == '\0', "gnuplot said, drawing %s:\n%s", name, log);
@@ -714,7 +715,7 @@ static void render_all(const char *dir, const cs_plot *p, const char *gnuplot)
 START_TEST(gnuplot_draws_every_figure_in_every_format)
 {
     char gnuplot[1100];
-    ck_assert_msg(cs_plot_find_gnuplot(gnuplot, sizeof gnuplot) == 0,
+    ck_assert_msg(cs_gnuplot_find(gnuplot, sizeof gnuplot) == 0,
                   "gnuplot is not on the PATH (Debian: apt-get install gnuplot-nox)");
     char dir[64], edir[64];
     cs_experiment ex;
@@ -788,7 +789,7 @@ START_TEST(gnuplot_warnings_reach_the_log_and_failures_leave_nothing)
     /* a warning, and a figure: the figure is put in place, the warning is in the log */
     stand_in(bin, "echo \"\\\"$3\\\" line 7: warning: hello\" >&2; echo drawn > \"$outfile\"", fake,
              sizeof fake);
-    ck_assert_int_eq(cs_plot_render(fake, dir, &p, CS_FIG_ACCURACY, log, sizeof log, &err), 0);
+    ck_assert_int_eq(cs_gnuplot_render(fake, dir, &p, CS_FIG_ACCURACY, log, sizeof log, &err), 0);
     ck_assert_str_eq(log, "\"accuracy.gp\" line 7: warning: hello\n");
     char *data = read_file(dir, "accuracy.png", NULL);
     ck_assert_str_eq(data, "drawn\n");
@@ -796,11 +797,11 @@ START_TEST(gnuplot_warnings_reach_the_log_and_failures_leave_nothing)
     /* a log longer than the buffer is cut, and gnuplot is not blocked on a full pipe */
     stand_in(bin, "i=0; while [ $i -lt 3000 ]; do echo 'warning: a long line of text' >&2; "
                   "i=$((i+1)); done; echo drawn > \"$outfile\"", fake, sizeof fake);
-    ck_assert_int_eq(cs_plot_render(fake, dir, &p, CS_FIG_BINS, log, 64, &err), 0);
+    ck_assert_int_eq(cs_gnuplot_render(fake, dir, &p, CS_FIG_BINS, log, 64, &err), 0);
     ck_assert_uint_eq(strlen(log), 63);
     /* a failure after half a figure: the old figure stays, no temporary file is left */
     stand_in(bin, "echo half > \"$outfile\"; echo 'error: no' >&2; exit 1", fake, sizeof fake);
-    ck_assert_int_ne(cs_plot_render(fake, dir, &p, CS_FIG_ACCURACY, log, sizeof log, &err), 0);
+    ck_assert_int_ne(cs_gnuplot_render(fake, dir, &p, CS_FIG_ACCURACY, log, sizeof log, &err), 0);
     ck_assert_str_eq(log, "error: no\n");
     ck_assert_ptr_nonnull(strstr(err.msg, "gnuplot failed"));
     data = read_file(dir, "accuracy.png", NULL);
@@ -809,11 +810,11 @@ START_TEST(gnuplot_warnings_reach_the_log_and_failures_leave_nothing)
     ck_assert(no_tmp_files(dir));
     /* success without a figure is a failure */
     stand_in(bin, "true", fake, sizeof fake);
-    ck_assert_int_ne(cs_plot_render(fake, dir, &p, CS_FIG_COST, log, sizeof log, &err), 0);
+    ck_assert_int_ne(cs_gnuplot_render(fake, dir, &p, CS_FIG_COST, log, sizeof log, &err), 0);
     ck_assert_ptr_nonnull(strstr(err.msg, "no figure"));
     ck_assert(!exists(dir, "cost.png"));
     /* a program that cannot be run */
-    ck_assert_int_ne(cs_plot_render("/nonexistent/gnuplot", dir, &p, CS_FIG_COST, log, sizeof log,
+    ck_assert_int_ne(cs_gnuplot_render("/nonexistent/gnuplot", dir, &p, CS_FIG_COST, log, sizeof log,
                                     &err), 0);
     ck_assert(no_tmp_files(dir));
     cs_experiment_free(&ex);

@@ -7,7 +7,7 @@
 #include "callscale/exact.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
-#include "../src/tally.h"
+#include "../src/plurality.h"
 #include "testutil.h"
 
 static void load_text(cs_experiment *ex, const char *text, const char *sampler)
@@ -81,8 +81,8 @@ static const char bon[] =
 static int settled(const uint32_t *c, size_t m, long novel, const double *w)
 {
     double lw[8];
-    tally_logs(w, m, lw);
-    return tally_settled(c, m, novel, lw);
+    plurality_logs(w, m, lw);
+    return plurality_settled(c, m, novel, lw);
 }
 
 static const char bon_small[] =
@@ -241,14 +241,14 @@ START_TEST(settling_bound)
 }
 END_TEST
 
-START_TEST(tally_counts_novel_answers_as_singletons)
+START_TEST(plurality_counts_novel_answers_as_singletons)
 {
     uint32_t c[3] = {1, 0, 3}; /* correct once, three distinct novel answers */
-    ck_assert_double_eq(tally_score(c, 3, 2), 0.25);
+    ck_assert_double_eq(plurality_score(c, 3, 2), 0.25);
     uint32_t d[3] = {2, 1, 9};
-    ck_assert_double_eq(tally_score(d, 3, 2), 1.0);
+    ck_assert_double_eq(plurality_score(d, 3, 2), 1.0);
     uint32_t e[3] = {0, 0, 2};
-    ck_assert_double_eq(tally_score(e, 3, 2), 0.0);
+    ck_assert_double_eq(plurality_score(e, 3, 2), 0.0);
 }
 END_TEST
 
@@ -257,7 +257,7 @@ Suite *make_suite(void)
     Suite *s = suite_create("samples");
     TCase *unit = tcase_create("unit");
     tcase_add_test(unit, settling_bound);
-    tcase_add_test(unit, tally_counts_novel_answers_as_singletons);
+    tcase_add_test(unit, plurality_counts_novel_answers_as_singletons);
     suite_add_tcase(s, unit);
     TCase *mc = tcase_create("paths");
     tcase_set_timeout(mc, 600);

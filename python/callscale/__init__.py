@@ -4,13 +4,14 @@
     rows = callscale.run("experiments/chen2024_two_level.ini", overrides=["experiment.queries=1e4"])
     rows = callscale.exact("[population.a]\\np_correct = 0.7\\n")   # the text of a file works too
     frame = callscale.run(path, as_frame=True)                      # with pandas installed
+    rows = callscale.clock("experiments/queueing.ini")               # latency.csv's rows
 
 Standard library only (ctypes); errors raise callscale.Error with the program's message.
 """
 import ctypes
 import os
 
-__all__ = ["Error", "run", "exact", "optimize", "version", "library_path"]
+__all__ = ["Error", "run", "exact", "optimize", "clock", "version", "library_path"]
 
 
 class Error(Exception):
@@ -80,6 +81,9 @@ _table_csv = _fn("cs_table_csv", _sz, _p, ctypes.c_char_p, _sz)
 _table_free = _fn("cs_table_free", None, _p)
 _frontier_csv = _fn("cs_frontier_csv", _sz, _p, ctypes.c_char_p, _sz)
 _frontier_free = _fn("cs_frontier_free", None, _p)
+_study_clock = _fn("cs_study_clock", _p, _p, ctypes.c_int, _p)
+_clock_csv = _fn("cs_clock_table_csv", _sz, _p, ctypes.c_char_p, _sz)
+_clock_free = _fn("cs_clock_table_free", None, _p)
 
 
 def version():
@@ -146,6 +150,8 @@ def _rows(text, as_frame):
                 row[key] = value
             elif key in _INTEGERS:
                 row[key] = int(value)
+            elif value == "":
+                row[key] = None  # latency.csv's slo_attained without an slo
             else:
                 row[key] = float(value)
         rows.append(row)
@@ -195,3 +201,10 @@ def optimize(experiment, overrides=None, threads=None, predictor=None, baseline=
     return _call(experiment, overrides, as_frame,
                  lambda st, err: _study_optimize(st, _threads(threads), predictor or 0, base, err),
                  _frontier_csv, _frontier_free)
+
+
+def clock(experiment, overrides=None, threads=None, as_frame=False):
+    """The serving clock of an experiment with [serving]: latency.csv's rows (slo_attained is
+    None without an slo). The rows are the same for any thread count."""
+    return _call(experiment, overrides, as_frame,
+                 lambda st, err: _study_clock(st, _threads(threads), err), _clock_csv, _clock_free)

@@ -1,6 +1,6 @@
 /*
 ** A validated experiment: population components, model settings, strategies and budgets, built
-** from an experiment file (config.c) and read by everything downstream.
+** from an experiment file (experiment.c) and read by everything downstream.
 */
 #ifndef CALLSCALE_EXPERIMENT_H
 #define CALLSCALE_EXPERIMENT_H
@@ -8,54 +8,32 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "callscale/budgets.h"
 #include "callscale/error.h"
 #include "callscale/param.h"
 #include "callscale/serving.h"
+#include "callscale/settings.h"
 
 #define CS_MAX_COMPONENTS 32
 #define CS_MAX_STRATEGIES 48
 #define CS_MAX_PARAMS 8
 #define CS_NAME_MAX 64
+/* The sections that declare a component or a strategy setting: population.NAME,
+** strategy.NAME[:LABEL]. */
+#define CS_SECTION_POPULATION "population."
+#define CS_SECTION_STRATEGY "strategy."
 /* Answers are stored as 16-bit indices in the sample buffer. */
 #define CS_MAX_ANSWERS 65535
 
-/* Settings that a population component may override: the generator's, the judge's and the
-** verifier's. Each lives in a table (generator, judge, verifier) of cs_param rows. */
-typedef struct cs_settings {
-    double gen_tokens, gen_params;
-    double tpr, fpr, judge_tokens, judge_params;
-    double separation, answer_noise, sample_noise, verifier_params;
-    double steps, steps_max, recover;                     /* the step model */
-    double prm_noise, trap, trap_score, rho, agg, prm_params; /* the process reward model */
-    double prm_rollouts, prm_estimate; /* its labels: k rollouts, or a word (< 0): Gaussian */
-    double fix, fix_power, rev_break, stick;                  /* revisions ([revise]) */
-    double trap_power; /* the PRM's traps: trap * p^trap_power per step (0: the same on every query) */
-} cs_settings;
-
-/* How a chain's step scores aggregate (the [prm] agg key). */
-enum cs_agg { CS_AGG_LAST, CS_AGG_MIN, CS_AGG_PROD, CS_AGG_MEAN };
-/* What a rollout PRM's score of a prefix is ([prm] estimate, with model = rollouts(k)): the
-** fraction of its k rollouts that end right, or whether any does (Math-Shepherd's soft and hard
-** estimates). */
-enum cs_estimate { CS_ESTIMATE_SOFT, CS_ESTIMATE_HARD };
-
-extern const cs_param cs_generator_params[];
-extern const cs_param cs_judge_params[];
-extern const cs_param cs_verifier_params[];
-extern const cs_param cs_steps_params[];
-extern const cs_param cs_prm_params[];
-extern const cs_param cs_revise_params[];
-extern const size_t cs_generator_nparams, cs_judge_nparams, cs_verifier_nparams, cs_steps_nparams,
-    cs_prm_nparams, cs_revise_nparams;
-
-enum cs_p_kind { CS_P_FIXED, CS_P_BETA };
+/* The population rules: rows of rules.c's tables (cs_rules_p, cs_rules_wrong), in this order. */
+enum cs_p_kind { CS_P_FIXED, CS_P_BETA, CS_P_LOG };
 enum cs_wrong_kind { CS_WRONG_UNIFORM, CS_WRONG_DIRICHLET, CS_WRONG_ZIPF };
 
 typedef struct cs_component {
     char name[CS_NAME_MAX];
     double weight;  /* as given; the experiment's weights are normalised in `share` */
     double share;   /* weight / sum of weights */
-    int p_kind;     /* enum cs_p_kind */
+    int p_kind;     /* enum cs_p_kind: a row of cs_rules_p */
     double p;       /* CS_P_FIXED */
     double a, b;    /* CS_P_BETA */
     int wrong_kind; /* enum cs_wrong_kind */
@@ -143,15 +121,17 @@ int cs_experiment_load_text(cs_experiment *ex, const char *name, const char *tex
 #define CS_EXPERIMENT_MAX_BYTES (16 << 20)
 void cs_experiment_free(cs_experiment *ex);
 
-/* Write the effective configuration (every key, defaults included) as an experiment file. */
+/* Write the effective configuration (every key, defaults included) as an experiment file
+** (experiment_write.c). */
 int cs_experiment_write(const cs_experiment *ex, FILE *f);
 
 /* Number of bins (not counting "all") and the name of bin i. */
 size_t cs_experiment_nbins(const cs_experiment *ex);
 void cs_experiment_bin_name(const cs_experiment *ex, size_t bin, char *buf, size_t n);
 
-/* Parse a budget list ("1,3,5") or range ("1..1024 x2", "1..31 +2") into a strictly increasing
-** array (malloc'd). Returns 0, or -1 with a reason in why. */
-int cs_budgets_parse(const char *text, size_t **out, size_t *n, char *why, size_t nwhy);
+/* Whether settings row p is idle (cs_settings_idle) for component own, or with own NULL for
+** every component: config.ini leaves it out, and a file that sets it is refused. */
+int cs_experiment_key_idle(const cs_experiment *ex, const struct cs_component *own,
+                           const cs_param *p);
 
 #endif

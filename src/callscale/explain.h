@@ -29,9 +29,13 @@ typedef struct cs_explain {
 
 /* Draws used to estimate easy fractions when wrong shares are drawn per query. */
 #define CS_EXPLAIN_DRAWS 200000
+/* The same, as text, for the note on an estimated component. */
+#define CS_EXPLAIN_DRAWS_TEXT CS_EXPLAIN_STR(CS_EXPLAIN_DRAWS)
+#define CS_EXPLAIN_STR(x) CS_EXPLAIN_STR_(x)
+#define CS_EXPLAIN_STR_(x) #x
 
 int cs_explain_run(const cs_experiment *ex, cs_explain *out, cs_error *err);
-const char *cs_shape_name(int shape);
+const char *cs_explain_shape_name(int shape);
 
 /* Explain's report (what `callscale explain` prints) written to f; -1 when f failed. */
 int cs_explain_write(const cs_experiment *ex, const cs_explain *e, FILE *f);

@@ -5,6 +5,7 @@
 #ifndef CALLSCALE_LATENCY_H
 #define CALLSCALE_LATENCY_H
 
+#include <stdio.h>
 #include "callscale/clock.h"
 
 /* One row of latency.csv. */
@@ -18,6 +19,8 @@ typedef struct cs_latency_row {
 void cs_latency_summarize(const cs_experiment *ex, const cs_clock_cell *cell, size_t bin, double slo,
                       cs_latency_row *row);
 
+/* latency.csv's text into f: CS_ERR_NOMEM when a row could not be summarised. */
+int cs_latency_print(const cs_experiment *ex, const cs_clock_result *res, FILE *f);
 /* DIR/latency.csv, DIR/queries.csv and DIR/trace.json, each whole or not at all. */
 int cs_latency_write(const cs_experiment *ex, const cs_clock_result *res, const char *dir,
                            cs_error *err);

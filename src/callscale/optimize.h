@@ -74,6 +74,6 @@ int cs_optimize_write_exchange(const cs_experiment *ex, const cs_optimize *o, co
 /* Snell et al.'s exchange rate: pretraining costs 6 N D_pretrain FLOPs and inference 2 N D_inference,
 ** so a model M times larger costs as much, in all, as the small model spending
 ** M + 3 (D_pretrain / D_inference) (M - 1) times its inference compute; R = D_inference / D_pretrain. */
-double cs_flops_multiplier(double M, double R);
+double cs_optimize_flops_multiplier(double M, double R);
 
 #endif

@@ -1,6 +1,6 @@
 /*
 ** Figures: gnuplot scripts and their data, written next to results.csv from the templates in
-** plots/, and gnuplot run on them as a child process.
+** plots/ (callscale/gnuplot.h runs gnuplot on them).
 */
 #ifndef CALLSCALE_PLOT_H
 #define CALLSCALE_PLOT_H
@@ -30,7 +30,7 @@ typedef struct cs_plot_options {
     const char *exact_dir; /* a `callscale exact` directory drawn as lines over DIR's curves, or NULL */
 } cs_plot_options;
 
-/* What cs_plot_write wrote, for cs_plot_render. */
+/* What cs_plot_write wrote, for cs_gnuplot_render (callscale/gnuplot.h). */
 typedef struct cs_plot {
     int format;
     int drawn[CS_NFIGURES];   /* the figure's script was written */
@@ -52,15 +52,6 @@ int cs_plot_size_parse(const char *s, int *width, int *height);
 ** that made the results (its name titles the figures; its population is drawn). */
 int cs_plot_write(const cs_experiment *ex, const char *dir, const cs_plot_options *opt,
                   cs_plot *out, cs_error *err);
-
-/* The gnuplot program on PATH, written into buf: 0, or -1 when there is none. */
-int cs_plot_find_gnuplot(char *buf, size_t n);
-
-/* Run gnuplot on dir/FIGURE.gp (in a child process: call it while the program runs one thread).
-** The figure is written under a temporary name and renamed into place when gnuplot succeeds. Whatever gnuplot wrote on stderr (its warnings) goes to log, empty
-** when it said nothing. Returns 0, or non-zero with err filled when gnuplot failed. */
-int cs_plot_render(const char *gnuplot, const char *dir, const cs_plot *p, int fig, char *log,
-                   size_t nlog, cs_error *err);
 
 /* File name of a figure's output ("accuracy.png") and script ("accuracy.gp"). */
 void cs_plot_output_name(const cs_plot *p, int fig, char *buf, size_t n);

@@ -33,6 +33,17 @@ typedef struct cs_record {
     cs_round_log *log; /* NULL: totals only (the sweep); else every round is kept as well */
 } cs_record;
 
+struct cs_strategy;
+struct cs_settings;
+
+/* The calls of budget N that several strategy types share (their cs_strategy_type.record): N
+** generations; N generations each read once by the scorer (a reward model, or the PRM in a stepped
+** experiment). */
+void cs_record_generations(const struct cs_strategy *s, const struct cs_settings *set,
+                           double tokens, double score_params, size_t N, cs_record *rec);
+void cs_record_scored(const struct cs_strategy *s, const struct cs_settings *set, double tokens,
+                      double score_params, size_t N, cs_record *rec);
+
 /* Append a round to log (src/record.c); on failure sets log->failed. */
 void cs_round_log_add(cs_round_log *log, enum cs_call_kind kind, double ncalls, double prompt,
                       double output, double params);

@@ -45,6 +45,22 @@ void cs_results_add(cs_results *dst, const cs_results *src);
 /* Mean and 95% interval of a cell. */
 void cs_cell_summary(const cs_cell *c, int exact, double *mean, double *lo, double *hi);
 
+/* One row of results.csv: a cell's names and the numbers the file shows (means per query). */
+typedef struct cs_results_row {
+    const char *strategy, *setting; /* the type's name and the setting's label (ex's) */
+    size_t budget;
+    char bin[CS_NAME_MAX];       /* "all" or the bin's name */
+    unsigned long long queries;  /* 0 in exact mode */
+    double accuracy, ci_low, ci_high, calls, tokens, flops;
+} cs_results_row;
+
+/* results.csv's rows, in its order (strategy setting, budget, bin): row i is cell i. */
+size_t cs_results_nrows(const cs_results *res);
+
+/* Row i (< cs_results_nrows) of results.csv into row, the names from ex. */
+void cs_results_row_get(const cs_experiment *ex, const cs_results *res, size_t i,
+                        cs_results_row *row);
+
 /* results.csv's text into f (the program's file and the public API's text are the same). */
 void cs_results_print_csv(const cs_experiment *ex, const cs_results *res, FILE *f);
 

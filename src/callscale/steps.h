@@ -52,8 +52,8 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child);
 /* n steps after the same parent, child[0..n), drawn in order: n calls of cs_step_child. */
 void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child);
 
-/* Continue from node to depth L without keeping the steps (a rollout); returns the final node.
-** *steps counts the steps generated. */
+/* Continue from `from` to `depth` without keeping the steps (a rollout); *out is the last node
+** (each step scored by the PRM, as cs_step_child scores it). */
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
 
 /* Final selection among n finished chains (enum cs_select), with the tie rule of results.csv

@@ -15,19 +15,26 @@
 
 struct cs_exact_ctx;
 
-/* record functions several strategies share: N generations; N generations each read once by the
-** scorer (a reward model, or the PRM in a stepped experiment). */
-void cs_record_generations(const cs_strategy *s, const cs_settings *set, double tokens,
-                           double score_params, size_t N, cs_record *rec);
-void cs_record_scored(const cs_strategy *s, const cs_settings *set, double tokens,
-                      double score_params, size_t N, cs_record *rec);
-
 /* Working memory a strategy may use for one query: per answer counters and sums. */
 typedef struct cs_scratch {
     uint32_t *count; /* 2 * max answers */
     double *sum;     /* 2 * max answers */
     void *work;      /* the largest work_size of the experiment's strategies, 16-byte aligned */
 } cs_scratch;
+
+/* One call of a strategy's run: the query and its shared samples, the strategy's own stream and
+** scratch, the budgets, and where the outcomes go. A strategy reads what it needs. */
+typedef struct cs_strategy_ctx {
+    const cs_strategy *s;  /* the setting: its type and parameter values */
+    const cs_query *q;     /* the query drawn; its component's settings in q->set */
+    cs_samples *smp;       /* the query's shared answers and scores (up to budgets[nb-1] of them) */
+    cs_pcg32 *rng;         /* this strategy's own stream for the query */
+    cs_scratch *scratch;
+    const size_t *budgets; /* nb budgets, increasing */
+    size_t nb;
+    double *score;         /* out: score[i] in [0,1] at budgets[i] */
+    cs_record *rec;        /* out: the calls of budgets[i], added to (unless the type has record) */
+} cs_strategy_ctx;
 
 typedef struct cs_strategy_type {
     const char *name;
@@ -37,12 +44,9 @@ typedef struct cs_strategy_type {
     const char *uses;   /* the settings sections it reads, for `callscale list` */
     const cs_param *params;
     size_t nparams;
-    /* Simulate one query at every budget. smp gives the query's shared answers and scores (up to
-    ** budgets[nb-1] of them); rng is this strategy's own stream for the query. Writes score[i] in
-    ** [0,1] and, unless the type has record, adds its calls to rec[i]. */
-    void (*run)(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                cs_record *rec);
+    /* Simulate one query at every budget: writes ctx->score[i] and, unless the type has record,
+    ** adds its calls to ctx->rec[i]. */
+    void (*run)(const cs_strategy_ctx *ctx);
     /* Exact mode: the accuracy at budget K of a query with per-call accuracy p, from a context
     ** built for one component; NULL when the strategy has no exact form. */
     double (*exact)(const struct cs_exact_ctx *ctx, double p, size_t K);
@@ -59,7 +63,7 @@ typedef struct cs_strategy_type {
     ** integrated over p like the accuracy. */
     void (*cost)(const struct cs_exact_ctx *ctx, double p, size_t K, cs_record *rec);
     const char *exact_when; /* for `callscale list`: the condition exact_check enforces */
-    int exact_tables;       /* its exact form reads the vote win table (cs_vote_win) */
+    int exact_tables;       /* its exact form reads the vote win table (cs_exact_vote_win) */
     /* Exact mode, where the integral over a Beta(a, b) component has a closed form: the
     ** integral of the accuracy times the Beta density over p in [lo, hi]. NULL: quadrature. */
     double (*exact_beta)(const struct cs_exact_ctx *ctx, double a, double b, double lo, double hi,

@@ -16,14 +16,13 @@
 #include "callscale/fit.h"
 #include "callscale/logfile.h"
 #include "callscale/outfile.h"
-#include "callscale/plot.h"
+#include "callscale/gnuplot.h"
 #include "callscale/results.h"
 #include "callscale/strategy.h"
 #include "callscale/sweep.h"
 #include "callscale/unbiased.h"
 #include "cli.h"
 
-enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 /* Predictions reach this many times the logged samples per query (DESIGN.md section 7). */
 #define FIT_REACH 100
 /* Queries of each simulated vote curve (the fit's and each bootstrap refit's): the Monte Carlo
@@ -34,38 +33,6 @@ enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 /* Queries written into fitted.ini for the user's own runs. */
 #define FITTED_QUERIES 100000ULL
 #define CI_LEVEL 0.95
-
-static int fail(const cs_error *e)
-{
-    if (e->line > 0)
-        fprintf(stderr, "callscale: %s:%d: %s\n", e->file, e->line, e->msg);
-    else if (e->file[0])
-        fprintf(stderr, "callscale: %s: %s\n", e->file, e->msg);
-    else
-        fprintf(stderr, "callscale: %s\n", e->msg);
-    return EXIT_INPUT;
-}
-
-static int usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "callscale: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(callscale --help tells the commands and their options)\n");
-    return EXIT_USAGE;
-}
-
-static int parse_count(const char *text, long lo, long hi, long *out)
-{
-    char *end;
-    if (!text || !*text)
-        return -1;
-    errno = 0;
-    long n = strtol(text, &end, 10);
-    if (*end || errno || n < lo || n > hi)
-        return -1;
-    *out = n;
-    return 0;
-}
 
 static int mkdirs(const char *path, cs_error *err)
 {
@@ -106,7 +73,7 @@ static double quantile(double *v, size_t n, double u)
 static int run_gnuplot(const char *dir, const char *script)
 {
     char gp[1024];
-    if (cs_plot_find_gnuplot(gp, sizeof gp))
+    if (cs_gnuplot_find(gp, sizeof gp))
         return -1;
     pid_t pid = fork();
     if (pid < 0)
@@ -323,30 +290,30 @@ int cs_cli_fit(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         long n;
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            if (!val)
-                return usage("%s needs a directory", a);
-            outdir = val;
-            i++;
-        } else if (strcmp(a, "--samples") == 0) {
-            if (parse_count(val, 1, 1L << 30, &n))
-                return usage("--samples needs a count of samples >= 1, not '%s'", val ? val : "");
+        int out = cs_cli_output_option(argc, argv, &i, &outdir);
+        if (out < 0)
+            return EXIT_USAGE;
+        if (out)
+            continue;
+        if (strcmp(a, "--samples") == 0) {
+            if (cs_cli_parse_int(val, 1, 1L << 30, &n))
+                return cs_cli_usage_error("--samples needs a count of samples >= 1, not '%s'", val ? val : "");
             opt.samples = (size_t)n;
             i++;
         } else if (strcmp(a, "--components") == 0) {
-            if (parse_count(val, 1, CS_FIT_MAX_BETAS, &n))
-                return usage("--components needs 1, 2 or 3, not '%s'", val ? val : "");
+            if (cs_cli_parse_int(val, 1, CS_FIT_MAX_BETAS, &n))
+                return cs_cli_usage_error("--components needs 1, 2 or 3, not '%s'", val ? val : "");
             opt.components = (int)n;
             i++;
         } else if (strcmp(a, "--boot") == 0) {
-            if (parse_count(val, 0, 100000, &n))
-                return usage("--boot needs a count of bootstrap refits in [0, 100000], not '%s'",
+            if (cs_cli_parse_int(val, 0, 100000, &n))
+                return cs_cli_usage_error("--boot needs a count of bootstrap refits in [0, 100000], not '%s'",
                              val ? val : "");
             opt.boot = (size_t)n;
             i++;
         } else if (strcmp(a, "--seed") == 0) {
-            if (parse_count(val, 0, 1L << 62, &n))
-                return usage("--seed needs a non-negative number, not '%s'", val ? val : "");
+            if (cs_cli_parse_int(val, 0, 1L << 62, &n))
+                return cs_cli_usage_error("--seed needs a non-negative number, not '%s'", val ? val : "");
             opt.seed = (uint64_t)n;
             i++;
         } else if (strcmp(a, "--no-plot") == 0) {
@@ -354,20 +321,20 @@ int cs_cli_fit(int argc, char **argv)
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {
-            return usage("unknown option '%s'", a);
+            return cs_cli_usage_error("unknown option '%s'", a);
         } else if (!logpath) {
             logpath = a;
         } else {
-            return usage("unexpected argument '%s'", a);
+            return cs_cli_usage_error("unexpected argument '%s'", a);
         }
     }
     if (!logpath)
-        return usage("%s", "fit needs a log (query,sample,correct[,answer,score,tokens])");
+        return cs_cli_usage_error("%s", "fit needs a log (query,sample,correct[,answer,score,tokens])");
     cs_error err;
     cs_error_clear(&err);
     cs_log log;
     if (cs_log_read(&log, logpath, &err))
-        return fail(&err);
+        return cs_cli_error(&err);
     const char *base = strrchr(logpath, '/') ? strrchr(logpath, '/') + 1 : logpath;
     char name[128], dirbuf[1024];
     snprintf(name, sizeof name, "fit-%.*s", (int)(strcspn(base, ".") ? strcspn(base, ".") : strlen(base)),
@@ -380,7 +347,7 @@ int cs_cli_fit(int argc, char **argv)
     int rc = EXIT_INPUT;
     if (cs_fit_run(&log, &opt, &fit, &err)) {
         cs_log_free(&log);
-        return fail(&err);
+        return cs_cli_error(&err);
     }
     curve *cv = calloc(2, sizeof *cv);
     double *col = malloc((fit.nboot + 1) * sizeof *col);
@@ -477,7 +444,7 @@ int cs_cli_fit(int argc, char **argv)
     rc = 0;
 out:
     if (rc && err.msg[0])
-        fail(&err);
+        cs_cli_error(&err);
     free(cv);
     free(col);
     cs_fit_free(&fit);
@@ -525,43 +492,43 @@ int cs_cli_calibrate(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         long n;
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            if (!val)
-                return usage("%s needs a directory", a);
-            outdir = val;
-            i++;
-        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
-            if (parse_count(val, 1, 1024, &n))
-                return usage("-j needs a number of threads in [1, 1024], not '%s'", val ? val : "");
+        int out = cs_cli_output_option(argc, argv, &i, &outdir);
+        if (out < 0)
+            return EXIT_USAGE;
+        if (out)
+            continue;
+        if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
+            if (cs_cli_parse_int(val, 1, 1024, &n))
+                return cs_cli_usage_error("-j needs a number of threads in [1, 1024], not '%s'", val ? val : "");
             threads = (int)n;
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {
-            return usage("unknown option '%s'", a);
+            return cs_cli_usage_error("unknown option '%s'", a);
         } else if (!expath) {
             expath = a;
         } else if (!tpath) {
             tpath = a;
         } else {
-            return usage("unexpected argument '%s'", a);
+            return cs_cli_usage_error("unexpected argument '%s'", a);
         }
     }
     if (!expath || !tpath)
-        return usage("%s", "calibrate needs an experiment and a targets file "
+        return cs_cli_usage_error("%s", "calibrate needs an experiment and a targets file "
                            "(strategy,setting,budget,bin,accuracy)");
     cs_error err;
     cs_error_clear(&err);
     cs_calibration c;
     if (cs_calibrate_load(&c, expath, tpath, &err))
-        return fail(&err);
+        return cs_cli_error(&err);
     c.threads = threads;
     char dirbuf[1024];
     cs_experiment ex;
     if (!outdir) {
         if (cs_experiment_load(&ex, expath, NULL, 0, &err)) {
             cs_calibrate_free(&c);
-            return fail(&err);
+            return cs_cli_error(&err);
         }
         snprintf(dirbuf, sizeof dirbuf, "runs/%s-calibrate", ex.name);
         cs_experiment_free(&ex);
@@ -628,7 +595,7 @@ int cs_cli_calibrate(int argc, char **argv)
     rc = 0;
 out:
     if (rc && err.msg[0])
-        fail(&err);
+        cs_cli_error(&err);
     if (have) {
         cs_results_free(&res);
         cs_experiment_free(&ex);

@@ -13,29 +13,16 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include "callscale/experiment.h"
+#include "cli.h"
 #include "serve.h"
 #include "web.h"
 
-/* Defaults of the limits (each a command-line option). The caps keep an exact request in
-** milliseconds and a Monte Carlo one in seconds on a laptop; two computations at once match a
-** small machine's cores. */
-#define DEFAULT_PORT 8080
-#define DEFAULT_BIND "127.0.0.1"
-#define DEFAULT_MAX_BODY (256u << 10)
-#define DEFAULT_MAX_QUERIES 200000
-#define DEFAULT_MAX_BUDGET 1024
-#define DEFAULT_MAX_ROWS 20000
-#define DEFAULT_MAX_REQUESTS 2
-#define DEFAULT_MAX_CONNECTIONS 256
-#define DEFAULT_TIMEOUT 20.0
-#define DEFAULT_MAX_MEMORY_MIB 1024
 /* Seconds a connection may stay idle (a slow or silent client) before it is closed. */
 #define IDLE_TIMEOUT 30
 /* The experiment served when none is given: the two-level example of DESIGN.md section 1. */
 #define BUILTIN_EXPERIMENT "/chen2024_two_level.ini"
 
 enum {
-    EXIT_INPUT = 1, EXIT_USAGE = 2,
     HTTP_OK = 200, HTTP_NOT_FOUND = 404, HTTP_METHOD = 405, HTTP_TOO_LARGE = 413,
     HTTP_UNAVAILABLE = 503
 };
@@ -262,14 +249,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
     }
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "callscale: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(callscale --help tells the commands and their options)\n");
-    return EXIT_USAGE;
-}
-
 /* A whole number in [lo, hi]. */
 static int parse_count(const char *text, unsigned long long lo, unsigned long long hi,
                        unsigned long long *out)
@@ -344,14 +323,14 @@ static const limit_option limit_options[] = {
 enum { OPT_PORT, OPT_BODY, OPT_QUERIES, OPT_BUDGET, OPT_ROWS, OPT_REQUESTS, OPT_CONNECTIONS,
        OPT_MEMORY, NLIMIT_OPTIONS };
 
-int serve_main(int argc, char **argv)
+int cs_cli_serve(int argc, char **argv)
 {
-    unsigned long long v[NLIMIT_OPTIONS] = {DEFAULT_PORT, DEFAULT_MAX_BODY, DEFAULT_MAX_QUERIES,
-                                            DEFAULT_MAX_BUDGET, DEFAULT_MAX_ROWS,
-                                            DEFAULT_MAX_REQUESTS, DEFAULT_MAX_CONNECTIONS,
-                                            DEFAULT_MAX_MEMORY_MIB};
-    const char *path = NULL, *bind = DEFAULT_BIND;
-    double timeout = DEFAULT_TIMEOUT;
+    unsigned long long v[NLIMIT_OPTIONS] = {
+        SERVE_DEFAULT_PORT, SERVE_DEFAULT_MAX_BODY_KIB << 10, SERVE_DEFAULT_MAX_QUERIES,
+        SERVE_DEFAULT_MAX_BUDGET, SERVE_DEFAULT_MAX_ROWS, SERVE_DEFAULT_MAX_REQUESTS,
+        SERVE_DEFAULT_MAX_CONNECTIONS, SERVE_DEFAULT_MAX_MEMORY_MIB};
+    const char *path = NULL, *bind = SERVE_DEFAULT_BIND;
+    double timeout = SERVE_DEFAULT_TIMEOUT;
     if (argc == 1 && strcmp(argv[0], "--worker") == 0)
         return serve_worker_main();
     for (int i = 0; i < argc; i++) {
@@ -363,27 +342,27 @@ int serve_main(int argc, char **argv)
             if (parse_count(val, limit_options[k].lo, limit_options[k].hi, &v[k])) {
                 char why[160];
                 snprintf(why, sizeof why, "%s needs %s, not '%%s'", a, limit_options[k].what);
-                return usage_error(why, val ? val : "");
+                return cs_cli_usage_error(why, val ? val : "");
             }
             i++;
         } else if (strcmp(a, "--bind") == 0) {
             if (!val)
-                return usage_error("%s needs an IP address (e.g. 127.0.0.1)", a);
+                return cs_cli_usage_error("%s needs an IP address (e.g. 127.0.0.1)", a);
             bind = val;
             i++;
         } else if (strcmp(a, "--timeout") == 0) {
             char *end;
             timeout = val ? strtod(val, &end) : 0;
             if (!val || *end || !(timeout >= 0.01 && timeout <= 3600))
-                return usage_error("--timeout needs seconds in [0.01, 3600], not '%s'",
-                                   val ? val : "");
+                return cs_cli_usage_error("--timeout needs seconds in [0.01, 3600], not '%s'",
+                                          val ? val : "");
             i++;
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
+            return cs_cli_usage_error("unknown option '%s'", a);
         } else if (!path) {
             path = a;
         } else {
-            return usage_error("unexpected argument '%s'", a);
+            return cs_cli_usage_error("unexpected argument '%s'", a);
         }
     }
 
@@ -404,8 +383,8 @@ int serve_main(int argc, char **argv)
         addr = (const struct sockaddr *)&in6;
         flags |= MHD_USE_IPv6;
     } else {
-        return usage_error("--bind needs an IPv4 or IPv6 address (e.g. 127.0.0.1), not '%s'",
-                           bind);
+        return cs_cli_usage_error("--bind needs an IPv4 or IPv6 address (e.g. 127.0.0.1), "
+                                  "not '%s'", bind);
     }
 
     server sv;
@@ -422,7 +401,7 @@ int serve_main(int argc, char **argv)
     } else {
         const cs_web_file *f = web_file(BUILTIN_EXPERIMENT);
         if (!f || !(sv.text = malloc(f->len + 1)))
-            return usage_error("%s", "the built-in experiment is missing");
+            return cs_cli_usage_error("%s", "the built-in experiment is missing");
         memcpy(sv.text, f->data, f->len + 1);
         sv.len = f->len;
         sv.name = BUILTIN_EXPERIMENT + 1;

@@ -9,8 +9,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The command: callscale serve [EXPERIMENT.ini] [--port N] [--bind ADDR] [limits]. */
-int serve_main(int argc, char **argv);
+/* The command (cs_cli_serve in cli.h): callscale serve [EXPERIMENT.ini] [--port N] [--bind ADDR]
+** [limits]. */
+
+/* Defaults of the limits (each a command-line option, quoted by --help). The caps keep an exact
+** request in milliseconds and a Monte Carlo one in seconds on a laptop; two computations at once
+** match a small machine's cores. */
+#define SERVE_DEFAULT_PORT 8080
+#define SERVE_DEFAULT_BIND "127.0.0.1"
+#define SERVE_DEFAULT_MAX_BODY_KIB 256
+#define SERVE_DEFAULT_MAX_QUERIES 200000
+#define SERVE_DEFAULT_MAX_BUDGET 1024
+#define SERVE_DEFAULT_MAX_ROWS 20000
+#define SERVE_DEFAULT_MAX_REQUESTS 2
+#define SERVE_DEFAULT_MAX_CONNECTIONS 256
+#define SERVE_DEFAULT_TIMEOUT 20 /* seconds */
+#define SERVE_DEFAULT_MAX_MEMORY_MIB 1024
 
 /* What one request may ask of the server; each is a command-line option of serve. */
 typedef struct serve_limits {

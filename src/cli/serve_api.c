@@ -79,33 +79,23 @@ static json_object *number(double v, const char *fmt)
 static json_object *rows_json(const cs_experiment *ex, const cs_results *res)
 {
     json_object *rows = json_object_new_array();
-    for (size_t s = 0; s < res->nstrat; s++)
-        for (size_t b = 0; b < res->nbudgets; b++)
-            for (size_t bin = 0; bin <= res->nbins; bin++) {
-                const cs_cell *c = cs_results_cell(res, s, b, bin);
-                char name[CS_NAME_MAX];
-                if (bin == 0)
-                    snprintf(name, sizeof name, "all");
-                else
-                    cs_experiment_bin_name(ex, bin - 1, name, sizeof name);
-                double m, lo, hi;
-                cs_cell_summary(c, res->exact, &m, &lo, &hi);
-                double n = c->n > 0 ? c->n : 1;
-                json_object *r = json_object_new_object();
-                json_object_object_add(r, "strategy", json_object_new_string(ex->strat[s].type->name));
-                json_object_object_add(r, "setting", json_object_new_string(ex->strat[s].label));
-                json_object_object_add(r, "budget", json_object_new_int64((int64_t)ex->budgets[b]));
-                json_object_object_add(r, "bin", json_object_new_string(name));
-                json_object_object_add(r, "queries",
-                                       json_object_new_int64(res->exact ? 0 : (int64_t)c->n));
-                json_object_object_add(r, "accuracy", number(m, "%.10f"));
-                json_object_object_add(r, "ci_low", number(lo, "%.10f"));
-                json_object_object_add(r, "ci_high", number(hi, "%.10f"));
-                json_object_object_add(r, "calls", number(c->calls / n, "%.10g"));
-                json_object_object_add(r, "tokens", number(c->tokens / n, "%.10g"));
-                json_object_object_add(r, "flops", number(c->flops / n, "%.10g"));
-                json_object_array_add(rows, r);
-            }
+    for (size_t i = 0; i < cs_results_nrows(res); i++) {
+        cs_results_row w;
+        cs_results_row_get(ex, res, i, &w);
+        json_object *r = json_object_new_object();
+        json_object_object_add(r, "strategy", json_object_new_string(w.strategy));
+        json_object_object_add(r, "setting", json_object_new_string(w.setting));
+        json_object_object_add(r, "budget", json_object_new_int64((int64_t)w.budget));
+        json_object_object_add(r, "bin", json_object_new_string(w.bin));
+        json_object_object_add(r, "queries", json_object_new_int64((int64_t)w.queries));
+        json_object_object_add(r, "accuracy", number(w.accuracy, "%.10f"));
+        json_object_object_add(r, "ci_low", number(w.ci_low, "%.10f"));
+        json_object_object_add(r, "ci_high", number(w.ci_high, "%.10f"));
+        json_object_object_add(r, "calls", number(w.calls, "%.10g"));
+        json_object_object_add(r, "tokens", number(w.tokens, "%.10g"));
+        json_object_object_add(r, "flops", number(w.flops, "%.10g"));
+        json_object_array_add(rows, r);
+    }
     return rows;
 }
 
@@ -191,7 +181,7 @@ static json_object *summary_json(const cs_explain *e)
     json_object *o = json_object_new_object();
     json_object_object_add(o, "easy", num(e->easy));
     json_object_object_add(o, "limit", num(e->limit));
-    json_object_object_add(o, "shape", json_object_new_string(cs_shape_name(e->shape)));
+    json_object_object_add(o, "shape", json_object_new_string(cs_explain_shape_name(e->shape)));
     if (e->shape != CS_SHAPE_NONE) {
         json_object_object_add(o, "alpha", num(e->alpha));
         json_object_object_add(o, "p1", num(e->p1));

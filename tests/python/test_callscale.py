@@ -29,6 +29,25 @@ p_correct = 0.4
 [strategy.best_of_n]
 """
 
+# An M/M/4 queue (as experiments/queueing.ini), two budgets and an slo: a vote of N calls.
+MMC = """[experiment]
+queries = 4000
+seed = 3
+budgets = 1,2
+answers = 4
+[population.queries]
+p_correct = 0.6
+[strategy.vote]
+[serving]
+service = exponential(1)
+replicas = 4
+max_num_seqs = 1
+[arrivals]
+rate = 1.2
+warmup = 0.05
+slo = 3
+"""
+
 
 def cli(*args):
     return subprocess.run([CLI] + list(args), capture_output=True, text=True,
@@ -43,6 +62,8 @@ def cli_rows(path):
         for k, v in r.items():
             if k in ("budget", "queries"):
                 r[k] = int(v)
+            elif v == "":
+                r[k] = None
             elif k not in ("strategy", "setting", "bin"):
                 r[k] = float(v)
     return rows
@@ -137,6 +158,30 @@ class Module(unittest.TestCase):
         p = cli("optimize", path, "-q", "-o", os.path.join(self.dir, "opt"))
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(rows, cli_rows(os.path.join(self.dir, "opt", "frontier.csv")))
+
+    def test_clock_equals_cli(self):
+        rows = callscale.clock(MMC, threads=2)
+        path = self.write("mmc.ini", MMC)
+        p = cli("run", path, "-o", os.path.join(self.dir, "mmc"), "-q", "--no-plot")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(rows, cli_rows(os.path.join(self.dir, "mmc", "latency.csv")))
+        self.assertEqual(rows, callscale.clock(MMC, threads=1))
+        self.assertEqual([(r["budget"], r["bin"]) for r in rows],
+                         [(1, "all"), (1, "queries"), (2, "all"), (2, "queries")])
+        # a stable queue answers queries at the rate they come, 1.2/s: 3800 measured Poisson
+        # arrivals have a relative s.d. of 1/sqrt(3800) = 1.6%, so 10% is over 6 s.e.
+        self.assertLess(abs(rows[0]["throughput"] - 1.2) / 1.2, 0.1)
+        for r in rows:
+            self.assertTrue(0 <= r["slo_attained"] <= 1)
+            self.assertLessEqual(r["latency_p50"], r["latency_p90"])
+            self.assertLessEqual(r["latency_p90"], r["latency_p99"])
+
+    def test_clock_needs_serving(self):
+        with self.assertRaises(callscale.Error) as e:
+            callscale.clock(TWO_LEVEL)
+        self.assertIn("[serving]", str(e.exception))
+        no_slo = callscale.clock(MMC.replace("slo = 3\n", ""))
+        self.assertIsNone(no_slo[0]["slo_attained"])
 
     def test_version(self):
         self.assertEqual("callscale " + callscale.version(), cli("--version").stdout.strip())

@@ -40,7 +40,7 @@ typedef struct chain {
     cs_pcg32 r;
     const cs_query *q;
     const double *base; /* per answer of q: the mean of its verifier scores (separation + bias) */
-    double fix, brk, stick;
+    double fix0, fix, decay, brk, stick; /* fix: the chance at the next revision */
     long ans;
     double run_bias; /* the verifier's bias of the current novel answer */
     unsigned long run;
@@ -74,10 +74,12 @@ static void wrong_answer(chain *c)
 static void revise_once(chain *c)
 {
     double u = cs_pcg32_uniform(&c->r);
+    double fix = c->fix;
+    c->fix *= c->decay; /* (times 1: the same double) */
     if (c->ans == 0) {
         if (u < c->brk)
             wrong_answer(c);
-    } else if (u < c->fix) {
+    } else if (u < fix) {
         c->ans = 0;
     } else if (c->stick < 1 && cs_pcg32_uniform(&c->r) >= c->stick) {
         wrong_answer(c);
@@ -169,17 +171,19 @@ static void poll_pick(poll *v, const cs_query *q, long ans, double score)
 ** pays for the rounds up to that one: chain k spends min(L_k, t*) calls, t* the first round with a
 ** right answer. A chain draws what it would under any other rule from the same stream (scores
 ** included), walked only as far as it can matter. */
-static void oracle_run(const cs_strategy *s, const cs_query *q, chain *c, uint64_t base,
-                       const uint16_t *first, const size_t *budgets, size_t nb, double *score,
-                       cs_record *rec)
+static void oracle_run(const cs_strategy_ctx *ctx, chain *c, uint64_t base, const uint16_t *first)
 {
+    const cs_strategy *s = ctx->s;
+    const cs_query *q = ctx->q;
     const cs_settings *set = q->set;
-    for (size_t i = 0; i < nb; i++) {
-        size_t N = budgets[i], C = n_chains(s, N), len = N / C, extra = N % C;
+    cs_record *rec = ctx->rec;
+    for (size_t i = 0; i < ctx->nb; i++) {
+        size_t N = ctx->budgets[i], C = n_chains(s, N), len = N / C, extra = N % C;
         size_t stop = len + (extra ? 1 : 0) + 1; /* t*: past every chain while none is right */
         for (size_t k = 0; k < C; k++) {
             size_t L = len + (k < extra ? 1 : 0);
             cs_pcg32_seed(&c->r, base, k);
+            c->fix = c->fix0;
             c->ans = first[k];
             c->run = c->ans == q->novel ? 1 : 0;
             c->run_bias = c->ans == q->novel && !q->prm ? gaussian(&c->r, set->answer_noise) : 0;
@@ -196,7 +200,7 @@ static void oracle_run(const cs_strategy *s, const cs_query *q, chain *c, uint64
             }
         }
         int right = stop <= len + (extra ? 1 : 0);
-        score[i] = right;
+        ctx->score[i] = right;
         size_t rounds = right ? stop : len + (extra ? 1 : 0);
         size_t full = rounds < len ? rounds : len;
         cs_record_rounds(&rec[i], CS_CALL_GENERATE, (double)full, (double)C, q->sample_tokens,
@@ -207,11 +211,16 @@ static void oracle_run(const cs_strategy *s, const cs_query *q, chain *c, uint64
     }
 }
 
-static void revise_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                       cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                       cs_record *rec)
+static void revise_run(const cs_strategy_ctx *ctx)
 {
+    const cs_strategy *s = ctx->s;
+    const cs_query *q = ctx->q;
     const cs_settings *set = q->set;
+    cs_samples *smp = ctx->smp;
+    const size_t *budgets = ctx->budgets;
+    size_t nb = ctx->nb;
+    double *score = ctx->score;
+    cs_record *rec = ctx->rec;
     size_t cmax = 0;
     for (size_t i = 0; i < nb; i++) {
         size_t c = n_chains(s, budgets[i]);
@@ -224,27 +233,29 @@ static void revise_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
     int rule = cs_param_word(s->value[2]);
     /* Chain c draws from its own stream, the same at every budget, so a longer chain continues a
     ** shorter one and curves share their samples. */
-    uint64_t base = (uint64_t)cs_pcg32_next(rng) << 32;
-    base |= cs_pcg32_next(rng);
+    uint64_t base = (uint64_t)cs_pcg32_next(ctx->rng) << 32;
+    base |= cs_pcg32_next(ctx->rng);
     chain c;
     c.q = q;
     c.base = smp->base;
-    c.fix = set->fix * pow(q->p, set->fix_power);
+    c.fix0 = set->fix * pow(q->p, set->fix_power);
+    c.decay = set->fix_decay;
     c.brk = set->rev_break;
     c.stick = set->stick;
     poll v;
     if (rule == SELECT_ORACLE) {
-        oracle_run(s, q, &c, base, first, budgets, nb, score, rec);
+        oracle_run(ctx, &c, base, first);
         return;
     }
     for (size_t i = 0; i < nb; i++) {
         size_t N = budgets[i], C = n_chains(s, N), len = N / C, extra = N % C;
-        poll_reset(&v, scratch, q->nans);
+        poll_reset(&v, ctx->scratch, q->nans);
         double gbest = -INFINITY;
         int gright = 0;
         for (size_t k = 0; k < C; k++) {
             size_t L = len + (k < extra ? 1 : 0);
             cs_pcg32_seed(&c.r, base, k);
+            c.fix = c.fix0;
             c.ans = first[k];
             c.run = c.ans == q->novel ? 1 : 0;
             /* the shared score holds the bias of a novel first answer; if the chain sticks to it,

@@ -17,22 +17,6 @@ const cs_strategy_type *const cs_strategy_types[] = {
 };
 const size_t cs_strategy_ntypes = sizeof cs_strategy_types / sizeof cs_strategy_types[0];
 
-void cs_record_generations(const cs_strategy *s, const cs_settings *set, double tokens,
-                           double score_params, size_t N, cs_record *rec)
-{
-    (void)s;
-    (void)score_params;
-    cs_record_round(rec, CS_CALL_GENERATE, (double)N, tokens, set->gen_params);
-}
-
-void cs_record_scored(const cs_strategy *s, const cs_settings *set, double tokens,
-                      double score_params, size_t N, cs_record *rec)
-{
-    (void)s;
-    cs_record_round(rec, CS_CALL_GENERATE, (double)N, tokens, set->gen_params);
-    cs_record_read(rec, CS_CALL_SCORE, (double)N, tokens, score_params);
-}
-
 const cs_strategy_type *cs_strategy_find(const char *name)
 {
     for (size_t i = 0; i < cs_strategy_ntypes; i++)

@@ -7,22 +7,14 @@
 #include "callscale/strategy.h"
 #include "exact.h"
 
-static void coverage_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                         cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                         cs_record *rec)
+static void coverage_run(const cs_strategy_ctx *ctx)
 {
-    (void)s;
-    (void)q;
-    (void)rng;
-    (void)scratch;
-    (void)budgets;
-    (void)rec;
     int found = 0;
-    for (size_t i = 0; i < nb; i++) {
+    for (size_t i = 0; i < ctx->nb; i++) {
         /* once a right answer is among the samples, no more are asked for */
         if (!found)
-            found = cs_samples_counts(smp, i)[0] > 0;
-        score[i] = found ? 1.0 : 0.0;
+            found = cs_samples_counts(ctx->smp, i)[0] > 0;
+        ctx->score[i] = found ? 1.0 : 0.0;
     }
 }
 

@@ -27,13 +27,15 @@ static size_t mcts_work(const cs_strategy *s, size_t kmax)
            tree_size(kmax + 1, sizeof(double));
 }
 
-static void mcts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                     cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                     cs_record *rec)
+static void mcts_run(const cs_strategy_ctx *ctx)
 {
-    (void)smp;
+    const cs_strategy *s = ctx->s;
+    const cs_query *q = ctx->q;
+    const size_t *budgets = ctx->budgets;
+    size_t nb = ctx->nb;
+    cs_record *rec = ctx->rec;
     size_t kmax = budgets[nb - 1];
-    char *cur = scratch->work;
+    char *cur = ctx->scratch->work;
     mnode *tree = tree_take(&cur, kmax * (size_t)s->value[1] + 1, sizeof *tree);
     cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
     double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
@@ -46,7 +48,7 @@ static void mcts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
     unsigned L = q->L;
     double tok = q->set->gen_tokens;
     cs_stepper st;
-    cs_stepper_init(&st, q, rng);
+    cs_stepper_init(&st, q, ctx->rng);
     for (size_t i = 0; i < nb; i++) {
         size_t N = budgets[i], used = 1;
         double steps = 0, scores = 0;
@@ -121,7 +123,7 @@ static void mcts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
         cs_step_record(q, &rec[i], steps, scores, L);
         rec[i].log = log;
         rec[i].rounds += (unsigned)(2 * N - 2);
-        score[i] = cs_select_score(q, finals, N, tree_select(s), work);
+        ctx->score[i] = cs_select_score(q, finals, N, tree_select(s), work);
     }
 }
 

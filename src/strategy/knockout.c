@@ -88,17 +88,14 @@ static void knockout_record(const cs_strategy *s, const cs_settings *set, double
     }
 }
 
-static void knockout_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                         cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                         cs_record *rec)
+static void knockout_run(const cs_strategy_ctx *ctx)
 {
-    (void)q;
-    (void)scratch;
-    (void)rec;
-    const uint16_t *ans = cs_samples_answers(smp, budgets[nb - 1]);
-    double q_win = match_win(s->value[0], s->value[1]);
+    const size_t *budgets = ctx->budgets;
+    size_t nb = ctx->nb;
+    const uint16_t *ans = cs_samples_answers(ctx->smp, budgets[nb - 1]);
+    double q_win = match_win(ctx->s->value[0], ctx->s->value[1]);
     for (size_t i = 0; i < nb; i++)
-        score[i] = bracket(ans, budgets[i], q_win, rng) ? 1.0 : 0.0;
+        ctx->score[i] = bracket(ans, budgets[i], q_win, ctx->rng) ? 1.0 : 0.0;
 }
 
 /* Candidates are right independently with probability p, so a bracket of n is won by a right

@@ -9,18 +9,10 @@
 #include "callscale/strategy.h"
 #include "exact.h"
 
-static void best_of_n_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                          cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                          cs_record *rec)
+static void best_of_n_run(const cs_strategy_ctx *ctx)
 {
-    (void)s;
-    (void)q;
-    (void)rng;
-    (void)scratch;
-    (void)budgets;
-    (void)rec;
-    for (size_t i = 0; i < nb; i++) /* the answer holding the highest score so far */
-        score[i] = cs_samples_leader(smp, i) == 0 ? 1.0 : 0.0;
+    for (size_t i = 0; i < ctx->nb; i++) /* the answer holding the highest score so far */
+        ctx->score[i] = cs_samples_leader(ctx->smp, i) == 0 ? 1.0 : 0.0;
 }
 
 /* Exact form without answer-level noise: scores are independent, N(sep, s^2) when right and

@@ -3,27 +3,22 @@
 */
 #include "callscale/strategy.h"
 #include "exact.h"
-#include "tally.h"
+#include "plurality.h"
 
-static void vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                     cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                     cs_record *rec)
+static void vote_run(const cs_strategy_ctx *ctx)
 {
-    (void)s;
-    (void)rng;
-    (void)budgets;
-    (void)rec;
-    double *lw = scratch->sum;
-    tally_logs(q->pi, q->nans, lw);
+    const cs_query *q = ctx->q;
+    double *lw = ctx->scratch->sum;
+    plurality_logs(q->pi, q->nans, lw);
     double now = 0;
     int settled = 0;
-    for (size_t i = 0; i < nb; i++) {
+    for (size_t i = 0; i < ctx->nb; i++) {
         /* once settled, the outcome is carried forward and no more samples are asked for */
         if (!settled) {
-            const uint32_t *c = cs_samples_counts(smp, i);
-            now = tally_vote(c, q->nans, q->novel, lw, &settled);
+            const uint32_t *c = cs_samples_counts(ctx->smp, i);
+            now = plurality_vote(c, q->nans, q->novel, lw, &settled);
         }
-        score[i] = now;
+        ctx->score[i] = now;
     }
 }
 
@@ -33,7 +28,7 @@ static double vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
 {
     double acc = 0;
     for (size_t c = 0; c <= K; c++)
-        acc += cs_exact_binom(ctx, K, c, p) * cs_vote_win(ctx, c, K - c);
+        acc += cs_exact_binom(ctx, K, c, p) * cs_exact_vote_win(ctx, c, K - c);
     return acc;
 }
 

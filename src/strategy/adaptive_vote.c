@@ -5,7 +5,7 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include "callscale/strategy.h"
-#include "tally.h"
+#include "plurality.h"
 
 static const cs_param adaptive_params[] = {
     {"confidence", "0.95", 0.5, 1, 0, NULL, 0,
@@ -42,14 +42,18 @@ static void record_calls(const cs_query *q, size_t c, size_t batch, cs_record *r
         cs_record_round(rec, CS_CALL_GENERATE, (double)rest, q->sample_tokens, q->set->gen_params);
 }
 
-static void adaptive_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                         cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                         cs_record *rec)
+static void adaptive_run(const cs_strategy_ctx *ctx)
 {
-    (void)rng;
+    const cs_strategy *s = ctx->s;
+    const cs_query *q = ctx->q;
+    const size_t *budgets = ctx->budgets;
+    size_t nb = ctx->nb;
+    double *score = ctx->score;
+    cs_record *rec = ctx->rec;
+    cs_samples *smp = ctx->smp;
     double confidence = s->value[0];
     size_t batch = (size_t)s->value[1], kmax = budgets[nb - 1];
-    uint32_t *count = scratch->count;
+    uint32_t *count = ctx->scratch->count;
     memset(count, 0, q->nans * sizeof *count);
     /* the leader's count a and the runner-up's b, kept as votes arrive; a novel answer is a new
     ** answer of one vote */
@@ -77,7 +81,7 @@ static void adaptive_run(const cs_strategy *s, const cs_query *q, cs_samples *sm
         }
         int stop = t % batch == 0 && confident(a, b, confidence);
         if (t == budgets[i] || stop) {
-            double now = tally_score(count, q->nans, q->novel);
+            double now = plurality_score(count, q->nans, q->novel);
             /* this budget, and once stopped every larger one: the same votes, t calls */
             for (; i < nb && (t == budgets[i] || stop); i++) {
                 score[i] = now;

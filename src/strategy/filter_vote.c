@@ -7,31 +7,27 @@
 #include <gsl/gsl_randist.h>
 #include "callscale/strategy.h"
 #include "exact.h"
-#include "tally.h"
+#include "plurality.h"
 
-static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
-                            cs_pcg32 *rng, cs_scratch *scratch, const size_t *budgets, size_t nb,
-                            double *score, cs_record *rec)
+static void filter_vote_run(const cs_strategy_ctx *ctx)
 {
-    (void)s;
-    (void)budgets;
-    (void)rec;
+    const cs_query *q = ctx->q;
     size_t m = q->nans;
-    uint32_t *kept = scratch->count;
-    double *lw = scratch->sum; /* log of how likely each answer is to be drawn and kept */
+    uint32_t *kept = ctx->scratch->count;
+    double *lw = ctx->scratch->sum; /* log of how likely each answer is to be drawn and kept */
     memset(kept, 0, m * sizeof *kept);
     for (size_t j = 0; j < m; j++)
         lw[j] = q->pi[j] * (j == 0 ? q->set->tpr : q->set->fpr);
-    tally_logs(lw, m, lw);
-    gsl_rng judge = {cs_rng_pcg32, rng}; /* GSL's binomial drawing from this strategy's stream */
+    plurality_logs(lw, m, lw);
+    gsl_rng judge = {cs_rng_pcg32, ctx->rng}; /* GSL's binomial drawing from this strategy's stream */
     const uint32_t *prev = NULL;
     uint32_t nkept = 0;
     double now = 0;
     int settled = 0;
-    for (size_t i = 0; i < nb; i++) {
+    for (size_t i = 0; i < ctx->nb; i++) {
         if (!settled) {
             /* the judge keeps each new answer independently: a binomial per answer */
-            const uint32_t *c = cs_samples_counts(smp, i);
+            const uint32_t *c = cs_samples_counts(ctx->smp, i);
             for (size_t j = 0; j < m; j++) {
                 uint32_t d = c[j] - (prev ? prev[j] : 0u);
                 if (d) {
@@ -43,11 +39,11 @@ static void filter_vote_run(const cs_strategy *s, const cs_query *q, cs_samples 
             prev = c;
             /* once something is kept the fallback never returns, so only the kept vote matters */
             if (nkept)
-                now = tally_vote(kept, m, q->novel, lw, &settled);
+                now = plurality_vote(kept, m, q->novel, lw, &settled);
             else
-                now = tally_score(c, m, q->novel);
+                now = plurality_score(c, m, q->novel);
         }
-        score[i] = now;
+        ctx->score[i] = now;
     }
 }
 
@@ -63,7 +59,7 @@ static void band(size_t n, double x, size_t *lo, size_t *hi)
 }
 
 /* Each answer is kept and correct (a = p tpr), kept and wrong (b = (1-p) fpr) or dropped.
-** With c kept correct and w kept wrong, the kept vote is won with cs_vote_win(c, w) (the kept wrong
+** With c kept correct and w kept wrong, the kept vote is won with cs_exact_vote_win(c, w) (the kept wrong
 ** answers keep their shares, as fpr is the same for all); when all K are dropped, the fallback
 ** vote is over answers that are correct with probability p (1-tpr) / d. */
 static double filter_vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
@@ -86,7 +82,7 @@ static double filter_vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
         band(K - c, bw, &wlo, &whi);
         double inner = 0;
         for (size_t w = wlo; w <= whi; w++)
-            inner += cs_exact_binom(ctx, K - c, w, bw) * cs_vote_win(ctx, c, w);
+            inner += cs_exact_binom(ctx, K - c, w, bw) * cs_exact_vote_win(ctx, c, w);
         acc += pc * inner;
     }
     if (d > 0) {
@@ -94,7 +90,7 @@ static double filter_vote_exact(const cs_exact_ctx *ctx, double p, size_t K)
         if (pd > 0) {
             double x = p * (1 - t) / d, fb = 0;
             for (size_t c = 0; c <= K; c++)
-                fb += cs_exact_binom(ctx, K, c, x) * cs_vote_win(ctx, c, K - c);
+                fb += cs_exact_binom(ctx, K, c, x) * cs_exact_vote_win(ctx, c, K - c);
             acc += pd * fb;
         }
     }

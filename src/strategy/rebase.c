@@ -21,12 +21,9 @@ static void rebase_alloc(const tree_ctx *c, cs_stepper *st, const cs_node *a, si
     cs_rebase_allocate(c->key, N, N, c->s->value[0], kids, order, c->kept);
 }
 
-static void rebase_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                       cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                       cs_record *rec)
+static void rebase_run(const cs_strategy_ctx *ctx)
 {
-    (void)smp;
-    tree_frontier_run(s, q, rng, scratch, budgets, nb, score, rec, rebase_alloc);
+    tree_frontier_run(ctx, rebase_alloc);
 }
 
 const cs_strategy_type cs_strategy_rebase = {

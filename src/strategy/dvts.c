@@ -15,19 +15,21 @@ static size_t dvts_work(const cs_strategy *s, size_t kmax)
     return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(CS_SELECT_WORK(kmax), sizeof(double));
 }
 
-static void dvts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                     cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                     cs_record *rec)
+static void dvts_run(const cs_strategy_ctx *ctx)
 {
-    (void)smp;
+    const cs_strategy *s = ctx->s;
+    const cs_query *q = ctx->q;
+    const size_t *budgets = ctx->budgets;
+    size_t nb = ctx->nb;
+    cs_record *rec = ctx->rec;
     size_t kmax = budgets[nb - 1];
-    char *cur = scratch->work;
+    char *cur = ctx->scratch->work;
     cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
     cs_node *prop = tree_take(&cur, kmax, sizeof *prop);
     double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
     unsigned L = q->L;
     cs_stepper st;
-    cs_stepper_init(&st, q, rng);
+    cs_stepper_init(&st, q, ctx->rng);
     for (size_t i = 0; i < nb; i++) {
         size_t N = budgets[i], M = tree_width(s->value[0], N), T = N / M, n = 0;
         for (size_t t = 0; t < T; t++) {
@@ -50,7 +52,7 @@ static void dvts_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, c
         }
         for (unsigned d = 1; d <= L; d++)
             cs_step_record(q, &rec[i], (double)N, (double)N, d);
-        score[i] = cs_select_score(q, finals, N, tree_select(s), work);
+        ctx->score[i] = cs_select_score(q, finals, N, tree_select(s), work);
     }
 }
 

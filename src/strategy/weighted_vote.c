@@ -6,18 +6,16 @@
 #include <string.h>
 #include "callscale/strategy.h"
 
-static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_samples *smp,
-                              cs_pcg32 *rng, cs_scratch *scratch, const size_t *budgets, size_t nb,
-                              double *score, cs_record *rec)
+static void weighted_vote_run(const cs_strategy_ctx *ctx)
 {
-    (void)s;
-    (void)rng;
-    (void)rec;
+    const cs_query *q = ctx->q;
+    const size_t *budgets = ctx->budgets;
+    size_t nb = ctx->nb;
     size_t kmax = budgets[nb - 1];
-    const double *sc = cs_samples_scores(smp, kmax);
-    const uint16_t *ans = cs_samples_answers(smp, kmax);
-    double *sum = scratch->sum;
-    uint32_t *seen = scratch->count;
+    const double *sc = cs_samples_scores(ctx->smp, kmax);
+    const uint16_t *ans = cs_samples_answers(ctx->smp, kmax);
+    double *sum = ctx->scratch->sum;
+    uint32_t *seen = ctx->scratch->count;
     memset(sum, 0, q->nans * sizeof *sum);
     memset(seen, 0, q->nans * sizeof *seen);
     /* Sums only grow, so the leaders change only by the answer just added: it leads alone, joins
@@ -48,7 +46,7 @@ static void weighted_vote_run(const cs_strategy *s, const cs_query *q, cs_sample
                 right |= a == 0;
             }
         }
-        score[i] = right ? 1.0 / (double)ntop : 0.0;
+        ctx->score[i] = right ? 1.0 / (double)ntop : 0.0;
     }
 }
 

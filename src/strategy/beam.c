@@ -39,12 +39,9 @@ static void beam_alloc(const tree_ctx *c, cs_stepper *st, const cs_node *a, size
         kids[order[r]] = M + extra / keep + (r < extra % keep ? 1 : 0);
 }
 
-static void beam_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                     cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                     cs_record *rec)
+static void beam_run(const cs_strategy_ctx *ctx)
 {
-    (void)smp;
-    tree_frontier_run(s, q, rng, scratch, budgets, nb, score, rec, beam_alloc);
+    tree_frontier_run(ctx, beam_alloc);
 }
 
 const cs_strategy_type cs_strategy_beam = {

@@ -2,20 +2,20 @@
 ** Plurality from counts: the correct answer's score (1/t when it is among t answers tied for the
 ** lead) and the test that a vote has settled.
 */
-#ifndef CALLSCALE_TALLY_H
-#define CALLSCALE_TALLY_H
+#ifndef CALLSCALE_PLURALITY_H
+#define CALLSCALE_PLURALITY_H
 
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* A vote whose outcome can still change with probability below this is frozen (see
-** tally_settled). Far below anything a simulation of fewer than 10^15 queries can see. */
+** plurality_settled). Far below anything a simulation of fewer than 10^15 queries can see. */
 #define CS_SETTLE_EPS 1e-18
 
 /* Leader of counts c over m answers, where the slot `novel` counts distinct answers of one vote
 ** each. Sets *top (the leading count), *ntop (answers holding it) and returns one leader. */
-static inline size_t tally_lead(const uint32_t *c, size_t m, long novel, uint32_t *top,
+static inline size_t plurality_lead(const uint32_t *c, size_t m, long novel, uint32_t *top,
                                 uint32_t *ntop)
 {
     uint32_t t = 0, n = 0;
@@ -50,16 +50,16 @@ static inline size_t tally_lead(const uint32_t *c, size_t m, long novel, uint32_
     return lead;
 }
 
-static inline double tally_score_of(const uint32_t *c, uint32_t top, uint32_t ntop)
+static inline double plurality_score_of(const uint32_t *c, uint32_t top, uint32_t ntop)
 {
     return (top > 0 && c[0] == top) ? 1.0 / (double)ntop : 0.0;
 }
 
-static inline double tally_score(const uint32_t *c, size_t m, long novel)
+static inline double plurality_score(const uint32_t *c, size_t m, long novel)
 {
     uint32_t top, ntop;
-    tally_lead(c, m, novel, &top, &ntop);
-    return tally_score_of(c, top, ntop);
+    plurality_lead(c, m, novel, &top, &ntop);
+    return plurality_score_of(c, top, ntop);
 }
 
 /* Can the correct answer's score still change? Votes arrive independently with weights w (any
@@ -74,7 +74,7 @@ static inline double tally_score(const uint32_t *c, size_t m, long novel)
 **    leads or ties for the lead, whoever leads): (w_0 / w_l)^(c_l - c_0) below CS_SETTLE_EPS.
 ** Novel answers never repeat: they cannot catch an answer holding two votes or more, and an
 ** answer cannot stay ahead of the correct one by being novel. */
-static inline int tally_settled_at(const uint32_t *c, size_t m, long novel, const double *lw,
+static inline int plurality_settled_at(const uint32_t *c, size_t m, long novel, const double *lw,
                                    uint32_t top, uint32_t ntop)
 {
     const double cut = 41.44653167389282; /* -ln(CS_SETTLE_EPS) */
@@ -103,25 +103,25 @@ static inline int tally_settled_at(const uint32_t *c, size_t m, long novel, cons
     return 0;
 }
 
-static inline int tally_settled(const uint32_t *c, size_t m, long novel, const double *lw)
+static inline int plurality_settled(const uint32_t *c, size_t m, long novel, const double *lw)
 {
     uint32_t top, ntop;
-    tally_lead(c, m, novel, &top, &ntop);
-    return tally_settled_at(c, m, novel, lw, top, ntop);
+    plurality_lead(c, m, novel, &top, &ntop);
+    return plurality_settled_at(c, m, novel, lw, top, ntop);
 }
 
 /* The score of counts c and whether it is settled, from one pass for the leader. */
-static inline double tally_vote(const uint32_t *c, size_t m, long novel, const double *lw,
+static inline double plurality_vote(const uint32_t *c, size_t m, long novel, const double *lw,
                                 int *settled)
 {
     uint32_t top, ntop;
-    tally_lead(c, m, novel, &top, &ntop);
-    *settled = tally_settled_at(c, m, novel, lw, top, ntop);
-    return tally_score_of(c, top, ntop);
+    plurality_lead(c, m, novel, &top, &ntop);
+    *settled = plurality_settled_at(c, m, novel, lw, top, ntop);
+    return plurality_score_of(c, top, ntop);
 }
 
-/* Log weights for tally_settled: -INFINITY where a weight is 0. */
-static inline void tally_logs(const double *w, size_t m, double *lw)
+/* Log weights for plurality_settled: -INFINITY where a weight is 0. */
+static inline void plurality_logs(const double *w, size_t m, double *lw)
 {
     for (size_t j = 0; j < m; j++)
         lw[j] = w[j] > 0 ? log(w[j]) : -INFINITY;

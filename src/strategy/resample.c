@@ -6,27 +6,27 @@
 #include "callscale/strategy.h"
 #include "exact.h"
 
-static void resample_run(const cs_strategy *s, const cs_query *q, cs_samples *smp, cs_pcg32 *rng,
-                         cs_scratch *scratch, const size_t *budgets, size_t nb, double *score,
-                         cs_record *rec)
+static void resample_run(const cs_strategy_ctx *ctx)
 {
-    (void)s;
-    (void)scratch;
+    const cs_query *q = ctx->q;
+    const size_t *budgets = ctx->budgets;
+    size_t nb = ctx->nb;
+    cs_record *rec = ctx->rec;
     size_t kmax = budgets[nb - 1], accepted = kmax, k = 0, have = 0;
     const uint16_t *ans = NULL;
     while (accepted == kmax && have < kmax) {
         size_t want = have ? 2 * have : 64;
         have = want < kmax ? want : kmax;
-        ans = cs_samples_answers(smp, have);
+        ans = cs_samples_answers(ctx->smp, have);
         for (; k < have; k++)
-            if (cs_pcg32_uniform(rng) < (ans[k] == 0 ? q->set->tpr : q->set->fpr)) {
+            if (cs_pcg32_uniform(ctx->rng) < (ans[k] == 0 ? q->set->tpr : q->set->fpr)) {
                 accepted = k;
                 break;
             }
     }
     for (size_t i = 0; i < nb; i++) {
         size_t n = budgets[i], pick = accepted < n ? accepted : n - 1;
-        score[i] = ans[pick] == 0 ? 1.0 : 0.0;
+        ctx->score[i] = ans[pick] == 0 ? 1.0 : 0.0;
         /* each draw is a generation and then a judge call (reading the answer), one after the
         ** other: logged in that order, the totals as one product each */
         for (size_t d = 0; rec[i].log && d <= pick; d++) {
