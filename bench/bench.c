@@ -87,6 +87,11 @@ static double timed(const cs_experiment *ex, int threads, double *calls)
     return best;
 }
 
+/* The tree searches' common experiment: open answers, 8 steps, a PRM with rare traps. */
+#define TREE_ROW                                                                                   \
+    "[experiment]\nqueries = 2000\nbudgets = 4,16,64\nanswers = open\n"                           \
+    "[population.q]\np_correct = beta(0.6,1.2)\n[steps]\nsteps = 8\n[prm]\ntrap = 3e-4\n"
+
 typedef struct row {
     const char *name, *text;
 } row;
@@ -105,9 +110,11 @@ static const row rows[] = {
      "[experiment]\nqueries = 50000\nbudgets = 1..1024 x2\nanswers = 4\n"
      "[population.q]\np_correct = beta(2,2)\n[strategy.best_of_n]\n"},
     {"beam M=4, 8 steps (calls: steps + PRM scores)",
-     "[experiment]\nqueries = 2000\nbudgets = 4,16,64\nanswers = open\n"
-     "[population.q]\np_correct = beta(0.6,1.2)\n[steps]\nsteps = 8\n[prm]\ntrap = 3e-4\n"
-     "[strategy.beam]\n"},
+     TREE_ROW "[strategy.beam]\n"},
+    {"beam M=4, lookahead 3 (same)", TREE_ROW "[strategy.beam]\nlookahead = 3\n"},
+    {"dvts M=4 (same)", TREE_ROW "[strategy.dvts]\n"},
+    {"rebase T=0.2 (same)", TREE_ROW "[strategy.rebase]\n"},
+    {"mcts expand=4 (same)", TREE_ROW "[strategy.mcts]\n"},
 };
 
 /* Seconds numpy takes for bench/numpy_vote.py KIND N KMAX, or a negative number without numpy. */

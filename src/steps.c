@@ -107,93 +107,109 @@ void cs_step_root(const cs_stepper *st, cs_node *root)
     root->agg = 0;
 }
 
-void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
+/* Math-Shepherd's label instead of Gaussian noise: its error on the honest value it estimates (a
+** trap's rollouts are scored as the best honest step's: the trap is the trained PRM's blind spot,
+** not the labels') is the fresh part of the inherited error. Out of the step's loop: the rare
+** model. */
+static void label_child(cs_stepper *st, const cs_node *parent, cs_node *child, double value)
+{
+    const cs_settings *set = st->q->set;
+    double honest = rollout_value(st, child->state != CS_DERAILED, child->depth);
+    double label = rollout_label(st, honest, (unsigned)set->prm_rollouts,
+                                 cs_param_word(set->prm_estimate));
+    double e = st->inherit * parent->err + st->fresh * (label - honest);
+    child->err = (float)e;
+    /* with rho = 0 the score is the label itself, to the bit */
+    double lift = child->state == CS_TRAP ? set->trap_score : 0;
+    child->score = st->inherit > 0 ? value + e : label + lift;
+}
+
+/* n steps: each after parent into child[c], or (chain) each after the one before, in a pair of
+** nodes taken in turn. One loop for every caller, the step written in it: a call per step, with
+** its saved registers, was a sixth of a step's instructions. */
+static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child, int chain)
 {
     const cs_query *q = st->q;
     const cs_settings *set = q->set;
-    unsigned d = parent->depth + 1u;
-    child->depth = (uint8_t)d;
-    child->answer = parent->answer;
-    child->state = parent->state;
-    if (parent->state != CS_TRAP) {
-        double u = cs_pcg32_uniform(st->rng);
-        if (u < st->trap) {
-            child->state = CS_TRAP; /* a trap's children stay traps and share its answer */
-            child->answer = wrong_answer(st);
-        } else if (parent->state == CS_ON_TRACK) {
-            if (cs_pcg32_uniform(st->rng) >= q->s) {
-                child->state = CS_DERAILED;
-                child->answer = wrong_answer(st);
+    int agg = (int)-set->agg - 1;
+    for (size_t i = 0; i < n; i++) {
+        cs_node *to = &child[chain ? i & 1 : i];
+        unsigned d = parent->depth + 1u;
+        to->depth = (uint8_t)d;
+        to->answer = parent->answer;
+        to->state = parent->state;
+        if (parent->state != CS_TRAP) {
+            double u = cs_pcg32_uniform(st->rng);
+            if (u < st->trap) {
+                to->state = CS_TRAP; /* a trap's children stay traps and share its answer */
+                to->answer = wrong_answer(st);
+            } else if (parent->state == CS_ON_TRACK) {
+                if (cs_pcg32_uniform(st->rng) >= q->s) {
+                    to->state = CS_DERAILED;
+                    to->answer = wrong_answer(st);
+                }
+            } else if (set->recover > 0 && cs_pcg32_uniform(st->rng) < set->recover) {
+                to->state = CS_ON_TRACK;
+                to->answer = 0;
             }
-        } else if (set->recover > 0 && cs_pcg32_uniform(st->rng) < set->recover) {
-            child->state = CS_ON_TRACK;
-            child->answer = 0;
         }
+        /* The PRM: the prefix's value (Math-Shepherd's chance of ending right: s^(L-d) on track,
+        ** 0 derailed), above the best honest value for a trap, plus an error that children
+        ** inherit with correlation rho. */
+        double best = st->value[d];
+        double value = to->state == CS_ON_TRACK ? best
+                       : to->state == CS_TRAP   ? best + set->trap_score
+                                                : 0;
+        if (set->prm_rollouts > 0) {
+            label_child(st, parent, to, value);
+        } else {
+            to->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
+            to->score = value + to->err;
+        }
+        to->agg = aggregate(agg, parent->agg, to->score, d);
+        if (chain)
+            parent = to;
     }
-    /* The PRM: the prefix's value (Math-Shepherd's chance of ending right: s^(L-d) on track, 0
-    ** derailed), above the best honest value for a trap, plus an error that children inherit with
-    ** correlation rho. */
-    double best = st->value[d];
-    double value = child->state == CS_ON_TRACK ? best
-                   : child->state == CS_TRAP   ? best + set->trap_score
-                                               : 0;
-    if (set->prm_rollouts > 0) {
-        /* Math-Shepherd's label instead of Gaussian noise: its error on the honest value it
-        ** estimates (a trap's rollouts are scored as the best honest step's: the trap is the
-        ** trained PRM's blind spot, not the labels') is the fresh part of the inherited error */
-        double honest = rollout_value(st, child->state != CS_DERAILED, d);
-        double label = rollout_label(st, honest, (unsigned)set->prm_rollouts,
-                                     cs_param_word(set->prm_estimate));
-        double e = st->inherit * parent->err + st->fresh * (label - honest);
-        child->err = (float)e;
-        /* with rho = 0 the score is the label itself, to the bit */
-        double lift = child->state == CS_TRAP ? set->trap_score : 0;
-        child->score = st->inherit > 0 ? value + e : label + lift;
-    } else {
-        child->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
-        child->score = value + child->err;
-    }
-    child->agg = aggregate((int)-set->agg - 1, parent->agg, child->score, d);
+}
+
+void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child)
+{
+    walk(st, parent, n, child, 0);
+}
+
+void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
+{
+    walk(st, parent, 1, child, 0);
 }
 
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out)
 {
-    cs_node a = *from, b;
-    while (a.depth < depth) {
-        cs_step_child(st, &a, &b);
-        a = b;
+    if (from->depth >= depth) {
+        *out = *from;
+        return;
     }
-    *out = a;
+    cs_node pair[2];
+    size_t n = depth - from->depth;
+    walk(st, from, n, pair, 1);
+    *out = pair[(n - 1) & 1];
 }
 
-typedef struct pair {
-    double answer, weight;
-} pair;
-
-/* Stable bottom-up merge sort of a[0..n) by answer, tmp holding n more: finals of one answer keep
-** their order, so each answer's weights add up in the same order on every machine (the C library's
-** qsort need not be stable, and calls back for every comparison). */
-static void sort_by_answer(pair *a, pair *tmp, size_t n)
+/* The hash table of cs_select_score: slots a power of two at most 8n/3 (so that a slot's sum and
+** answer, 12 bytes, fit in CS_SELECT_WORK(n)'s 32 n) and at least 4n/3 (at most 3/4 full). */
+static size_t select_slots(size_t n)
 {
-    pair *from = a, *to = tmp;
-    for (size_t w = 1; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                to[k++] = from[j].answer < from[i].answer ? from[j++] : from[i++];
-            while (i < mid)
-                to[k++] = from[i++];
-            while (j < hi)
-                to[k++] = from[j++];
-        }
-        pair *t = from;
-        from = to;
-        to = t;
-    }
-    if (from != a)
-        memcpy(a, from, n * sizeof *a);
+    size_t slots = 2;
+    while (3 * slots < 4 * n)
+        slots *= 2;
+    return slots;
 }
+
+/* Fibonacci hashing (Knuth's multiplier 2^32 / golden ratio): consecutive answer ids, as novel
+** answers are, spread over the table. */
+#define SELECT_HASH 2654435769u
+
+/* An empty slot's sum: a sum of weights is never negative (a NaN one is a slot in use). */
+#define SELECT_EMPTY (-1.0)
 
 double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work)
 {
@@ -214,29 +230,44 @@ double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int r
     }
     /* weighted and majority: group the finals by answer, sum weights (or count), and credit the
     ** correct answer 1/t when it is among the t answers with the largest total. An absent correct
-    ** answer has no total (-1, below any sum): when every weight clips to 0 it must not tie. */
-    pair *pr = (pair *)work;
+    ** answer has no total (-1, below any sum): when every weight clips to 0 it must not tie.
+    ** Each answer's weights add up in the finals' order (a hash table's slot per answer, filled in
+    ** that order), so its sum has the same bits on every machine; which answers are the largest is
+    ** then a max and a count, the same in any order of the slots. */
+    size_t slots = select_slots(n), mask = slots - 1;
+    unsigned shift = 0;
+    while (((size_t)1 << shift) < slots)
+        shift++;
+    double *sum = work;
+    uint32_t *ans = (uint32_t *)(sum + slots);
+    for (size_t h = 0; h < slots; h++)
+        sum[h] = SELECT_EMPTY;
     for (size_t i = 0; i < n; i++) {
-        pr[i].answer = finals[i].answer;
-        pr[i].weight = rule == CS_SELECT_MAJORITY ? 1.0 : cs_query_weight(q, finals[i].agg);
+        uint32_t a = finals[i].answer;
+        double w = rule == CS_SELECT_MAJORITY ? 1.0 : cs_query_weight(q, finals[i].agg);
+        size_t h = (size_t)((uint32_t)(a * SELECT_HASH) >> (32 - shift)) & mask;
+        while (sum[h] != SELECT_EMPTY && ans[h] != a)
+            h = (h + 1) & mask;
+        if (sum[h] != SELECT_EMPTY) {
+            sum[h] += w;
+        } else {
+            ans[h] = a;
+            sum[h] = 0.0 + w;
+        }
     }
-    sort_by_answer(pr, pr + n, n);
     double top = -1, correct = -1;
     size_t ntop = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        double sum = 0;
-        for (; j < n && pr[j].answer == pr[i].answer; j++)
-            sum += pr[j].weight;
-        if (pr[i].answer == 0)
-            correct = sum;
-        if (sum > top) {
-            top = sum;
+    for (size_t h = 0; h < slots; h++) {
+        if (sum[h] == SELECT_EMPTY)
+            continue;
+        if (ans[h] == 0)
+            correct = sum[h];
+        if (sum[h] > top) {
+            top = sum[h];
             ntop = 1;
-        } else if (sum == top) {
+        } else if (sum[h] == top) {
             ntop++;
         }
-        i = j;
     }
     return correct == top ? 1.0 / (double)ntop : 0.0;
 }
@@ -278,7 +309,11 @@ void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp)
             idx[i] = a[i];
 }
 
-void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
+/* The top k of n keys by insertion from the end, keeping the k best so far (an equal key keeps the
+** earlier index); the keys kept beside their indices spare a dependent load per comparison.
+** orig[j] is key j's index (NULL: j itself), for a subset of keys in index order. */
+static void top_insert(const double *key, const double *orig, size_t n, size_t k, size_t *idx,
+                       double *kept)
 {
     size_t have = 0;
     for (size_t j = 0; j < n; j++) {
@@ -286,25 +321,189 @@ void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kep
         if (have == k && !(x > kept[k - 1]))
             continue; /* not above the last kept: an equal key keeps the earlier index */
         /* insert from the end, shifting the kept keys below x (equal keys stay ahead: stable);
-        ** when all are kept the last falls off. The keys kept beside their indices spare a
-        ** dependent load per comparison. */
+        ** when all are kept the last falls off */
         size_t at = have < k ? have++ : k - 1;
         while (at > 0 && kept[at - 1] < x) {
             idx[at] = idx[at - 1];
             kept[at] = kept[at - 1];
             at--;
         }
-        idx[at] = j;
+        idx[at] = orig ? (size_t)orig[j] : j;
         kept[at] = x;
     }
 }
 
-void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
-                        size_t *children, size_t *order, size_t *tmp)
+/* Below this many keys, or with more than half of them kept, insertion alone is as fast. */
+#define TOP_FILTER_MIN 64
+/* The filter's sample: every TOP_SAMPLE-th key. */
+#define TOP_SAMPLE 4
+
+void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
 {
-    if (n == 0)
+    if (n < TOP_FILTER_MIN || 2 * k > n) {
+        top_insert(key, NULL, n, k, idx, kept);
         return;
-    cs_rank_desc(score, n, order, tmp);
+    }
+    /* Most keys cannot be among the k best, and insertion pays for each key that enters the kept
+    ** ones before falling off. A threshold from a sample, a little below where the k-th key
+    ** should fall (r of s: a few standard deviations of the sample's count beyond k s / n), is a
+    ** bound if at least k keys reach it: then the k best all do, and only those that reach it
+    ** (in index order, so ties keep theirs) need insertion. Else, or with a NaN (which insertion
+    ** would keep while the kept ones are too few), all go. */
+    size_t s = n / TOP_SAMPLE, want = k * s / n;
+    size_t r = want + 2 + (size_t)sqrt((double)want);
+    r = r < s ? r : s;
+    double *skey = kept + n;
+    for (size_t i = 0; i < s; i++)
+        skey[i] = key[i * TOP_SAMPLE];
+    top_insert(skey, NULL, s, r, idx, kept);
+    double bound = kept[r - 1];
+    double *pass = kept + n, *orig = kept + 2 * n;
+    size_t m = 0, nan = 0;
+    for (size_t j = 0; j < n; j++) {
+        double x = key[j];
+        pass[m] = x;
+        orig[m] = (double)j; /* exact: an index is far below 2^53 */
+        m += (size_t)(x >= bound);
+        nan += (size_t)(x != x);
+    }
+    if (m < k || nan)
+        top_insert(key, NULL, n, k, idx, kept);
+    else
+        top_insert(pass, orig, m, k, idx, kept);
+}
+
+/* Order-preserving bits of a double (larger double, larger bits; -0 as +0, as they compare
+** equal), and back: the keys a radix sort sorts. */
+static uint64_t sort_bits(double x)
+{
+    x += 0.0;
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u >> 63 ? ~u : u | 0x8000000000000000u;
+}
+
+static double sort_value(uint64_t u)
+{
+    u = u >> 63 ? u & 0x7fffffffffffffffu : ~u;
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* Below this many keys the radix sort's histograms cost more than merging does. */
+#define SORT_RADIX_MIN 128
+/* Insertion-sorted runs the merges start from. */
+#define SORT_RUN 8
+
+/* key[0..n) sorted descending, with idx[] the index each came from, stable (ties by index), as
+** cs_rank_desc ranks: sorted[] and idx[] are its keys and order, for keys that are not NaN. ktmp
+** and itmp hold n more. Many keys go by an LSD radix sort of their bits, eight bits a pass (a
+** pass whose byte all keys share is skipped); few by insertion-sorted runs merged without a
+** branch on the keys (a merge's comparisons are coin flips a branch predictor loses). */
+static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx, double *ktmp,
+                        size_t *itmp)
+{
+    if (n >= SORT_RADIX_MIN) {
+        uint32_t count[8][256];
+        memset(count, 0, sizeof count);
+        double *from = ktmp, *to = sorted; /* holding bits, through memcpy */
+        size_t *ifrom = itmp, *ito = idx;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t u = ~sort_bits(key[i]); /* ascending bits: descending values */
+            memcpy(&from[i], &u, sizeof u);
+            ifrom[i] = i;
+            for (unsigned b = 0; b < 8; b++)
+                count[b][(u >> (8 * b)) & 255]++;
+        }
+        for (unsigned b = 0; b < 8; b++) {
+            uint64_t u;
+            memcpy(&u, &from[0], sizeof u);
+            if (count[b][(u >> (8 * b)) & 255] == n)
+                continue;
+            uint32_t at = 0;
+            for (unsigned d = 0; d < 256; d++) {
+                uint32_t c = count[b][d];
+                count[b][d] = at;
+                at += c;
+            }
+            for (size_t i = 0; i < n; i++) {
+                memcpy(&u, &from[i], sizeof u);
+                uint32_t k = count[b][(u >> (8 * b)) & 255]++;
+                memcpy(&to[k], &u, sizeof u);
+                ito[k] = ifrom[i];
+            }
+            double *t = from;
+            from = to;
+            to = t;
+            size_t *it = ifrom;
+            ifrom = ito;
+            ito = it;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t u;
+            memcpy(&u, &from[i], sizeof u);
+            idx[i] = ifrom[i]; /* ifrom is idx or itmp: read before written */
+            sorted[i] = sort_value(~u);
+        }
+        return;
+    }
+    for (size_t lo = 0; lo < n; lo += SORT_RUN) {
+        size_t hi = n - lo < SORT_RUN ? n : lo + SORT_RUN;
+        for (size_t i = lo; i < hi; i++) {
+            double x = key[i];
+            size_t j = i;
+            for (; j > lo && sorted[j - 1] < x; j--) {
+                sorted[j] = sorted[j - 1];
+                idx[j] = idx[j - 1];
+            }
+            sorted[j] = x;
+            idx[j] = i;
+        }
+    }
+    double *from = sorted, *to = ktmp;
+    size_t *ifrom = idx, *ito = itmp;
+    for (size_t w = SORT_RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                double x = from[i], y = from[j];
+                size_t xi = ifrom[i], yi = ifrom[j];
+                size_t right = y > x;
+                to[k] = right ? y : x;
+                ito[k++] = right ? yi : xi;
+                i += 1 - right;
+                j += right;
+            }
+            for (; i < mid; i++, k++) {
+                to[k] = from[i];
+                ito[k] = ifrom[i];
+            }
+            for (; j < hi; j++, k++) {
+                to[k] = from[j];
+                ito[k] = ifrom[j];
+            }
+        }
+        double *t = from;
+        from = to;
+        to = t;
+        size_t *it = ifrom;
+        ifrom = ito;
+        ito = it;
+    }
+    if (from != sorted) {
+        memcpy(sorted, from, n * sizeof *sorted);
+        memcpy(idx, ifrom, n * sizeof *idx);
+    }
+}
+
+/* REBASE's allocation as written: a full ranking and the weights computed twice. For scores that
+** are not all finite, where another order of the same comparisons could rank differently. */
+static void rebase_ranked(const double *score, size_t n, size_t budget, double temperature,
+                          size_t *children, size_t *order)
+{
+    cs_rank_desc(score, n, order, children);
     double top = score[order[0]], rest = 0;
     for (size_t i = 0; i < n; i++)
         rest += exp((score[order[i]] - top) / temperature);
@@ -316,5 +515,36 @@ void cs_rebase_allocate(const double *score, size_t n, size_t budget, double tem
         children[order[i]] = c;
         left -= c;
         rest -= w;
+    }
+}
+
+void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
+                        size_t *children, size_t *order, double *work)
+{
+    if (n == 0)
+        return;
+    for (size_t j = 0; j < n; j++)
+        if (!isfinite(score[j])) {
+            rebase_ranked(score, n, budget, temperature, children, order);
+            return;
+        }
+    /* The ranking with the sorted scores beside it: the weights come from those (no load
+    ** through the order per weight), once each, and the nodes after the budget is spent get no
+    ** child (with nothing left, the ceiling is of -1e-12), so they need no weight again. */
+    double *sorted = work, *w = work + n;
+    rank_sorted(score, n, sorted, order, w, children);
+    double top = sorted[0], rest = 0;
+    for (size_t i = 0; i < n; i++) {
+        w[i] = exp((sorted[i] - top) / temperature);
+        rest += w[i];
+    }
+    memset(children, 0, n * sizeof *children);
+    size_t left = budget;
+    for (size_t i = 0; i < n && left > 0; i++) {
+        double want = rest > 0 ? ceil((double)left * w[i] / rest - 1e-12) : (double)left;
+        size_t c = (i + 1 == n || want >= (double)left) ? left : (size_t)want; /* all is spent */
+        children[order[i]] = c;
+        left -= c;
+        rest -= w[i];
     }
 }

@@ -47,7 +47,7 @@ typedef struct tree_ctx {
     const cs_query *q;
     double *key;
     size_t *tmp;
-    double *kept; /* N more keys (the selection's work, free until the chains finish) */
+    double *kept; /* 4N doubles (the selection's work, free until the chains finish) */
 } tree_ctx;
 
 /* How a frontier search spreads the N children of a depth over the N open prefixes a: kids[j]
@@ -91,15 +91,14 @@ static inline void tree_frontier_run(const cs_strategy_ctx *sctx, tree_alloc_fn 
         size_t N = budgets[i];
         cs_node root;
         cs_step_root(&st, &root);
-        for (size_t j = 0; j < N; j++)
-            cs_step_child(&st, &root, &a[j]);
+        cs_step_children(&st, &root, N, a);
         cs_step_record(q, &rec[i], (double)N, (double)N, 1);
         for (unsigned d = 1; d < q->L; d++) {
             alloc(&ctx, &st, a, N, d, kids, order, &rec[i]);
-            size_t n = 0;
-            for (size_t j = 0; j < N && n < N; j++)
-                for (size_t c = 0; c < kids[order[j]]; c++)
-                    cs_step_child(&st, &a[order[j]], &b[n++]);
+            for (size_t j = 0, n = 0; j < N && n < N; j++) {
+                cs_step_children(&st, &a[order[j]], kids[order[j]], &b[n]);
+                n += kids[order[j]];
+            }
             cs_step_record(q, &rec[i], (double)N, (double)N, d + 1);
             cs_node *t = a;
             a = b;

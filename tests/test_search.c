@@ -26,7 +26,8 @@ static void load_file(cs_experiment *ex, const char *path)
 START_TEST(rebase_allocation_example)
 {
     const double score[4] = {0.9, 0.8, 0.5, 0.2};
-    size_t kids[4], order[4], tmp[4];
+    size_t kids[4], order[4];
+    double tmp[8];
     cs_rebase_allocate(score, 4, 16, 0.2, kids, order, tmp);
     ck_assert_uint_eq(kids[0], 10);
     ck_assert_uint_eq(kids[1], 5);
@@ -48,7 +49,8 @@ START_TEST(rebase_allocation_spends_budget)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     const double temps[5] = {1e-3, 0.05, 0.2, 1, 50};
     double score[300];
-    size_t kids[300], order[300], tmp[300];
+    size_t kids[300], order[300];
+    double tmp[600];
     for (int trial = 0; trial < 2000; trial++) {
         size_t n = 1 + gsl_rng_uniform_int(r, 300), B = 1 + gsl_rng_uniform_int(r, 400);
         for (size_t i = 0; i < n; i++)
@@ -114,7 +116,7 @@ START_TEST(top_k_is_the_head_of_the_ranking)
     enum { N = 200 };
     double key[N];
     size_t full[N], tmp[N], top[N];
-    double kept[N];
+    double kept[3 * N];
     for (int grid = 0; grid < 2; grid++) {
         for (size_t i = 0; i < N; i++)
             key[i] = grid ? (double)((i * 7919u) % 5) : sin((double)i * 12.9898) * 43758.5453;

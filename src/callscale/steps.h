@@ -49,6 +49,9 @@ void cs_step_root(const cs_stepper *st, cs_node *root);
 /* One generated step after parent (parent->depth < L), scored by the PRM. */
 void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child);
 
+/* n steps after the same parent, child[0..n), drawn in order: n calls of cs_step_child. */
+void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child);
+
 /* Continue from `from` to `depth` without keeping the steps (a rollout); *out is the last node
 ** (each step scored by the PRM, as cs_step_child scores it). */
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
@@ -69,14 +72,15 @@ void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nsc
 void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp);
 
 /* idx[0..k) = the first k of cs_rank_desc's order (the k largest keys, ties by index), 1 <= k <= n,
-** as beam search keeps N/M of N; kept holds k keys (the sorted top, as working memory). */
+** as beam search keeps N/M of N; kept holds 3n doubles (working memory). */
 void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept);
 
 /* REBASE's allocation: children for nodes with these scores so that the total is exactly
 ** `budget`: in descending order of score, node i gets ceil(B_i * w_i / sum_{j>=i} w_j) children
-** (never more than B_i), where w = exp(score / T) and B_i is what the nodes before it left. */
+** (never more than B_i), where w = exp(score / T) and B_i is what the nodes before it left.
+** order: the nodes by rank (cs_rank_desc's order); work holds 2n doubles. */
 void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
-                        size_t *children, size_t *order, size_t *tmp);
+                        size_t *children, size_t *order, double *work);
 
 
 #endif

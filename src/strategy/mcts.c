@@ -23,7 +23,8 @@ typedef struct mnode {
 static size_t mcts_work(const cs_strategy *s, size_t kmax)
 {
     return tree_size(kmax * (size_t)s->value[1] + 1, sizeof(mnode)) + tree_size(kmax, sizeof(cs_node)) +
-           tree_size(CS_SELECT_WORK(kmax), sizeof(double)) + tree_size(65, sizeof(int32_t));
+           tree_size(CS_SELECT_WORK(kmax), sizeof(double)) + tree_size(65, sizeof(int32_t)) +
+           tree_size(kmax + 1, sizeof(double));
 }
 
 static void mcts_run(const cs_strategy_ctx *ctx)
@@ -39,6 +40,9 @@ static void mcts_run(const cs_strategy_ctx *ctx)
     cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
     double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
     int32_t *path = tree_take(&cur, 65, sizeof *path);
+    double *lnv = tree_take(&cur, kmax + 1, sizeof *lnv); /* log(visits), once per query */
+    for (size_t v = 0; v <= kmax; v++)
+        lnv[v] = log((double)v);
     double c = s->value[0];
     size_t expand = (size_t)s->value[1];
     unsigned L = q->L;
@@ -87,10 +91,10 @@ static void mcts_run(const cs_strategy_ctx *ctx)
                     break;
                 }
                 int32_t best = -1;
-                double bu = -INFINITY, lnv = log((double)m->visits);
+                double bu = -INFINITY, lnv_m = lnv[m->visits];
                 for (int32_t k = m->child; k >= 0; k = tree[k].sibling) {
                     double u = tree[k].visits ? tree[k].value / tree[k].visits +
-                                                    c * sqrt(lnv / tree[k].visits)
+                                                    c * sqrt(lnv_m / tree[k].visits)
                                               : INFINITY;
                     if (u > bu) {
                         bu = u;
