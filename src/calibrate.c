@@ -285,14 +285,14 @@ static int parse_free_item(cs_calibration *c, const cs_experiment *base, char *i
         return bad_free(c, line, err, f->key, "bounds LO..HI need two numbers with LO < HI");
     size_t n = strlen(key);
     const char *suffix = ".p_correct.a";
-    size_t ns = strlen(suffix);
-    if (n > ns && strncmp(key, "population.", 11) == 0 &&
+    size_t ns = strlen(suffix), np = strlen(CS_SECTION_POPULATION);
+    if (n >= ns + np && strncmp(key, CS_SECTION_POPULATION, np) == 0 &&
         (strcmp(key + n - ns, ".p_correct.a") == 0 || strcmp(key + n - ns, ".p_correct.b") == 0)) {
         f->part = key[n - 1];
-        size_t cl = n - ns - 11;
+        size_t cl = n - ns - np;
         if (cl >= sizeof f->comp)
             return bad_free(c, line, err, f->key, "component name too long");
-        memcpy(f->comp, key + 11, cl);
+        memcpy(f->comp, key + np, cl);
         f->comp[cl] = '\0';
         const cs_component *k = NULL;
         for (size_t j = 0; j < base->ncomp; j++)

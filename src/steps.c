@@ -194,7 +194,7 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
     *out = pair[(n - 1) & 1];
 }
 
-/* The hash table of cs_select_score: slots a power of two at most 8n/3 (so that a slot's sum and
+/* The hash table of cs_steps_select_score: slots a power of two at most 8n/3 (so that a slot's sum and
 ** answer, 12 bytes, fit in CS_SELECT_WORK(n)'s 32 n) and at least 4n/3 (at most 3/4 full). */
 static size_t select_slots(size_t n)
 {
@@ -211,7 +211,7 @@ static size_t select_slots(size_t n)
 /* An empty slot's sum: a sum of weights is never negative (a NaN one is a slot in use). */
 #define SELECT_EMPTY (-1.0)
 
-double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work)
+double cs_steps_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work)
 {
     if (n == 0)
         return 0;
@@ -284,7 +284,7 @@ void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nsc
 
 /* Bottom-up merge sort of indices: stable, O(n log n), and no global comparison state (qsort
 ** would need one to see the keys, which threads cannot share). */
-void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp)
+void cs_steps_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp)
 {
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
@@ -338,7 +338,7 @@ static void top_insert(const double *key, const double *orig, size_t n, size_t k
 /* The filter's sample: every TOP_SAMPLE-th key. */
 #define TOP_SAMPLE 4
 
-void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
+void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
 {
     if (n < TOP_FILTER_MIN || 2 * k > n) {
         top_insert(key, NULL, n, k, idx, kept);
@@ -397,7 +397,7 @@ static double sort_value(uint64_t u)
 #define SORT_RUN 8
 
 /* key[0..n) sorted descending, with idx[] the index each came from, stable (ties by index), as
-** cs_rank_desc ranks: sorted[] and idx[] are its keys and order, for keys that are not NaN. ktmp
+** cs_steps_rank_desc ranks: sorted[] and idx[] are its keys and order, for keys that are not NaN. ktmp
 ** and itmp hold n more. Many keys go by an LSD radix sort of their bits, eight bits a pass (a
 ** pass whose byte all keys share is skipped); few by insertion-sorted runs merged without a
 ** branch on the keys (a merge's comparisons are coin flips a branch predictor loses). */
@@ -503,7 +503,7 @@ static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx
 static void rebase_ranked(const double *score, size_t n, size_t budget, double temperature,
                           size_t *children, size_t *order)
 {
-    cs_rank_desc(score, n, order, children);
+    cs_steps_rank_desc(score, n, order, children);
     double top = score[order[0]], rest = 0;
     for (size_t i = 0; i < n; i++)
         rest += exp((score[order[i]] - top) / temperature);
@@ -518,7 +518,7 @@ static void rebase_ranked(const double *score, size_t n, size_t budget, double t
     }
 }
 
-void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
+void cs_steps_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
                         size_t *children, size_t *order, double *work)
 {
     if (n == 0)

@@ -104,7 +104,7 @@ static inline void tree_frontier_run(const cs_strategy_ctx *sctx, tree_alloc_fn 
             a = b;
             b = t;
         }
-        score[i] = cs_select_score(q, a, N, tree_select(s), work);
+        score[i] = cs_steps_select_score(q, a, N, tree_select(s), work);
     }
 }
 

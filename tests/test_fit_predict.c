@@ -9,7 +9,7 @@
 #include "callscale/fit.h"
 #include "callscale/logfile.h"
 #include "callscale/strategy.h"
-#include "testutil.h"
+#include "testutil_experiment.h"
 
 /* 50 replications, as the issue's parameter recovery; a 95% interval misses 2.5 times in 50 on
 ** average, so at least 45 holding is 2.5 below the mean against a binomial s.d. of 1.5. */

@@ -28,14 +28,14 @@ START_TEST(rebase_allocation_example)
     const double score[4] = {0.9, 0.8, 0.5, 0.2};
     size_t kids[4], order[4];
     double tmp[8];
-    cs_rebase_allocate(score, 4, 16, 0.2, kids, order, tmp);
+    cs_steps_rebase_allocate(score, 4, 16, 0.2, kids, order, tmp);
     ck_assert_uint_eq(kids[0], 10);
     ck_assert_uint_eq(kids[1], 5);
     ck_assert_uint_eq(kids[2], 1);
     ck_assert_uint_eq(kids[3], 0);
     /* the same scores in another order get the same children */
     const double shuffled[4] = {0.5, 0.2, 0.9, 0.8};
-    cs_rebase_allocate(shuffled, 4, 16, 0.2, kids, order, tmp);
+    cs_steps_rebase_allocate(shuffled, 4, 16, 0.2, kids, order, tmp);
     ck_assert_uint_eq(kids[0], 1);
     ck_assert_uint_eq(kids[1], 0);
     ck_assert_uint_eq(kids[2], 10);
@@ -55,7 +55,7 @@ START_TEST(rebase_allocation_spends_budget)
         size_t n = 1 + gsl_rng_uniform_int(r, 300), B = 1 + gsl_rng_uniform_int(r, 400);
         for (size_t i = 0; i < n; i++)
             score[i] = gsl_ran_gaussian(r, 1.0) + (trial % 7 == 0 ? 0 : 0.5 * (double)(i % 3));
-        cs_rebase_allocate(score, n, B, temps[trial % 5], kids, order, tmp);
+        cs_steps_rebase_allocate(score, n, B, temps[trial % 5], kids, order, tmp);
         size_t total = 0;
         for (size_t i = 0; i < n; i++) {
             ck_assert_uint_le(kids[i], B);
@@ -72,7 +72,7 @@ START_TEST(rank_is_a_stable_descending_sort)
     const double key[7] = {0.3, 0.9, 0.3, -1, 0.9, 2, 0.3};
     const size_t want[7] = {5, 1, 4, 0, 2, 6, 3};
     size_t idx[7], tmp[7];
-    cs_rank_desc(key, 7, idx, tmp);
+    cs_steps_rank_desc(key, 7, idx, tmp);
     for (int i = 0; i < 7; i++)
         ck_assert_uint_eq(idx[i], want[i]);
 }
@@ -109,7 +109,7 @@ START_TEST(beam_spends_its_budget_when_m_does_not_divide_n)
 }
 END_TEST
 
-/* The top k are cs_rank_desc's first k, ties by index included, for every k, on keys with many
+/* The top k are cs_steps_rank_desc's first k, ties by index included, for every k, on keys with many
 ** ties (a grid of 5 values) and on distinct ones. */
 START_TEST(top_k_is_the_head_of_the_ranking)
 {
@@ -120,9 +120,9 @@ START_TEST(top_k_is_the_head_of_the_ranking)
     for (int grid = 0; grid < 2; grid++) {
         for (size_t i = 0; i < N; i++)
             key[i] = grid ? (double)((i * 7919u) % 5) : sin((double)i * 12.9898) * 43758.5453;
-        cs_rank_desc(key, N, full, tmp);
+        cs_steps_rank_desc(key, N, full, tmp);
         for (size_t k = 1; k <= N; k++) {
-            cs_rank_top(key, N, k, top, kept);
+            cs_steps_rank_top(key, N, k, top, kept);
             for (size_t i = 0; i < k; i++)
                 ck_assert_uint_eq(top[i], full[i]);
         }

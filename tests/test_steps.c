@@ -151,27 +151,27 @@ START_TEST(select_rules)
     cs_node fin[5] = {final_node(0, 0.9), final_node(1, 0.7), final_node(1, 0.6),
                       final_node(2, 1.5), final_node(0, 0.2)};
     double work[CS_SELECT_WORK(5)];
-    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_MAJORITY, work), 0.5);
-    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_WEIGHTED, work), 0);
-    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_BEST, work), 0);
-    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_ORACLE, work), 1);
+    ck_assert_double_eq(cs_steps_select_score(&f.q, fin, 5, CS_SELECT_MAJORITY, work), 0.5);
+    ck_assert_double_eq(cs_steps_select_score(&f.q, fin, 5, CS_SELECT_WEIGHTED, work), 0);
+    ck_assert_double_eq(cs_steps_select_score(&f.q, fin, 5, CS_SELECT_BEST, work), 0);
+    ck_assert_double_eq(cs_steps_select_score(&f.q, fin, 5, CS_SELECT_ORACLE, work), 1);
     /* the weighted winner once 0's second score rises to 0.5: 0.9 + 0.5 = 1.4 > 1.3 */
     fin[4].agg = 0.5;
-    ck_assert_double_eq(cs_select_score(&f.q, fin, 5, CS_SELECT_WEIGHTED, work), 1);
+    ck_assert_double_eq(cs_steps_select_score(&f.q, fin, 5, CS_SELECT_WEIGHTED, work), 1);
     /* no right chain: every rule scores 0; a three-way tie with the right one in it: 1/3 */
     cs_node wrong[2] = {final_node(1, 0.9), final_node(2, 0.8)};
     for (int rule = 0; rule < 4; rule++)
-        ck_assert_double_eq(cs_select_score(&f.q, wrong, 2, rule, work), 0);
+        ck_assert_double_eq(cs_steps_select_score(&f.q, wrong, 2, rule, work), 0);
     cs_node three[3] = {final_node(2, 0.1), final_node(0, 0.1), final_node(1, 0.1)};
-    ck_assert_double_eq_tol(cs_select_score(&f.q, three, 3, CS_SELECT_MAJORITY, work), 1.0 / 3,
+    ck_assert_double_eq_tol(cs_steps_select_score(&f.q, three, 3, CS_SELECT_MAJORITY, work), 1.0 / 3,
                             1e-15);
-    ck_assert_double_eq_tol(cs_select_score(&f.q, three, 3, CS_SELECT_WEIGHTED, work), 1.0 / 3,
+    ck_assert_double_eq_tol(cs_steps_select_score(&f.q, three, 3, CS_SELECT_WEIGHTED, work), 1.0 / 3,
                             1e-15);
 }
 END_TEST
 
-/* cs_rank_desc against insertion sort (stable: equal keys in index order), on keys with many ties;
-** cs_rank_top's k are the first k of that order. */
+/* cs_steps_rank_desc against insertion sort (stable: equal keys in index order), on keys with many ties;
+** cs_steps_rank_top's k are the first k of that order. */
 START_TEST(ranking)
 {
     enum { N = 37 };
@@ -192,11 +192,11 @@ START_TEST(ranking)
             }
             want[j] = i;
         }
-        cs_rank_desc(key, n, idx, tmp);
+        cs_steps_rank_desc(key, n, idx, tmp);
         for (size_t i = 0; i < n; i++)
             ck_assert_uint_eq(idx[i], want[i]);
         for (size_t k = 1; k <= n; k++) {
-            cs_rank_top(key, n, k, top, kept);
+            cs_steps_rank_top(key, n, k, top, kept);
             for (size_t i = 0; i < k; i++)
                 ck_assert_msg(top[i] == want[i], "n=%zu k=%zu i=%zu", n, k, i);
         }
@@ -211,9 +211,10 @@ START_TEST(rebase_allocation)
 {
     const double score[5] = {0.2, 0.9, 0.5, 0.9, -0.3}, T = 0.4;
     const size_t order[5] = {1, 3, 2, 0, 4};
-    size_t children[5], ord[5], tmp[5];
+    size_t children[5], ord[5];
+    double tmp[10];
     for (size_t budget = 1; budget <= 40; budget++) {
-        cs_rebase_allocate(score, 5, budget, T, children, ord, tmp);
+        cs_steps_rebase_allocate(score, 5, budget, T, children, ord, tmp);
         size_t left = budget, total = 0;
         for (size_t i = 0; i < 5; i++) {
             double rest = 0;

@@ -53,7 +53,7 @@ START_TEST(rebase_allocation_is_the_reference)
             score[i] = trial % 3 == 0 ? floor(4 * g) / 4 : trial % 3 == 1 ? g : (g > 0 ? 0.0 : -0.0);
         }
         double T = temps[trial % 5];
-        cs_rebase_allocate(score, n, B, T, kids, order, work);
+        cs_steps_rebase_allocate(score, n, B, T, kids, order, work);
         rebase_reference(score, n, B, T, want_kids, want_order);
         size_t total = 0;
         for (size_t i = 0; i < n; i++) {
@@ -75,7 +75,7 @@ START_TEST(rebase_allocation_with_an_infinite_score)
     const double score[5] = {0.1, INFINITY, 0.3, -INFINITY, 0.2};
     size_t kids[5], order[5];
     double work[10];
-    cs_rebase_allocate(score, 5, 9, 0.2, kids, order, work);
+    cs_steps_rebase_allocate(score, 5, 9, 0.2, kids, order, work);
     size_t total = 0;
     for (int i = 0; i < 5; i++)
         total += kids[i];
@@ -132,7 +132,7 @@ START_TEST(select_is_the_reference)
             f[i].agg = trial % 3 ? gsl_ran_gaussian(r, 1.0) : 0.25 * (double)gsl_rng_uniform_int(r, 5);
         }
         for (int rule = CS_SELECT_WEIGHTED; rule <= CS_SELECT_MAJORITY; rule += 2) {
-            double got = cs_select_score(&q, f, n, rule, work);
+            double got = cs_steps_select_score(&q, f, n, rule, work);
             double want = select_reference(&q, f, n, rule);
             ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "n=%zu rule %d: %.17g, want %.17g", n,
                           rule, got, want);

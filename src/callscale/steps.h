@@ -63,23 +63,23 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
 enum cs_select { CS_SELECT_WEIGHTED, CS_SELECT_BEST, CS_SELECT_MAJORITY, CS_SELECT_ORACLE };
 #define CS_SELECT_WORDS "weighted|best|majority|oracle"
 #define CS_SELECT_WORK(n) (4 * (n))
-double cs_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work);
+double cs_steps_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work);
 
 /* Cost of a round of n generated steps and of n PRM calls reading prefixes of `depth` steps. */
 void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nscores, double depth);
 
 /* idx[0..n) = 0..n-1 ordered by key, largest first, ties by index (stable); tmp holds n. */
-void cs_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp);
+void cs_steps_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp);
 
-/* idx[0..k) = the first k of cs_rank_desc's order (the k largest keys, ties by index), 1 <= k <= n,
+/* idx[0..k) = the first k of cs_steps_rank_desc's order (the k largest keys, ties by index), 1 <= k <= n,
 ** as beam search keeps N/M of N; kept holds 3n doubles (working memory). */
-void cs_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept);
+void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept);
 
 /* REBASE's allocation: children for nodes with these scores so that the total is exactly
 ** `budget`: in descending order of score, node i gets ceil(B_i * w_i / sum_{j>=i} w_j) children
 ** (never more than B_i), where w = exp(score / T) and B_i is what the nodes before it left.
-** order: the nodes by rank (cs_rank_desc's order); work holds 2n doubles. */
-void cs_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
+** order: the nodes by rank (cs_steps_rank_desc's order); work holds 2n doubles. */
+void cs_steps_rebase_allocate(const double *score, size_t n, size_t budget, double temperature,
                         size_t *children, size_t *order, double *work);
 
 

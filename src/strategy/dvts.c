@@ -52,7 +52,7 @@ static void dvts_run(const cs_strategy_ctx *ctx)
         }
         for (unsigned d = 1; d <= L; d++)
             cs_step_record(q, &rec[i], (double)N, (double)N, d);
-        ctx->score[i] = cs_select_score(q, finals, N, tree_select(s), work);
+        ctx->score[i] = cs_steps_select_score(q, finals, N, tree_select(s), work);
     }
 }
 

@@ -123,7 +123,7 @@ static void mcts_run(const cs_strategy_ctx *ctx)
         cs_step_record(q, &rec[i], steps, scores, L);
         rec[i].log = log;
         rec[i].rounds += (unsigned)(2 * N - 2);
-        ctx->score[i] = cs_select_score(q, finals, N, tree_select(s), work);
+        ctx->score[i] = cs_steps_select_score(q, finals, N, tree_select(s), work);
     }
 }
 

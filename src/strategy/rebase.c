@@ -18,7 +18,7 @@ static void rebase_alloc(const tree_ctx *c, cs_stepper *st, const cs_node *a, si
     (void)rec;
     for (size_t j = 0; j < N; j++)
         c->key[j] = a[j].agg;
-    cs_rebase_allocate(c->key, N, N, c->s->value[0], kids, order, c->kept);
+    cs_steps_rebase_allocate(c->key, N, N, c->s->value[0], kids, order, c->kept);
 }
 
 static void rebase_run(const cs_strategy_ctx *ctx)
