@@ -30,24 +30,6 @@ static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
     return cs_number_whole(s, lo, hi, out) ? -1 : 0;
 }
 
-static const char *skip_space(const char *p)
-{
-    while (isspace((unsigned char)*p))
-        p++;
-    return p;
-}
-
-/* A real number at *p (after spaces): 0 and *x with *p past it, or -1. */
-static int real_at(const char **p, double *x)
-{
-    size_t used;
-    const char *q = skip_space(*p);
-    if (cs_number_real_prefix(q, x, &used))
-        return -1;
-    *p = q + used;
-    return 0;
-}
-
 /* ---- keys of each section ---------------------------------------------------------------- */
 
 typedef struct ctx {
@@ -214,7 +196,7 @@ static int parse_ratios(const char *v, cs_large_model *m)
     const char *p = v;
     for (;;) {
         double x;
-        if (real_at(&p, &x) || !(x > 0) || n == CS_MAX_RATIOS)
+        if (cs_number_real_at(&p, &x) || !(x > 0) || n == CS_MAX_RATIOS)
             return -1;
         m->ratio[n++] = x;
         while (isspace((unsigned char)*p))

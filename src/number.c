@@ -153,8 +153,7 @@ static const char *skip_space(const char *p)
     return p;
 }
 
-/* A real number at *p (after spaces): 0 and *x with *p past it, or -1. */
-static int real_at(const char **p, double *x)
+int cs_number_real_at(const char **p, double *x)
 {
     size_t used;
     const char *q = skip_space(*p);
@@ -170,13 +169,13 @@ int cs_number_call(const char *s, const char *name, double *x, double *y)
     if (strncmp(s, name, n) != 0 || s[n] != '(')
         return -1;
     const char *p = s + n + 1;
-    if (real_at(&p, x))
+    if (cs_number_real_at(&p, x))
         return -1;
     p = skip_space(p);
     int args = 1;
     if (y && *p == ',') {
         p++;
-        if (real_at(&p, y))
+        if (cs_number_real_at(&p, y))
             return -1;
         p = skip_space(p);
         args = 2;

@@ -24,6 +24,9 @@ int cs_number_real(const char *text, double *out);
 /* The same at the start of text: the number's length in *used (0 when there is none). */
 int cs_number_real_prefix(const char *text, double *out, size_t *used);
 
+/* A real number at *p (after spaces): 0 and *x with *p past it, or -1. */
+int cs_number_real_at(const char **p, double *x);
+
 /* "name(x)" or "name(x,y)" (y NULL: one argument only), spaces allowed inside: the number of
 ** arguments read, or -1. Population rules are written so (beta(2,3), zipf(1.1)). */
 int cs_number_call(const char *text, const char *name, double *x, double *y);
