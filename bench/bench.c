@@ -46,18 +46,8 @@ static double pcg_rate(void)
 
 static void load(cs_experiment *ex, const char *text, const char *const *sets, size_t nsets)
 {
-    char path[] = "/tmp/callscale-bench-XXXXXX.ini";
-    int fd = mkstemps(path, 4);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        perror("bench");
-        exit(1);
-    }
-    fputs(text, f);
-    fclose(f);
     cs_error err;
-    int rc = cs_experiment_load(ex, path, sets, nsets, &err);
-    remove(path);
+    int rc = cs_experiment_load_text(ex, "bench.ini", text, strlen(text), sets, nsets, &err);
     if (rc) {
         fprintf(stderr, "bench: %s:%d: %s\n", err.file, err.line, err.msg);
         exit(1);

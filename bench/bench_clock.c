@@ -32,18 +32,8 @@ static double cpu(void)
 
 static void load(cs_experiment *ex, const char *text)
 {
-    char path[] = "/tmp/callscale-bench-clock-XXXXXX.ini";
-    int fd = mkstemps(path, 4);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        perror("bench");
-        exit(1);
-    }
-    fputs(text, f);
-    fclose(f);
     cs_error err;
-    int rc = cs_experiment_load(ex, path, NULL, 0, &err);
-    remove(path);
+    int rc = cs_experiment_load_text(ex, "bench-clock.ini", text, strlen(text), NULL, 0, &err);
     if (rc) {
         fprintf(stderr, "bench: %s:%d: %s\n", err.file, err.line, err.msg);
         exit(1);
