@@ -394,7 +394,7 @@ static double sort_value(uint64_t u)
 /* Below this many keys the radix sort's histograms cost more than merging does. */
 #define SORT_RADIX_MIN 128
 /* Insertion-sorted runs the merges start from. */
-#define SORT_RUN 8
+#define SORT_RUN 16
 
 /* key[0..n) sorted descending, with idx[] the index each came from, stable (ties by index), as
 ** cs_steps_rank_desc ranks: sorted[] and idx[] are its keys and order, for keys that are not NaN. ktmp
@@ -468,11 +468,11 @@ static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx
             size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) {
-                double x = from[i], y = from[j];
-                size_t xi = ifrom[i], yi = ifrom[j];
-                size_t right = y > x;
-                to[k] = right ? y : x;
-                ito[k++] = right ? yi : xi;
+                /* the side taken chosen as an index: a select of two doubles can compile to
+                ** a branch, one of two integers does not */
+                size_t right = from[j] > from[i], at = right ? j : i;
+                to[k] = from[at];
+                ito[k++] = ifrom[at];
                 i += 1 - right;
                 j += right;
             }
