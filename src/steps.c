@@ -12,6 +12,7 @@ void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng)
 {
     st->q = q;
     st->rng = rng;
+    cs_rng_wrap(&st->gsl, rng);
     st->next_novel = CS_NOVEL_BASE;
     st->inherit = q->set->rho;
     st->fresh = sqrt(1 - st->inherit * st->inherit);
@@ -28,8 +29,7 @@ static double gaussian(cs_stepper *st, double sd)
 {
     if (sd <= 0)
         return 0;
-    gsl_rng g = {cs_rng_pcg32, st->rng}; /* GSL's ziggurat drawing straight from our stream */
-    return gsl_ran_gaussian_ziggurat(&g, sd);
+    return gsl_ran_gaussian_ziggurat(&st->gsl, sd); /* GSL's ziggurat drawing from our stream */
 }
 
 /* The chance that a rollout of the n = L - d steps left from an on-track (or derailed) prefix at
@@ -58,8 +58,7 @@ static double rollout_label(cs_stepper *st, double v, unsigned k, int estimate)
     else if (v >= 1)
         right = k;
     else {
-        gsl_rng g = {cs_rng_pcg32, st->rng};
-        right = gsl_ran_binomial(&g, v, k);
+        right = gsl_ran_binomial(&st->gsl, v, k);
     }
     if (estimate == CS_ESTIMATE_HARD)
         return right > 0 ? 1.0 : 0.0;
@@ -124,51 +123,72 @@ static void label_child(cs_stepper *st, const cs_node *parent, cs_node *child, d
     child->score = st->inherit > 0 ? value + e : label + lift;
 }
 
-/* n steps: each after parent into child[c], or (chain) each after the one before, in a pair of
-** nodes taken in turn. One loop for every caller, the step written in it: a call per step, with
-** its saved registers, was a sixth of a step's instructions. */
-static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child, int chain)
+/* One step after parent into to: its outcome, then the PRM's score (labels: Math-Shepherd's
+** rollout labels, else value plus Gaussian noise) and the chain's aggregate. Inlined into walk's
+** loops, where agg and labels are constants. */
+static inline __attribute__((always_inline)) void step(cs_stepper *st, const cs_node *parent, cs_node *to,
+                                                    int agg, int labels)
 {
     const cs_query *q = st->q;
     const cs_settings *set = q->set;
-    int agg = (int)-set->agg - 1;
-    for (size_t i = 0; i < n; i++) {
-        cs_node *to = &child[chain ? i & 1 : i];
-        unsigned d = parent->depth + 1u;
-        to->depth = (uint8_t)d;
-        to->answer = parent->answer;
-        to->state = parent->state;
-        if (parent->state != CS_TRAP) {
-            double u = cs_pcg32_uniform(st->rng);
-            if (u < st->trap) {
-                to->state = CS_TRAP; /* a trap's children stay traps and share its answer */
+    unsigned d = parent->depth + 1u;
+    to->depth = (uint8_t)d;
+    to->answer = parent->answer;
+    to->state = parent->state;
+    if (parent->state != CS_TRAP) {
+        double u = cs_pcg32_uniform(st->rng);
+        if (u < st->trap) {
+            to->state = CS_TRAP; /* a trap's children stay traps and share its answer */
+            to->answer = wrong_answer(st);
+        } else if (parent->state == CS_ON_TRACK) {
+            if (cs_pcg32_uniform(st->rng) >= q->s) {
+                to->state = CS_DERAILED;
                 to->answer = wrong_answer(st);
-            } else if (parent->state == CS_ON_TRACK) {
-                if (cs_pcg32_uniform(st->rng) >= q->s) {
-                    to->state = CS_DERAILED;
-                    to->answer = wrong_answer(st);
-                }
-            } else if (set->recover > 0 && cs_pcg32_uniform(st->rng) < set->recover) {
-                to->state = CS_ON_TRACK;
-                to->answer = 0;
             }
+        } else if (set->recover > 0 && cs_pcg32_uniform(st->rng) < set->recover) {
+            to->state = CS_ON_TRACK;
+            to->answer = 0;
         }
-        /* The PRM: the prefix's value (Math-Shepherd's chance of ending right: s^(L-d) on track,
-        ** 0 derailed), above the best honest value for a trap, plus an error that children
-        ** inherit with correlation rho. */
-        double best = st->value[d];
-        double value = to->state == CS_ON_TRACK ? best
-                       : to->state == CS_TRAP   ? best + set->trap_score
-                                                : 0;
-        if (set->prm_rollouts > 0) {
-            label_child(st, parent, to, value);
-        } else {
-            to->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
-            to->score = value + to->err;
+    }
+    /* The PRM: the prefix's value (Math-Shepherd's chance of ending right: s^(L-d) on track,
+    ** 0 derailed), above the best honest value for a trap, plus an error that children
+    ** inherit with correlation rho. */
+    double best = st->value[d];
+    double value = to->state == CS_ON_TRACK ? best
+                   : to->state == CS_TRAP   ? best + set->trap_score
+                                            : 0;
+    if (labels) {
+        label_child(st, parent, to, value);
+    } else {
+        to->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
+        to->score = value + to->err;
+    }
+    to->agg = aggregate(agg, parent->agg, to->score, d);
+}
+
+/* n steps: each after parent into child[c], or (chain) each after the one before, in a pair of
+** nodes taken in turn. The step is written once and inlined into each loop (a call per step, with
+** its saved registers, was a sixth of a step's instructions); the common PRM (Gaussian noise, the
+** last score) has loops of its own, with no test per step of agg or the model. */
+static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child, int chain)
+{
+    const cs_settings *set = st->q->set;
+    int agg = (int)-set->agg - 1, labels = set->prm_rollouts > 0;
+    if (labels || agg != CS_AGG_LAST) {
+        for (size_t i = 0; i < n; i++) {
+            cs_node *to = &child[chain ? i & 1 : i];
+            step(st, parent, to, agg, labels);
+            if (chain)
+                parent = to;
         }
-        to->agg = aggregate(agg, parent->agg, to->score, d);
-        if (chain)
-            parent = to;
+    } else if (chain) {
+        for (size_t i = 0; i < n; i++) {
+            step(st, parent, &child[i & 1], CS_AGG_LAST, 0);
+            parent = &child[i & 1];
+        }
+    } else {
+        for (size_t i = 0; i < n; i++)
+            step(st, parent, &child[i], CS_AGG_LAST, 0);
     }
 }
 

@@ -35,6 +35,7 @@ typedef struct cs_node {
 typedef struct cs_stepper {
     const cs_query *q;
     cs_pcg32 *rng;
+    gsl_rng gsl;                      /* rng as a GSL generator, for the PRM's noise and labels */
     uint32_t next_novel;
     double inherit, fresh;            /* rho, and sqrt(1 - rho^2): how a PRM error passes on */
     double trap;                      /* this query's chance per step of a trap: trap * p^trap_power */
