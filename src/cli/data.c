@@ -15,6 +15,7 @@
 #include "callscale/experiment.h"
 #include "callscale/fit.h"
 #include "callscale/logfile.h"
+#include "callscale/outdir.h"
 #include "callscale/outfile.h"
 #include "callscale/gnuplot.h"
 #include "callscale/results.h"
@@ -33,22 +34,6 @@
 /* Queries written into fitted.ini for the user's own runs. */
 #define FITTED_QUERIES 100000ULL
 #define CI_LEVEL 0.95
-
-static int mkdirs(const char *path, cs_error *err)
-{
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) && errno != EEXIST)
-                return cs_error_set(err, CS_ERR_IO, buf, 0, "cannot create: %s", strerror(errno));
-            *p = '/';
-        }
-    if (mkdir(buf, 0777) && errno != EEXIST)
-        return cs_error_set(err, CS_ERR_IO, buf, 0, "cannot create: %s", strerror(errno));
-    return 0;
-}
 
 static int by_double(const void *x, const void *y)
 {
@@ -344,6 +329,7 @@ int cs_cli_fit(int argc, char **argv)
         outdir = dirbuf;
     }
     cs_fit fit;
+    cs_outdir od = {NULL, NULL}; /* the files go to a staging directory, moved into place whole */
     int rc = EXIT_INPUT;
     if (cs_fit_run(&log, &opt, &fit, &err)) {
         cs_log_free(&log);
@@ -357,15 +343,16 @@ int cs_cli_fit(int argc, char **argv)
     for (size_t b = 0; b < nb; b++)
         snprintf(budgets_text + strlen(budgets_text), sizeof budgets_text - strlen(budgets_text),
                  "%s%zu", b ? "," : "", budget[b]);
-    if (!cv || !col || mkdirs(outdir, &err))
+    if (!cv || !col || cs_outdir_begin(&od, outdir, &err))
         goto out;
+    const char *stage = od.stage;
     cs_outfile o;
-    if (cs_outfile_open(&o, outdir, "fitted.ini", &err))
+    if (cs_outfile_open(&o, stage, "fitted.ini", &err))
         goto out;
     cs_fit_write_experiment(&fit, name, budgets_text, FITTED_QUERIES, o.f);
     if (cs_outfile_close(&o, &err))
         goto out;
-    snprintf(ini, sizeof ini, "%s/fitted.ini", outdir);
+    snprintf(ini, sizeof ini, "%s/fitted.ini", stage);
     double alpha = (1 - CI_LEVEL) / 2;
 
     curve *c = &cv[ncv++];
@@ -411,10 +398,13 @@ int cs_cli_fit(int argc, char **argv)
         }
         free(vb);
     }
-    if (write_fit_csv(outdir, &fit, &err) || write_predicted(outdir, cv, ncv, budget, &err) ||
-        write_fit_figure(outdir, name, ncv, cv, fit.nfit, fit.nmax, &err))
+    if (write_fit_csv(stage, &fit, &err) || write_predicted(stage, cv, ncv, budget, &err) ||
+        write_fit_figure(stage, name, ncv, cv, fit.nfit, fit.nmax, &err))
         goto out;
-    if (!no_plot && run_gnuplot(outdir, "fit.gp") && !quiet)
+    int drawn = no_plot || run_gnuplot(stage, "fit.gp") == 0;
+    if (cs_outdir_commit(&od, &err))
+        goto out;
+    if (!drawn && !quiet)
         fprintf(stderr, "callscale: %s/fit.gp: no figure drawn (is gnuplot on the PATH?)\n", outdir);
     if (!quiet) {
         const cs_fit_model *m = &fit.best;
@@ -445,6 +435,7 @@ int cs_cli_fit(int argc, char **argv)
 out:
     if (rc && err.msg[0])
         cs_cli_error(&err);
+    cs_outdir_free(&od);
     free(cv);
     free(col);
     cs_fit_free(&fit);
@@ -538,7 +529,9 @@ int cs_cli_calibrate(int argc, char **argv)
     int rc = EXIT_INPUT;
     cs_results res;
     int have = 0;
-    if (mkdirs(outdir, &err) || cs_calibrate_run(&c, quiet ? NULL : calib_progress_fn, &prog, &err))
+    cs_outdir od = {NULL, NULL}; /* the files go to a staging directory, moved into place whole */
+    if (cs_outdir_begin(&od, outdir, &err) ||
+        cs_calibrate_run(&c, quiet ? NULL : calib_progress_fn, &prog, &err))
         goto out;
     if (!quiet && prog.tty)
         fprintf(stderr, "\n");
@@ -546,7 +539,7 @@ int cs_cli_calibrate(int argc, char **argv)
         goto out;
     have = 1;
     cs_outfile o;
-    if (cs_outfile_open(&o, outdir, "calibrated.ini", &err))
+    if (cs_outfile_open(&o, od.stage, "calibrated.ini", &err))
         goto out;
     fprintf(o.f, "; calibrated by callscale calibrate from %s to %s\n", expath, tpath);
     for (size_t i = 0; i < c.nfree; i++)
@@ -555,7 +548,7 @@ int cs_cli_calibrate(int argc, char **argv)
     cs_experiment_write(&ex, o.f);
     if (cs_outfile_close(&o, &err))
         goto out;
-    if (cs_outfile_open(&o, outdir, "calibration.csv", &err))
+    if (cs_outfile_open(&o, od.stage, "calibration.csv", &err))
         goto out;
     fprintf(o.f, "strategy,setting,budget,bin,target,fitted,ci_low,ci_high\n");
     for (size_t i = 0; i < c.nt; i++) {
@@ -579,8 +572,8 @@ int cs_cli_calibrate(int argc, char **argv)
     if (cs_outfile_close(&o, &err))
         goto out;
     char rpath[1100];
-    snprintf(rpath, sizeof rpath, "%s/results.csv", outdir);
-    if (cs_results_write_csv(&ex, &res, rpath, &err))
+    snprintf(rpath, sizeof rpath, "%s/results.csv", od.stage);
+    if (cs_results_write_csv(&ex, &res, rpath, &err) || cs_outdir_commit(&od, &err))
         goto out;
     if (!quiet) {
         printf("%s: %zu free parameter%s fitted to %zu targets of %s (%s mode, %zu evaluations)\n",
@@ -596,6 +589,7 @@ int cs_cli_calibrate(int argc, char **argv)
 out:
     if (rc && err.msg[0])
         cs_cli_error(&err);
+    cs_outdir_free(&od);
     if (have) {
         cs_results_free(&res);
         cs_experiment_free(&ex);
