@@ -34,7 +34,7 @@ const cs_param cs_prm_params[] = {
     {"trap", "0", 0, 1, 0, NULL, S(trap), "chance per step of a degenerate step the PRM over-rates"},
     {"trap_score", "0.3", -1e3, 1e3, 0, NULL, S(trap_score), "how far above an honest on-track step the PRM puts a trap"},
     {"trap_power", "0", 0, 100, 0, NULL, S(trap_power), "0: the trap chance is the same on every query; k > 0: trap * p^k per step, so easy questions meet more traps"},
-    {"rho", "0", 0, 0.999, 0, NULL, S(rho), "correlation of a step's PRM error with its parent's (inherited bias)"},
+    {"rho", "0", 0, 0.999, 0, NULL, S(rho), "correlation of a step's PRM error with its parent's (inherited bias; the root's error is 0, so at depth d the error's s.d. is noise * sqrt(1 - rho^(2d)))"},
     {"agg", "last", CS_WORDS_ONLY, 0, "last|min|prod|mean", S(agg), "how a chain's step scores aggregate"},
     {"params", "generator", 1, 1e15, 0, "generator", S(prm_params), "PRM parameters (a score call reads the prefix)"},
     {"model", "gaussian", 1, 1e6, 1, "gaussian|rollouts(k)", S(prm_rollouts), "gaussian: a prefix's value plus noise; rollouts(k): Math-Shepherd's estimate from k rollouts (soft s.d. sqrt(V(1-V)/k), 0.5/sqrt(k) at V = 1/2)"},
