@@ -1,7 +1,8 @@
 /*
-** results.csv read back into curves: the inverse of results.c, for the figures.
+** results.csv read back into curves: the inverse of results.c, for the figures and the table.
 */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,10 @@ static int read_row(cs_results_file *t, char *line, int *exact, char *why, size_
         else
             queries = x;
     }
-    if (!(v[0] >= 1)) {
-        snprintf(why, nwhy, "budget '%s' is not a positive number", field[2]);
+    if (!(v[0] >= 1) || v[0] != floor(v[0]) || !(queries >= 0)) {
+        snprintf(why, nwhy, !(queries >= 0) ? "queries '%s' is negative"
+                                            : "budget '%s' is not a whole number of at least 1",
+                 !(queries >= 0) ? field[4] : field[2]);
         return -1;
     }
     if (queries != 0 || v[2] != v[1] || v[3] != v[1])
@@ -97,7 +100,7 @@ static int read_row(cs_results_file *t, char *line, int *exact, char *why, size_
     }
     if (cs_grow(&c->pt, &c->cap, c->n, sizeof *c->pt))
         goto nomem;
-    c->pt[c->n++] = (cs_results_point){v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+    c->pt[c->n++] = (cs_results_point){v[0], v[1], v[2], v[3], v[4], v[5], v[6], queries};
     return 0;
 nomem:
     snprintf(why, nwhy, "out of memory");
@@ -113,7 +116,8 @@ int cs_results_read(cs_results_file *t, const char *dir, cs_error *err)
                             "%d characters", CS_PATH_LONGEST);
     FILE *f = fopen(t->path, "r");
     if (!f)
-        return cs_error_set(err, CS_ERR_IO, t->path, 0, "cannot read: %s", strerror(errno));
+        return cs_error_set(err, CS_ERR_IO, t->path, 0, "cannot read: %s (is %s the directory of "
+                            "a run?)", strerror(errno), dir);
     char *line = NULL, why[200];
     size_t cap = 0;
     int lineno = 0, exact = 1, rc = 0;
@@ -140,7 +144,7 @@ int cs_results_read(cs_results_file *t, const char *dir, cs_error *err)
     free(line);
     fclose(f);
     if (!rc && t->n == 0)
-        rc = cs_error_set(err, CS_ERR_INPUT, t->path, 0, "no results to plot");
+        rc = cs_error_set(err, CS_ERR_INPUT, t->path, 0, "no results");
     if (rc) {
         cs_results_read_free(t);
         return rc;

@@ -1,6 +1,6 @@
 /*
 ** results.csv read back (the inverse of results.c): a curve per (strategy, setting, bin), its
-** points sorted by budget, for the figures.
+** points sorted by budget, for the figures and the accuracy table.
 */
 #ifndef CALLSCALE_RESULTS_READ_H
 #define CALLSCALE_RESULTS_READ_H
@@ -9,9 +9,10 @@
 #include "callscale/error.h"
 #include "callscale/experiment.h"
 
-/* One row's numbers: accuracy with its interval, and calls, tokens, FLOPs per query. */
+/* One row's numbers: accuracy with its interval, calls, tokens, FLOPs per query, and the queries
+** behind it (0: an exact value). */
 typedef struct cs_results_point {
-    double budget, acc, lo, hi, calls, tokens, flops;
+    double budget, acc, lo, hi, calls, tokens, flops, queries;
 } cs_results_point;
 
 typedef struct cs_results_curve {

@@ -1,14 +1,12 @@
 /*
-** The accuracy summary: a run's whole-population accuracy per setting and budget, as text.
+** The accuracy summary: a run's whole-population accuracy per setting and budget (its results.csv
+** read back by results_read.c), as text.
 */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "callscale/summary.h"
 #include "grow.h"
-#include "number.h"
-
-#define FIELDS 11 /* strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,calls,tokens,flops */
+#include "results_read.h"
 
 void cs_summary_free(cs_summary *t)
 {
@@ -19,81 +17,32 @@ void cs_summary_free(cs_summary *t)
     t->n = t->cap = 0;
 }
 
-/* Split line at commas into at most FIELDS fields; the count. */
-static size_t split(char *line, char **field)
-{
-    size_t n = 0;
-    for (char *p = line; n < FIELDS;) {
-        field[n++] = p;
-        p = strchr(p, ',');
-        if (!p)
-            break;
-        *p++ = '\0';
-    }
-    return n;
-}
-
 int cs_summary_read(cs_summary *t, const char *dir, cs_error *err)
 {
     memset(t, 0, sizeof *t);
-    size_t n = strlen(dir);
-    char *path = malloc(n + sizeof "/results.csv");
-    if (!path)
-        return cs_error_set(err, CS_ERR_NOMEM, dir, 0, "out of memory");
-    sprintf(path, "%s/results.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        int rc = cs_error_set(err, CS_ERR_IO, path, 0, "cannot read: %s (is %s the directory of a "
-                              "run?)", strerror(errno), dir);
-        free(path);
+    cs_results_file f;
+    int rc = cs_results_read(&f, dir, err);
+    if (rc)
         return rc;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    int rc = 0, lineno = 0;
-    while (!rc && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = '\0';
-        if (lineno == 1)
-            continue; /* the header */
-        char *field[FIELDS];
-        uint64_t budget, queries;
-        double acc, lo, hi;
-        if (split(line, field) != FIELDS || cs_number_whole(field[2], 1, SIZE_MAX, &budget) ||
-            cs_number_whole(field[4], 0, UINT64_MAX, &queries) || cs_number_real(field[5], &acc) ||
-            cs_number_real(field[6], &lo) || cs_number_real(field[7], &hi)) {
-            rc = cs_error_set(err, CS_ERR_INPUT, path, lineno, "not a row of results.csv "
-                              "(strategy,setting,budget,bin,queries,accuracy,ci_low,ci_high,...)");
-            break;
-        }
-        if (strcmp(field[3], "all") != 0)
+    for (size_t i = 0; i < f.n && !rc; i++) {
+        const cs_results_curve *c = &f.c[i];
+        if (strcmp(c->bin, "all") != 0)
             continue;
-        if (cs_grow(&t->row, &t->cap, t->n, sizeof *t->row)) {
-            rc = cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
-            break;
+        int dflt = strcmp(c->setting, "default") == 0;
+        for (size_t j = 0; j < c->n && !rc; j++) {
+            cs_summary_row *r = cs_grow(&t->row, &t->cap, t->n, sizeof *t->row) ? NULL : &t->row[t->n];
+            char *name = r ? malloc(strlen(c->strategy) + strlen(c->setting) + 2) : NULL;
+            if (!name) {
+                rc = cs_error_set(err, CS_ERR_NOMEM, f.path, 0, "out of memory");
+                break;
+            }
+            sprintf(name, dflt ? "%s" : "%s:%s", c->strategy, c->setting);
+            const cs_results_point *p = &c->pt[j];
+            *r = (cs_summary_row){name, (size_t)p->budget, p->acc, p->lo, p->hi, p->queries == 0};
+            t->n++;
         }
-        cs_summary_row *r = &t->row[t->n];
-        int dflt = strcmp(field[1], "default") == 0;
-        r->setting = malloc(strlen(field[0]) + strlen(field[1]) + 2);
-        if (!r->setting) {
-            rc = cs_error_set(err, CS_ERR_NOMEM, path, 0, "out of memory");
-            break;
-        }
-        sprintf(r->setting, dflt ? "%s" : "%s:%s", field[0], field[1]);
-        r->budget = (size_t)budget;
-        r->accuracy = acc;
-        r->ci_low = lo;
-        r->ci_high = hi;
-        r->exact = queries == 0;
-        t->n++;
     }
-    if (!rc && lineno == 0)
-        rc = cs_error_set(err, CS_ERR_INPUT, path, 0, "empty: no results");
-    free(line);
-    fclose(f);
-    free(path);
+    cs_results_read_free(&f);
     if (rc)
         cs_summary_free(t);
     return rc;
