@@ -545,6 +545,8 @@ START_TEST(bad_results_are_errors_with_their_line)
                  "vote,default,3,all,9,0.5,0.4,0.6,1,300,1,7\n", NULL, 3, "12 fields");
     expect_error("vote,default,1,all,9,half,0.4,0.6,1,300,1\n", NULL, 2, "an accuracy 'half'");
     expect_error("vote,default,0,all,9,0.5,0.4,0.6,1,300,1\n", NULL, 2, "budget 0");
+    expect_error("vote,default,1.5,all,9,0.5,0.4,0.6,1,300,1\n", NULL, 2, "budget 1.5");
+    expect_error("vote,default,1,all,-9,0.5,0.4,0.6,1,300,1\n", NULL, 2, "queries -9");
     expect_error("vote,,1,all,9,0.5,0.4,0.6,1,300,1\n", NULL, 2, "an empty setting");
     /* a strategy without rows for one bin */
     expect_error("vote,default,1,all,9,0.5,0.4,0.6,1,300,1\n"
