@@ -126,8 +126,8 @@ static void label_child(cs_stepper *st, const cs_node *parent, cs_node *child, d
 /* One step after parent into to: its outcome, then the PRM's score (labels: Math-Shepherd's
 ** rollout labels, else value plus Gaussian noise) and the chain's aggregate. Inlined into walk's
 ** loops, where agg and labels are constants. */
-static inline __attribute__((always_inline)) void step(cs_stepper *st, const cs_node *parent, cs_node *to,
-                                                    int agg, int labels)
+static inline __attribute__((always_inline)) void step(cs_stepper *st, const cs_node *parent,
+                                                    cs_node *to, int agg, int labels)
 {
     const cs_query *q = st->q;
     const cs_settings *set = q->set;

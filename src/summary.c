@@ -30,15 +30,16 @@ int cs_summary_read(cs_summary *t, const char *dir, cs_error *err)
             continue;
         int dflt = strcmp(c->setting, "default") == 0;
         for (size_t j = 0; j < c->n && !rc; j++) {
-            cs_summary_row *r = cs_grow(&t->row, &t->cap, t->n, sizeof *t->row) ? NULL : &t->row[t->n];
-            char *name = r ? malloc(strlen(c->strategy) + strlen(c->setting) + 2) : NULL;
+            int full = cs_grow(&t->row, &t->cap, t->n, sizeof *t->row);
+            char *name = full ? NULL : malloc(strlen(c->strategy) + strlen(c->setting) + 2);
             if (!name) {
                 rc = cs_error_set(err, CS_ERR_NOMEM, f.path, 0, "out of memory");
                 break;
             }
             sprintf(name, dflt ? "%s" : "%s:%s", c->strategy, c->setting);
             const cs_results_point *p = &c->pt[j];
-            *r = (cs_summary_row){name, (size_t)p->budget, p->acc, p->lo, p->hi, p->queries == 0};
+            t->row[t->n] = (cs_summary_row){name, (size_t)p->budget, p->acc, p->lo, p->hi,
+                                            p->queries == 0};
             t->n++;
         }
     }
