@@ -25,7 +25,7 @@ static const char *log_file(const char *ini, size_t nq, size_t n, uint64_t seed,
     static char path[64];
     cs_experiment ex;
     cs_error err;
-    load_text_ok(&ex, ini);
+    load_file_ok(&ex, ini);
     ck_assert_msg(cs_log_simulate(log, &ex, nq, n, seed, &err) == 0, "%s", err.msg);
     cs_experiment_free(&ex);
     snprintf(path, sizeof path, "/tmp/callscale-logpop-XXXXXX.csv");
@@ -101,7 +101,7 @@ START_TEST(subsample_at_the_logged_count_is_the_log)
              "[strategy.weighted_vote]\n",
              LOG_QUERIES, LOG_SAMPLES, path);
     cs_experiment ex;
-    load_text_ok(&ex, ini);
+    load_file_ok(&ex, ini);
     cs_results r;
     sweep_ok(&ex, &r, 2);
     double vote, pass, best, weighted;
@@ -136,7 +136,7 @@ START_TEST(a_log_gives_its_population_curves)
     cs_log log;
     const char *path = log_file(pop, BIG_LOG, BIG_SAMPLES, 9, &log);
     cs_experiment truth;
-    load_text_ok(&truth, pop);
+    load_file_ok(&truth, pop);
     cs_results exact;
     cs_error err;
     ck_assert_int_eq(cs_results_init(&exact, &truth), 0);
@@ -149,7 +149,7 @@ START_TEST(a_log_gives_its_population_curves)
                  "draw = %s\n[strategy.vote]\n[strategy.coverage]\n",
                  SIM_QUERIES, path, draw[d]);
         cs_experiment ex;
-        load_text_ok(&ex, ini);
+        load_file_ok(&ex, ini);
         cs_results r;
         sweep_ok(&ex, &r, 2);
         for (size_t s = 0; s < 2; s++)
@@ -190,7 +190,7 @@ START_TEST(logged_curves_beside_the_simulated)
              "[strategy.vote]\n[strategy.coverage]\n", path);
     cs_experiment ex;
     cs_error err;
-    load_text_ok(&ex, ini);
+    load_file_ok(&ex, ini);
     ck_assert_msg(cs_unbiased_write_logged(&ex, dir, &err) == 0, "%s", err.msg);
     char file[128], line[256];
     snprintf(file, sizeof file, "%s/logged.csv", dir);
@@ -229,7 +229,7 @@ START_TEST(a_log_mixes_with_parametric_components)
              "[experiment]\nqueries = 40000\nbudgets = 1,8\nanswers = 3\n[population.logged]\nweight = 3\n"
              "data = %s\n[population.fixed]\nweight = 1\np_correct = 0.9\n[strategy.coverage]\n", path);
     cs_experiment ex;
-    load_text_ok(&ex, ini);
+    load_file_ok(&ex, ini);
     cs_results r;
     sweep_ok(&ex, &r, 2);
     /* coverage at one sample: 3/4 of the log's pass@1 and 1/4 of 0.9; each bin its own */

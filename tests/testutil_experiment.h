@@ -28,8 +28,17 @@ static inline size_t budget_index(const cs_experiment *ex, size_t N)
     return 0;
 }
 
-/* Load an experiment written out from text; any error fails the test. */
+/* Load an experiment from text (named test.ini in messages); any error fails the test. */
 static inline void load_text_ok(cs_experiment *ex, const char *text)
+{
+    cs_error err;
+    int rc = cs_experiment_load_text(ex, "test.ini", text, strlen(text), NULL, 0, &err);
+    ck_assert_msg(rc == 0, "%d: %s", err.line, err.msg);
+}
+
+/* The same through a temporary experiment file, for experiments that read files of their own
+** (data = FILE: a log is read only from an experiment file). */
+static inline void load_file_ok(cs_experiment *ex, const char *text)
 {
     cs_error err;
     const char *path = write_temp_ini(text);
