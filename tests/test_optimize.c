@@ -227,6 +227,42 @@ START_TEST(compute_optimal_efficiency)
 }
 END_TEST
 
+/* The FLOPs exchange of snell2024_compute_optimal.ini as README states it: for each R, the planner
+** (oracle bins) at the samples one answer of the 14x larger model costs, against that model, on
+** q2..q5 (q1, the easiest, is within 3 s.e. at every R). Standard error of the difference: both
+** accuracies' binomial variances added (an upper bound: each is a mean of scores in [0, 1], and
+** the large model's of expectations). R = 22: the larger model wins q5, test-time compute q2..q4;
+** R = 0.79 and 0.16: test-time compute wins q2..q5. */
+START_TEST(flops_exchange_per_bin)
+{
+    cs_experiment ex;
+    cs_error err;
+    ck_assert_msg(cs_experiment_load(&ex, "experiments/snell2024_compute_optimal.ini", NULL, 0,
+                                     &err) == 0, "%d: %s", err.line, err.msg);
+    ck_assert_uint_eq(ex.large.nratio, 3);
+    cs_optimize o;
+    optimize(&ex, CS_OPTIMIZE_PREDICTOR, 2, &o);
+    ck_assert_uint_eq(o.nbins, 5);
+    double M = ex.large.params / ex.global.gen_params;
+    for (size_t r = 0; r < 3; r++) {
+        double R = ex.large.ratio[r], X = cs_optimize_flops_multiplier(M, R);
+        for (size_t bin = 2; bin <= 5; bin++) {
+            int inside;
+            double a = cs_optimize_at(&ex, &o, CS_BIN_ORACLE, bin, X, &inside);
+            double l = o.large_accuracy[bin];
+            double n = cs_optimize_point(&o, CS_BIN_ORACLE, ex.nbudgets - 1, bin)->queries;
+            double z = (a - l) / sqrt((a * (1 - a) + l * (1 - l)) / n);
+            int large_wins = R > 1 && bin == 5;
+            printf("exchange: R = %g, q%zu: test-time %.4f, larger model %.4f, %+.1f s.e.\n", R, bin,
+                   a, l, z);
+            ck_assert_msg(large_wins ? z < -3 : z > 3, "R = %g, q%zu: %+.1f s.e.", R, bin, z);
+        }
+    }
+    cs_optimize_free(&o);
+    cs_experiment_free(&ex);
+}
+END_TEST
+
 /* Snell et al.'s Figure 4, compute-optimal search: on the search experiment (best-of-N weighted,
 ** majority vote and three beam searches), choosing the method per predicted difficulty bin (the mean
 ** PRM score of a query's first 4 samples) beats best-of-N weighted at 256 with 16 samples, on held-out
@@ -270,6 +306,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, planner_does_not_depend_on_threads);
     tcase_add_test(tc, large_model_accuracy_per_bin);
     tcase_add_test(tc, compute_optimal_efficiency);
+    tcase_add_test(tc, flops_exchange_per_bin);
     tcase_add_test(tc, compute_optimal_search);
     suite_add_tcase(s, tc);
     return s;
