@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include "callscale/experiment.h"
+#include "callscale/inifile.h"
 #include "cli.h"
 #include "serve.h"
 #include "web.h"
@@ -264,42 +265,12 @@ static int parse_count(const char *text, unsigned long long lo, unsigned long lo
     return 0;
 }
 
-/* The experiment file the server starts with, read once, whole. */
+/* The experiment file the server starts with, read once, whole (as the loader reads one). */
 static int read_experiment(const char *path, char **text, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "callscale: %s: cannot open experiment file: %s\n", path, strerror(errno));
-        return EXIT_INPUT;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n == cap) {
-            char *b = cap < CS_EXPERIMENT_MAX_BYTES ? realloc(buf, 2 * cap) : NULL;
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (!got)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        fprintf(stderr, "callscale: %s: cannot read experiment file (or larger than %d MiB)\n",
-                path, CS_EXPERIMENT_MAX_BYTES >> 20);
-        return EXIT_INPUT;
-    }
-    *text = buf;
-    *len = n;
+    cs_error err;
+    if (cs_inifile_slurp(path, CS_EXPERIMENT_MAX_BYTES, text, len, &err))
+        return cs_cli_error(&err);
     return 0;
 }
 
