@@ -411,6 +411,18 @@ static double sort_value(uint64_t u)
     return x;
 }
 
+/* After a pass of a sort that writes keys and indices from one pair of buffers into the other,
+** the pair written is the one to read next. */
+static void swap_pass(double **from, double **to, size_t **ifrom, size_t **ito)
+{
+    double *t = *from;
+    *from = *to;
+    *to = t;
+    size_t *it = *ifrom;
+    *ifrom = *ito;
+    *ito = it;
+}
+
 /* Below this many keys the radix sort's histograms cost more than merging does. */
 #define SORT_RADIX_MIN 128
 /* Insertion-sorted runs the merges start from. */
@@ -453,12 +465,7 @@ static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx
                 memcpy(&to[k], &u, sizeof u);
                 ito[k] = ifrom[i];
             }
-            double *t = from;
-            from = to;
-            to = t;
-            size_t *it = ifrom;
-            ifrom = ito;
-            ito = it;
+            swap_pass(&from, &to, &ifrom, &ito);
         }
         for (size_t i = 0; i < n; i++) {
             uint64_t u;
@@ -505,12 +512,7 @@ static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx
                 ito[k] = ifrom[j];
             }
         }
-        double *t = from;
-        from = to;
-        to = t;
-        size_t *it = ifrom;
-        ifrom = ito;
-        ito = it;
+        swap_pass(&from, &to, &ifrom, &ito);
     }
     if (from != sorted) {
         memcpy(sorted, from, n * sizeof *sorted);
