@@ -227,12 +227,15 @@ START_TEST(compute_optimal_efficiency)
 }
 END_TEST
 
-/* The FLOPs exchange of snell2024_compute_optimal.ini as README states it: for each R, the planner
-** (oracle bins) at the samples one answer of the 14x larger model costs, against that model, on
-** q2..q5 (q1, the easiest, is within 3 s.e. at every R). Standard error of the difference: both
-** accuracies' binomial variances added (an upper bound: each is a mean of scores in [0, 1], and
-** the large model's of expectations). R = 22: the larger model wins q5, test-time compute q2..q4;
-** R = 0.79 and 0.16: test-time compute wins q2..q5. */
+/* Snell et al.'s FLOPs-matched comparison (test-time compute against a 14x larger model): more
+** test-time compute pays on the easier and middle questions, and pretraining on the hardest when
+** inference is heavy (R = D_inference / D_pretrain >> 1). On snell2024_compute_optimal.ini, for
+** each R, the planner (oracle bins) at the samples one answer of the larger model costs, against
+** that model, on q2..q5 (q1, the easiest, is within 3 s.e. at every R here, which README says).
+** Standard error of the difference: both accuracies' binomial variances added (an upper bound:
+** each is a mean of scores in [0, 1], the large model's of expectations). Expected: at R = 22 the
+** larger model wins q5 and test-time compute q2..q4; at R = 0.79 and 0.16 test-time compute wins
+** q2..q5. */
 START_TEST(flops_exchange_per_bin)
 {
     cs_experiment ex;
