@@ -46,7 +46,6 @@ typedef struct tree_ctx {
     const cs_strategy *s;
     const cs_query *q;
     double *key;
-    size_t *tmp;
     double *kept; /* 4N doubles (the selection's work, free until the chains finish) */
 } tree_ctx;
 
@@ -61,7 +60,7 @@ static inline size_t tree_frontier_work(const cs_strategy *s, size_t kmax)
 {
     (void)s;
     return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(kmax, sizeof(double)) +
-           3 * tree_size(kmax, sizeof(size_t)) + tree_size(CS_SELECT_WORK(kmax), sizeof(double));
+           2 * tree_size(kmax, sizeof(size_t)) + tree_size(CS_SELECT_WORK(kmax), sizeof(double));
 }
 
 /* A frontier search at every budget: N first steps, then at every depth N children shared out by
@@ -80,8 +79,7 @@ static inline void tree_frontier_run(const cs_strategy_ctx *sctx, tree_alloc_fn 
     size_t kmax = budgets[nb - 1];
     char *cur = scratch->work;
     cs_node *a = tree_take(&cur, kmax, sizeof *a), *b = tree_take(&cur, kmax, sizeof *b);
-    tree_ctx ctx = {s, q, tree_take(&cur, kmax, sizeof(double)), tree_take(&cur, kmax, sizeof(size_t)),
-                    NULL};
+    tree_ctx ctx = {s, q, tree_take(&cur, kmax, sizeof(double)), NULL};
     size_t *kids = tree_take(&cur, kmax, sizeof *kids), *order = tree_take(&cur, kmax, sizeof *order);
     double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
     ctx.kept = work;
