@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "callscale/steps.h"
 
 void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng)
@@ -353,6 +356,129 @@ static void top_insert(const double *key, const double *orig, size_t n, size_t k
     }
 }
 
+/* The 16 largest keys by sorting network: a network's comparisons do not depend on the keys, so
+** no branch is lost to them (insertion loses about one a key), and on doubles each is a max and
+** a min. Only the values are sorted; which key each is, and the order of equal keys, is found
+** after (cs_steps_rank_top). Keys must not be NaN. */
+
+/* Batcher's odd-even merge sort of 16 (63 comparators in 10 layers): pairs (i + j, i + j + k)
+** for p = 1, 2, 4, 8, k = p, p/2, ..., 1, j = k mod p, k mod p + 2k, ... and i < k, where both
+** fall in the same block of 2p. tests/test_steps.c checks it by the 0-1 principle: each of the
+** 2^16 inputs of zeros and ones comes out sorted. */
+static const uint8_t net16[63][2] = {
+    {0, 1},   {2, 3},   {4, 5},   {6, 7},   {8, 9},   {10, 11}, {12, 13}, {14, 15},
+    {0, 2},   {1, 3},   {4, 6},   {5, 7},   {8, 10},  {9, 11},  {12, 14}, {13, 15},
+    {1, 2},   {5, 6},   {9, 10},  {13, 14}, {0, 4},   {1, 5},   {2, 6},   {3, 7},
+    {8, 12},  {9, 13},  {10, 14}, {11, 15}, {2, 4},   {3, 5},   {10, 12}, {11, 13},
+    {1, 2},   {3, 4},   {5, 6},   {9, 10},  {11, 12}, {13, 14}, {0, 8},   {1, 9},
+    {2, 10},  {3, 11},  {4, 12},  {5, 13},  {6, 14},  {7, 15},  {4, 8},   {5, 9},
+    {6, 10},  {7, 11},  {2, 4},   {3, 5},   {6, 8},   {7, 9},   {10, 12}, {11, 13},
+    {1, 2},   {3, 4},   {5, 6},   {7, 8},   {9, 10},  {11, 12}, {13, 14},
+};
+
+/* The larger of v[a] and v[b] into v[a], the smaller into v[b]: x > y ? x : y and y < x ? y : x,
+** which are SSE2's max and min exactly (a compiler may otherwise branch on the comparison). */
+static inline __attribute__((always_inline)) void net_exchange(double *v, unsigned a, unsigned b)
+{
+#ifdef __SSE2__
+    __m128d x = _mm_set_sd(v[a]), y = _mm_set_sd(v[b]);
+    v[a] = _mm_cvtsd_f64(_mm_max_sd(x, y));
+    v[b] = _mm_cvtsd_f64(_mm_min_sd(y, x));
+#else
+    double x = v[a], y = v[b];
+    v[a] = x > y ? x : y;
+    v[b] = y < x ? y : x;
+#endif
+}
+
+void cs_steps_sort16(double *v)
+{
+#pragma GCC unroll 64
+    for (unsigned c = 0; c < 63; c++)
+        net_exchange(v, net16[c][0], net16[c][1]);
+}
+
+/* key[from, from + 16), padded with -inf past n, sorted descending into v. */
+static void net_run(const double *key, size_t from, size_t n, double *v)
+{
+    for (unsigned i = 0; i < 16; i++)
+        v[i] = from + i < n ? key[from + i] : -INFINITY;
+    cs_steps_sort16(v);
+}
+
+/* The 16 largest of top and run (each sorted descending), sorted, into top: the larger of
+** top[i] and run[15 - i] is the 16 largest as a bitonic sequence, which four layers of
+** half-cleaners sort. */
+static void net_merge(double *top, const double *run)
+{
+    for (unsigned i = 0; i < 16; i++) {
+#ifdef __SSE2__
+        top[i] = _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(top[i]), _mm_set_sd(run[15 - i])));
+#else
+        top[i] = top[i] > run[15 - i] ? top[i] : run[15 - i];
+#endif
+    }
+#pragma GCC unroll 64
+    for (unsigned d = 8; d > 0; d /= 2)
+#pragma GCC unroll 64
+        for (unsigned i = 0; i < 16; i++)
+            if (!(i & d))
+                net_exchange(top, i, i + d);
+}
+
+/* How many of v[0..16) are above x. */
+static size_t count_above16(const double *v, double x)
+{
+#ifdef __SSE2__
+    __m128d xx = _mm_set1_pd(x);
+    __m128i count = _mm_setzero_si128(); /* less a lane's all-ones for each value above */
+#pragma GCC unroll 8
+    for (unsigned j = 0; j < 16; j += 2)
+        count = _mm_sub_epi64(count, _mm_castpd_si128(_mm_cmpgt_pd(_mm_loadu_pd(v + j), xx)));
+    return (size_t)_mm_cvtsi128_si64(count) +
+           (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(count, count));
+#else
+    size_t above = 0;
+    for (unsigned j = 0; j < 16; j++)
+        above += (size_t)(v[j] > x);
+    return above;
+#endif
+}
+
+/* The first k of cs_steps_rank_desc's order by the network, for 16 <= n and k <= 16: the k-th
+** largest value t, the keys at least t (in index order), and each one's place, the number of
+** the k largest values above it. 0 when that needs the order of equal keys (a tie among the
+** k largest, or at t) or a key is NaN: the caller ranks those another way. */
+static int net_top(const double *key, size_t n, size_t k, size_t *idx)
+{
+    double top[16], run[16];
+    size_t kept[17];
+    net_run(key, 0, n, top);
+    for (size_t from = 16; from < n; from += 16) {
+        net_run(key, from, n, run);
+        net_merge(top, run);
+    }
+    double t = top[k - 1];
+    int tie = 0;
+    for (size_t j = 0; j + 1 < k; j++)
+        tie |= top[j] == top[j + 1];
+    size_t m = 0, nan = 0;
+    for (size_t j = 0; j < n; j++) {
+        double x = key[j];
+        kept[m < k ? m : k] = j; /* the k + 1-th is a tie at t: not used */
+        m += (size_t)(x >= t);
+        nan += (size_t)(x != x);
+    }
+    if (tie || nan || m != k)
+        return 0;
+    for (size_t i = 0; i < k; i++) {
+        double x = key[kept[i]];
+        size_t above = count_above16(top, x); /* top[j] <= t <= x from j = k on */
+        idx[above] = kept[i];
+    }
+    return 1;
+}
+
 /* Below this many keys, or with more than half of them kept, insertion alone is as fast. */
 #define TOP_FILTER_MIN 64
 /* The filter's sample: every TOP_SAMPLE-th key. */
@@ -360,6 +486,8 @@ static void top_insert(const double *key, const double *orig, size_t n, size_t k
 
 void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
 {
+    if (n >= 16 && k <= 16 && net_top(key, n, k, idx))
+        return;
     if (n < TOP_FILTER_MIN || 2 * k > n) {
         top_insert(key, NULL, n, k, idx, kept);
         return;
@@ -425,14 +553,15 @@ static void swap_pass(double **from, double **to, size_t **ifrom, size_t **ito)
 
 /* Below this many keys the radix sort's histograms cost more than merging does. */
 #define SORT_RADIX_MIN 128
-/* Insertion-sorted runs the merges start from. */
+/* Runs the merges start from: 16 keys, as count_above16 counts. */
 #define SORT_RUN 16
 
 /* key[0..n) sorted descending, with idx[] the index each came from, stable (ties by index), as
 ** cs_steps_rank_desc ranks: sorted[] and idx[] are its keys and order, for keys that are not NaN. ktmp
 ** and itmp hold n more. Many keys go by an LSD radix sort of their bits, eight bits a pass (a
-** pass whose byte all keys share is skipped); few by insertion-sorted runs merged without a
-** branch on the keys (a merge's comparisons are coin flips a branch predictor loses). */
+** pass whose byte all keys share is skipped); few by runs of 16, each ranked by counting (or,
+** with equal keys in it, by insertion), merged without a branch on the keys (a merge's
+** comparisons are coin flips a branch predictor loses, and so are insertion's). */
 static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx, double *ktmp,
                         size_t *itmp)
 {
@@ -476,7 +605,25 @@ static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx
         return;
     }
     for (size_t lo = 0; lo < n; lo += SORT_RUN) {
-        size_t hi = n - lo < SORT_RUN ? n : lo + SORT_RUN;
+        size_t hi = n - lo < SORT_RUN ? n : lo + SORT_RUN, len = hi - lo;
+        /* a key's place in its run is the number of the run's keys above it, when no two are
+        ** equal: then the places are 0..len-1, and their sum len (len - 1) / 2 (ties, which
+        ** share a place, sum to less) */
+        double run[SORT_RUN];
+        size_t place[SORT_RUN], sum = 0;
+        for (size_t i = 0; i < SORT_RUN; i++)
+            run[i] = i < len ? key[lo + i] : -INFINITY; /* below every (finite) key */
+        for (size_t i = 0; i < len; i++) {
+            place[i] = count_above16(run, run[i]);
+            sum += place[i];
+        }
+        if (sum == len * (len - 1) / 2) {
+            for (size_t i = 0; i < len; i++) {
+                sorted[lo + place[i]] = run[i];
+                idx[lo + place[i]] = lo + i;
+            }
+            continue;
+        }
         for (size_t i = lo; i < hi; i++) {
             double x = key[i];
             size_t j = i;

@@ -204,6 +204,80 @@ START_TEST(ranking)
 }
 END_TEST
 
+/* The network by the 0-1 principle (a comparator network that sorts every input of zeros and
+** ones sorts every input): all 2^16 of them come out descending, with as many ones. */
+START_TEST(sort16_zero_one)
+{
+    for (unsigned bits = 0; bits < 1u << 16; bits++) {
+        double v[16];
+        unsigned ones = 0;
+        for (unsigned i = 0; i < 16; i++) {
+            v[i] = (double)((bits >> i) & 1);
+            ones += (bits >> i) & 1;
+        }
+        cs_steps_sort16(v);
+        unsigned wrong = 16; /* the first place out of order (16: none); one assertion an input
+                             ** would be a million messages to Check's parent */
+        for (unsigned i = 16; i-- > 0;)
+            if (v[i] != (i < ones ? 1.0 : 0.0))
+                wrong = i;
+        if (wrong < 16)
+            ck_abort_msg("input %#x, place %u", bits, wrong);
+    }
+}
+END_TEST
+
+/* The rankings against insertion sort on keys that are mostly distinct (where the network ranks),
+** with a few ties, infinities and signed zeros among them (where another way must), for sizes
+** across several runs of 16 and every k. */
+START_TEST(ranking_distinct)
+{
+    enum { N = 100 };
+    double key[N], kept[3 * N], work[2 * N];
+    size_t idx[N], tmp[N], want[N], top[N], children[N];
+    cs_pcg32 r;
+    cs_pcg32_seed(&r, 11, 3);
+    for (int trial = 0; trial < 300; trial++) {
+        size_t n = 1 + cs_pcg32_next(&r) % N;
+        for (size_t i = 0; i < n; i++)
+            key[i] = cs_pcg32_uniform(&r) - 0.5;
+        if (trial % 3 == 1) { /* a tie, an infinity, a signed zero */
+            key[cs_pcg32_next(&r) % n] = key[cs_pcg32_next(&r) % n];
+            key[cs_pcg32_next(&r) % n] = trial % 2 ? INFINITY : -INFINITY;
+            key[cs_pcg32_next(&r) % n] = -0.0;
+            key[cs_pcg32_next(&r) % n] = 0.0;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t j = i;
+            while (j > 0 && key[want[j - 1]] < key[i]) {
+                want[j] = want[j - 1];
+                j--;
+            }
+            want[j] = i;
+        }
+        cs_steps_rank_desc(key, n, idx, tmp);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_uint_eq(idx[i], want[i]);
+        for (size_t k = 1; k <= n; k = k < 18 ? k + 1 : k < n / 2 ? n / 2 : k < n - 1 ? n - 1 : n + 1) {
+            /* every k the network takes (up to 16) and some past it */
+            cs_steps_rank_top(key, n, k, top, kept);
+            for (size_t i = 0; i < k; i++)
+                if (top[i] != want[i])
+                    ck_abort_msg("trial %d n=%zu k=%zu i=%zu", trial, n, k, i);
+        }
+        /* REBASE's order (finite keys), by its own sort */
+        int finite = 1;
+        for (size_t i = 0; i < n; i++)
+            finite &= isfinite(key[i]) != 0;
+        if (finite) {
+            cs_steps_rebase_allocate(key, n, n, 0.3, children, idx, work);
+            for (size_t i = 0; i < n; i++)
+                ck_assert_msg(idx[i] == want[i], "rebase trial %d n=%zu i=%zu", trial, n, i);
+        }
+    }
+}
+END_TEST
+
 /* REBASE's allocation against its definition, computed here: in descending order of score,
 ** node i gets ceil(B_i w_i / sum_{j>=i} w_j) children (at most B_i, the last node all that is
 ** left), w = exp(score / T); the total is always the budget. */
@@ -244,6 +318,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, prm_noise);
     tcase_add_test(tc, select_rules);
     tcase_add_test(tc, ranking);
+    tcase_add_test(tc, sort16_zero_one);
+    tcase_add_test(tc, ranking_distinct);
     tcase_add_test(tc, rebase_allocation);
     suite_add_tcase(s, tc);
     return s;

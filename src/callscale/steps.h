@@ -76,6 +76,9 @@ void cs_steps_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp);
 ** as beam search keeps N/M of N; kept holds 3n doubles (working memory). */
 void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept);
 
+/* v[0..16) sorted descending by a sorting network (Batcher's odd-even merge sort); no NaN. */
+void cs_steps_sort16(double *v);
+
 /* REBASE's allocation: children for nodes with these scores so that the total is exactly
 ** `budget`: in descending order of score, node i gets ceil(B_i * w_i / sum_{j>=i} w_j) children
 ** (never more than B_i), where w = exp(score / T) and B_i is what the nodes before it left.
