@@ -37,11 +37,15 @@ static void dvts_run(const cs_strategy_ctx *ctx)
             cs_node kept;
             cs_step_root(&st, &kept);
             for (unsigned d = 1; d <= L; d++) {
+                cs_step_children(&st, &kept, w, prop);
                 size_t best = 0;
-                for (size_t c = 0; c < w; c++) {
-                    cs_step_child(&st, &kept, &prop[c]);
-                    if (prop[c].agg > prop[best].agg)
-                        best = c;
+                double top = prop[0].agg;
+                for (size_t c = 1; c < w; c++) {
+                    /* the first of the best, as selects rather than a branch on the scores
+                    ** (coin flips to a branch predictor) */
+                    int above = prop[c].agg > top;
+                    best = above ? c : best;
+                    top = above ? prop[c].agg : top;
                 }
                 if (d == L)
                     for (size_t c = 0; c < w; c++)
