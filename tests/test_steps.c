@@ -170,6 +170,19 @@ START_TEST(select_rules)
 }
 END_TEST
 
+/* The order the rankings must give, by insertion sort: largest first, equal keys in index order. */
+static void reference_rank(const double *key, size_t n, size_t *want)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && key[want[j - 1]] < key[i]) {
+            want[j] = want[j - 1];
+            j--;
+        }
+        want[j] = i;
+    }
+}
+
 /* cs_steps_rank_desc against insertion sort (stable: equal keys in index order), on keys with many ties;
 ** cs_steps_rank_top's k are the first k of that order. */
 START_TEST(ranking)
@@ -177,21 +190,14 @@ START_TEST(ranking)
     enum { N = 37 };
     double key[N];
     size_t idx[N], tmp[N], want[N], top[N];
-    double kept[N];
+    double kept[3 * N];
     cs_pcg32 r;
     cs_pcg32_seed(&r, 9, 9);
     for (int trial = 0; trial < 50; trial++) {
         size_t n = 1 + cs_pcg32_next(&r) % N;
         for (size_t i = 0; i < n; i++)
             key[i] = (double)(cs_pcg32_next(&r) % 6); /* six values: ties everywhere */
-        for (size_t i = 0; i < n; i++) {
-            size_t j = i;
-            while (j > 0 && key[want[j - 1]] < key[i]) {
-                want[j] = want[j - 1];
-                j--;
-            }
-            want[j] = i;
-        }
+        reference_rank(key, n, want);
         cs_steps_rank_desc(key, n, idx, tmp);
         for (size_t i = 0; i < n; i++)
             ck_assert_uint_eq(idx[i], want[i]);
@@ -247,14 +253,7 @@ START_TEST(ranking_distinct)
             key[cs_pcg32_next(&r) % n] = -0.0;
             key[cs_pcg32_next(&r) % n] = 0.0;
         }
-        for (size_t i = 0; i < n; i++) {
-            size_t j = i;
-            while (j > 0 && key[want[j - 1]] < key[i]) {
-                want[j] = want[j - 1];
-                j--;
-            }
-            want[j] = i;
-        }
+        reference_rank(key, n, want);
         cs_steps_rank_desc(key, n, idx, tmp);
         for (size_t i = 0; i < n; i++)
             ck_assert_uint_eq(idx[i], want[i]);
