@@ -23,6 +23,8 @@ BUILD_DEPS += libmicrohttpd-dev libjson-c-dev libjs-chart.js libseccomp-dev
 TEST_DEPS += chromium curl
 RUN_DEPS := gnuplot-nox
 MPI_DEPS := libopenmpi-dev openmpi-bin
+# make bench's peers: the vectorised numpy and the SimPy model a user would write instead
+BENCH_DEPS := python3 python3-numpy python3-simpy
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS ?= -O2 -g
@@ -56,16 +58,19 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 SONAME := libcallscale.so.$(SOVERSION)
 SHLIB := $(BUILD)/libcallscale.so.$(VERSION)
 
-.PHONY: all check demo bench figures reproduce install uninstall clean deps test-deps mpi mpi-deps \
+.PHONY: all check demo bench figures reproduce install uninstall clean deps test-deps bench-deps mpi mpi-deps \
         demo-deps fuzz fuzz-run fuzz-deps
 all: $(BUILD)/callscale $(BUILD)/libcallscale.a $(BUILD)/libcallscale.so $(BUILD)/man/callscale.1
 
 # Goals that install the Debian packages they need first: whatever they build waits for that
 # (through the build directories), so nothing is built before its headers are there.
-ENSURE := $(if $(filter check,$(MAKECMDGOALS)),test-deps,$(if $(filter demo,$(MAKECMDGOALS)),demo-deps,$(if $(filter fuzz,$(MAKECMDGOALS)),fuzz-deps,$(if $(filter bench,$(MAKECMDGOALS)),deps))))
+ENSURE := $(if $(filter check,$(MAKECMDGOALS)),test-deps,$(if $(filter demo,$(MAKECMDGOALS)),demo-deps,$(if $(filter fuzz,$(MAKECMDGOALS)),fuzz-deps,$(if $(filter bench,$(MAKECMDGOALS)),bench-deps))))
 
 deps:
 	@scripts/ensure-deps $(BUILD_DEPS)
+
+bench-deps:
+	@scripts/ensure-deps $(BUILD_DEPS) $(BENCH_DEPS)
 
 test-deps:
 	@scripts/ensure-deps $(BUILD_DEPS) $(TEST_DEPS) $(RUN_DEPS) $(MPI_DEPS)
@@ -234,13 +239,13 @@ fuzz-run:
 	$(call run-fuzz,$(FUZZ_RUN_SECONDS))
 
 # Throughput as ratios measured in one run (the machine is shared: ratios, not absolute times).
-# python3-numpy, when installed, gives the vectorised reference a user would write.
+# python3-numpy gives the vectorised reference a user would write (bench-deps installs it).
 $(BUILD)/bench: bench/bench.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 $(BUILD)/bench_clock: bench/bench_clock.c $(BUILD)/libcallscale.a
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $< $(BUILD)/libcallscale.a $(LDLIBS) -o $@
 
-bench: $(BUILD)/bench $(BUILD)/bench_clock $(BUILD)/callscale $(BUILD)/callscale-mpi | deps
+bench: $(BUILD)/bench $(BUILD)/bench_clock $(BUILD)/callscale $(BUILD)/callscale-mpi | bench-deps
 	$(BUILD)/bench $(BENCH_FLAGS)
 	$(BUILD)/bench_clock
 	bench/shard $(BENCH_FLAGS)
