@@ -126,44 +126,54 @@ static void label_child(cs_stepper *st, const cs_node *parent, cs_node *child, d
     child->score = st->inherit > 0 ? value + e : label + lift;
 }
 
+/* A step's outcome, from a prefix in *state with *answer: a trap stays one; else a trap with
+** its chance, or on track it derails with 1 - s, or derailed it recovers with [steps] recover. */
+static inline __attribute__((always_inline)) void outcome(cs_stepper *st, uint8_t *state,
+                                                       uint32_t *answer)
+{
+    if (*state == CS_TRAP)
+        return; /* a trap's children stay traps and share its answer */
+    if (cs_pcg32_uniform(st->rng) < st->trap) {
+        *state = CS_TRAP;
+        *answer = wrong_answer(st);
+    } else if (*state == CS_ON_TRACK) {
+        if (cs_pcg32_uniform(st->rng) >= st->q->s) {
+            *state = CS_DERAILED;
+            *answer = wrong_answer(st);
+        }
+    } else if (st->q->set->recover > 0 && cs_pcg32_uniform(st->rng) < st->q->set->recover) {
+        *state = CS_ON_TRACK;
+        *answer = 0;
+    }
+}
+
+/* The PRM's value of a prefix at depth d: Math-Shepherd's chance of ending right (s^(L-d) on
+** track, 0 derailed), above the best honest value for a trap. Its score adds an error that
+** children inherit with correlation rho. */
+static inline double prm_value(const cs_stepper *st, uint8_t state, unsigned d)
+{
+    double best = st->value[d];
+    return state == CS_ON_TRACK ? best : state == CS_TRAP ? best + st->q->set->trap_score : 0;
+}
+
 /* One step after parent into to: its outcome, then the PRM's score (labels: Math-Shepherd's
 ** rollout labels, else value plus Gaussian noise) and the chain's aggregate. Inlined into walk's
 ** loops, where agg and labels are constants. */
 static inline __attribute__((always_inline)) void step(cs_stepper *st, const cs_node *parent,
                                                     cs_node *to, int agg, int labels)
 {
-    const cs_query *q = st->q;
-    const cs_settings *set = q->set;
     unsigned d = parent->depth + 1u;
+    uint8_t state = parent->state;
+    uint32_t answer = parent->answer;
+    outcome(st, &state, &answer);
     to->depth = (uint8_t)d;
-    to->answer = parent->answer;
-    to->state = parent->state;
-    if (parent->state != CS_TRAP) {
-        double u = cs_pcg32_uniform(st->rng);
-        if (u < st->trap) {
-            to->state = CS_TRAP; /* a trap's children stay traps and share its answer */
-            to->answer = wrong_answer(st);
-        } else if (parent->state == CS_ON_TRACK) {
-            if (cs_pcg32_uniform(st->rng) >= q->s) {
-                to->state = CS_DERAILED;
-                to->answer = wrong_answer(st);
-            }
-        } else if (set->recover > 0 && cs_pcg32_uniform(st->rng) < set->recover) {
-            to->state = CS_ON_TRACK;
-            to->answer = 0;
-        }
-    }
-    /* The PRM: the prefix's value (Math-Shepherd's chance of ending right: s^(L-d) on track,
-    ** 0 derailed), above the best honest value for a trap, plus an error that children
-    ** inherit with correlation rho. */
-    double best = st->value[d];
-    double value = to->state == CS_ON_TRACK ? best
-                   : to->state == CS_TRAP   ? best + set->trap_score
-                                            : 0;
+    to->answer = answer;
+    to->state = state;
+    double value = prm_value(st, state, d);
     if (labels) {
         label_child(st, parent, to, value);
     } else {
-        to->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, set->prm_noise));
+        to->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, st->q->set->prm_noise));
         to->score = value + to->err;
     }
     to->agg = aggregate(agg, parent->agg, to->score, d);
@@ -211,10 +221,33 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
         *out = *from;
         return;
     }
-    cs_node pair[2];
-    size_t n = depth - from->depth;
-    walk(st, from, n, pair, 1);
-    *out = pair[(n - 1) & 1];
+    const cs_settings *set = st->q->set;
+    if (set->prm_rollouts > 0 || (int)-set->agg - 1 != CS_AGG_LAST) {
+        cs_node pair[2];
+        size_t n = depth - from->depth;
+        walk(st, from, n, pair, 1);
+        *out = pair[(n - 1) & 1];
+        return;
+    }
+    /* The common PRM (Gaussian noise, the last score): the chain kept in registers, and only the
+    ** last step scored (with agg = last no other score is read), the same draws in the same
+    ** order as walk's steps, and the same error to the bit. */
+    uint8_t state = from->state;
+    uint32_t answer = from->answer;
+    float err = from->err;
+    unsigned d = from->depth;
+    double inherit = st->inherit, fresh = st->fresh, noise = set->prm_noise;
+    while (d < depth) {
+        d++;
+        outcome(st, &state, &answer);
+        err = (float)(inherit * err + fresh * gaussian(st, noise));
+    }
+    out->answer = answer;
+    out->depth = (uint8_t)d;
+    out->state = state;
+    out->err = err;
+    out->score = prm_value(st, state, d) + err;
+    out->agg = out->score;
 }
 
 /* The hash table of cs_steps_select_score: slots a power of two at most 8n/3 (so that a slot's sum and
