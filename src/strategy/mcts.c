@@ -15,6 +15,7 @@ static const cs_param mcts_params[] = {
 typedef struct mnode {
     cs_node n;
     double value; /* sum of backed-up rewards */
+    double mean;  /* value / visits, kept at each backup (selection reads it far more often) */
     uint32_t visits;
     int32_t child, sibling; /* first child, next sibling; -1 none */
     uint32_t nchild;
@@ -53,7 +54,7 @@ static void mcts_run(const cs_strategy_ctx *ctx)
         size_t N = budgets[i], used = 1;
         double steps = 0, scores = 0;
         cs_step_root(&st, &tree[0].n);
-        tree[0].value = 0;
+        tree[0].value = tree[0].mean = 0;
         tree[0].visits = 0;
         tree[0].child = tree[0].sibling = -1;
         tree[0].nchild = 0;
@@ -70,7 +71,7 @@ static void mcts_run(const cs_strategy_ctx *ctx)
                     for (size_t e = 0; e < expand; e++) {
                         int32_t k = (int32_t)used++;
                         cs_step_child(&st, &m->n, &tree[k].n);
-                        tree[k].value = 0;
+                        tree[k].value = tree[k].mean = 0;
                         tree[k].visits = 0;
                         tree[k].child = -1;
                         tree[k].nchild = 0;
@@ -93,8 +94,7 @@ static void mcts_run(const cs_strategy_ctx *ctx)
                 int32_t best = -1;
                 double bu = -INFINITY, lnv_m = lnv[m->visits];
                 for (int32_t k = m->child; k >= 0; k = tree[k].sibling) {
-                    double u = tree[k].visits ? tree[k].value / tree[k].visits +
-                                                    c * sqrt(lnv_m / tree[k].visits)
+                    double u = tree[k].visits ? tree[k].mean + c * sqrt(lnv_m / tree[k].visits)
                                               : INFINITY;
                     if (u > bu) {
                         bu = u;
@@ -113,8 +113,10 @@ static void mcts_run(const cs_strategy_ctx *ctx)
             cs_record_log(&rec[i], CS_CALL_SCORE, 1, L * tok, 0, q->set->prm_params);
             double reward = finals[it].agg;
             for (size_t j = 0; j < len; j++) {
-                tree[path[j]].visits++;
-                tree[path[j]].value += reward;
+                mnode *p = &tree[path[j]];
+                p->visits++;
+                p->value += reward;
+                p->mean = p->value / p->visits;
             }
         }
         /* N iterations one after another: each an expansion scored by the PRM, a rollout and a
