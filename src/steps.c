@@ -186,7 +186,7 @@ static inline __attribute__((always_inline)) void step(cs_stepper *st, const cs_
 static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child, int chain)
 {
     const cs_settings *set = st->q->set;
-    int agg = (int)-set->agg - 1, labels = set->prm_rollouts > 0;
+    int agg = cs_param_word(set->agg), labels = set->prm_rollouts > 0;
     if (labels || agg != CS_AGG_LAST) {
         for (size_t i = 0; i < n; i++) {
             cs_node *to = &child[chain ? i & 1 : i];
@@ -222,7 +222,7 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
         return;
     }
     const cs_settings *set = st->q->set;
-    if (set->prm_rollouts > 0 || (int)-set->agg - 1 != CS_AGG_LAST) {
+    if (set->prm_rollouts > 0 || cs_param_word(set->agg) != CS_AGG_LAST) {
         cs_node pair[2];
         size_t n = depth - from->depth;
         walk(st, from, n, pair, 1);
