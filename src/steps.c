@@ -468,8 +468,9 @@ static size_t count_above16(const double *v, double x)
 #pragma GCC unroll 8
     for (unsigned j = 0; j < 16; j += 2)
         count = _mm_sub_epi64(count, _mm_castpd_si128(_mm_cmpgt_pd(_mm_loadu_pd(v + j), xx)));
-    return (size_t)_mm_cvtsi128_si64(count) +
-           (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(count, count));
+    uint64_t lane[2]; /* stored, as a 32-bit x86 has no 64-bit lane move */
+    _mm_storeu_si128((__m128i *)lane, count);
+    return (size_t)(lane[0] + lane[1]);
 #else
     size_t above = 0;
     for (unsigned j = 0; j < 16; j++)
