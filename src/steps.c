@@ -409,19 +409,32 @@ static const uint8_t net16[63][2] = {
     {1, 2},   {3, 4},   {5, 6},   {7, 8},   {9, 10},  {11, 12}, {13, 14},
 };
 
-/* The larger of v[a] and v[b] into v[a], the smaller into v[b]: x > y ? x : y and y < x ? y : x,
-** which are SSE2's max and min exactly (a compiler may otherwise branch on the comparison). */
-static inline __attribute__((always_inline)) void net_exchange(double *v, unsigned a, unsigned b)
+/* x > y ? x : y and x < y ? x : y, which are SSE2's max and min exactly (a compiler may
+** otherwise branch on the comparison). */
+static inline double net_max(double x, double y)
 {
 #ifdef __SSE2__
-    __m128d x = _mm_set_sd(v[a]), y = _mm_set_sd(v[b]);
-    v[a] = _mm_cvtsd_f64(_mm_max_sd(x, y));
-    v[b] = _mm_cvtsd_f64(_mm_min_sd(y, x));
+    return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(x), _mm_set_sd(y)));
 #else
-    double x = v[a], y = v[b];
-    v[a] = x > y ? x : y;
-    v[b] = y < x ? y : x;
+    return x > y ? x : y;
 #endif
+}
+
+static inline double net_min(double x, double y)
+{
+#ifdef __SSE2__
+    return _mm_cvtsd_f64(_mm_min_sd(_mm_set_sd(x), _mm_set_sd(y)));
+#else
+    return x < y ? x : y;
+#endif
+}
+
+/* The larger of v[a] and v[b] into v[a], the smaller into v[b]. */
+static inline __attribute__((always_inline)) void net_exchange(double *v, unsigned a, unsigned b)
+{
+    double x = v[a], y = v[b];
+    v[a] = net_max(x, y);
+    v[b] = net_min(y, x);
 }
 
 void cs_steps_sort16(double *v)
@@ -444,13 +457,8 @@ static void net_run(const double *key, size_t from, size_t n, double *v)
 ** half-cleaners sort. */
 static void net_merge(double *top, const double *run)
 {
-    for (unsigned i = 0; i < 16; i++) {
-#ifdef __SSE2__
-        top[i] = _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(top[i]), _mm_set_sd(run[15 - i])));
-#else
-        top[i] = top[i] > run[15 - i] ? top[i] : run[15 - i];
-#endif
-    }
+    for (unsigned i = 0; i < 16; i++)
+        top[i] = net_max(top[i], run[15 - i]);
 #pragma GCC unroll 64
     for (unsigned d = 8; d > 0; d /= 2)
 #pragma GCC unroll 64
