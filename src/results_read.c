@@ -78,10 +78,12 @@ static int read_row(cs_results_file *t, char *line, int *exact, char *why, size_
         else
             queries = x;
     }
-    if (!(v[0] >= 1) || v[0] != floor(v[0]) || !(queries >= 0)) {
-        snprintf(why, nwhy, !(queries >= 0) ? "queries '%s' is negative"
-                                            : "budget '%s' is not a whole number of at least 1",
-                 !(queries >= 0) ? field[4] : field[2]);
+    if (!(v[0] >= 1) || v[0] != floor(v[0])) {
+        snprintf(why, nwhy, "budget '%s' is not a whole number of at least 1", field[2]);
+        return -1;
+    }
+    if (!(queries >= 0)) {
+        snprintf(why, nwhy, "queries '%s' is negative", field[4]);
         return -1;
     }
     if (queries != 0 || v[2] != v[1] || v[3] != v[1])
