@@ -76,14 +76,14 @@ static uint32_t wrong_answer(cs_stepper *st)
         return 1;
     double u = q->p + (1 - q->p) * cs_pcg32_uniform(st->rng);
     /* the first wrong answer j >= 1 with u < cum[j], the last one if none: a binary search, as an
-    ** open space has dozens of atoms (cum never decreases) */
-    size_t lo = 1, hi = q->nans - 1;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (u >= q->cum[mid])
-            lo = mid + 1;
-        else
-            hi = mid;
+    ** open space has dozens of atoms (cum never decreases). The answer is in [lo, lo + n); each
+    ** round keeps the half it must be in (or a range holding it) by a select, not a branch: which
+    ** half is a coin flip a branch predictor loses. */
+    size_t lo = 1, n = q->nans - 1;
+    while (n > 1) {
+        size_t half = n / 2;
+        lo = u >= q->cum[lo + half - 1] ? lo + half : lo;
+        n -= half;
     }
     return (long)lo == q->novel ? st->next_novel++ : (uint32_t)lo;
 }
@@ -521,48 +521,6 @@ static int net_top(const double *key, size_t n, size_t k, size_t *idx)
     return 1;
 }
 
-/* Below this many keys, or with more than half of them kept, insertion alone is as fast. */
-#define TOP_FILTER_MIN 64
-/* The filter's sample: every TOP_SAMPLE-th key. */
-#define TOP_SAMPLE 4
-
-void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
-{
-    if (n >= 16 && k <= 16 && net_top(key, n, k, idx))
-        return;
-    if (n < TOP_FILTER_MIN || 2 * k > n) {
-        top_insert(key, NULL, n, k, idx, kept);
-        return;
-    }
-    /* Most keys cannot be among the k best, and insertion pays for each key that enters the kept
-    ** ones before falling off. A threshold from a sample, a little below where the k-th key
-    ** should fall (r of s: a few standard deviations of the sample's count beyond k s / n), is a
-    ** bound if at least k keys reach it: then the k best all do, and only those that reach it
-    ** (in index order, so ties keep theirs) need insertion. Else, or with a NaN (which insertion
-    ** would keep while the kept ones are too few), all go. */
-    size_t s = n / TOP_SAMPLE, want = k * s / n;
-    size_t r = want + 2 + (size_t)sqrt((double)want);
-    r = r < s ? r : s;
-    double *skey = kept + n;
-    for (size_t i = 0; i < s; i++)
-        skey[i] = key[i * TOP_SAMPLE];
-    top_insert(skey, NULL, s, r, idx, kept);
-    double bound = kept[r - 1];
-    double *pass = kept + n, *orig = kept + 2 * n;
-    size_t m = 0, nan = 0;
-    for (size_t j = 0; j < n; j++) {
-        double x = key[j];
-        pass[m] = x;
-        orig[m] = (double)j; /* exact: an index is far below 2^53 */
-        m += (size_t)(x >= bound);
-        nan += (size_t)(x != x);
-    }
-    if (m < k || nan)
-        top_insert(key, NULL, n, k, idx, kept);
-    else
-        top_insert(pass, orig, m, k, idx, kept);
-}
-
 /* Order-preserving bits of a double (larger double, larger bits; -0 as +0, as they compare
 ** equal), and back: the keys a radix sort sorts. */
 static uint64_t sort_bits(double x)
@@ -599,8 +557,9 @@ static void swap_pass(double **from, double **to, size_t **ifrom, size_t **ito)
 #define SORT_RUN 16
 
 /* key[0..n) sorted descending, with idx[] the index each came from, stable (ties by index), as
-** cs_steps_rank_desc ranks: sorted[] and idx[] are its keys and order, for keys that are not NaN. ktmp
-** and itmp hold n more. Many keys go by an LSD radix sort of their bits, eight bits a pass (a
+** cs_steps_rank_desc ranks: sorted[] and idx[] are its keys and order, for keys that are not NaN;
+** sorted may be key itself (each key is read before its place is written). ktmp and itmp hold n
+** more. Many keys go by an LSD radix sort of their bits, eight bits a pass (a
 ** pass whose byte all keys share is skipped); few by runs of 16, each ranked by counting (or,
 ** with equal keys in it, by insertion), merged without a branch on the keys (a merge's
 ** comparisons are coin flips a branch predictor loses, and so are insertion's). */
@@ -707,6 +666,55 @@ static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx
         memcpy(sorted, from, n * sizeof *sorted);
         memcpy(idx, ifrom, n * sizeof *idx);
     }
+}
+
+/* Below this many keys, or with more than half of them kept, insertion alone is as fast. */
+#define TOP_FILTER_MIN 64
+/* The filter's sample: every TOP_SAMPLE-th key. */
+#define TOP_SAMPLE 4
+
+void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
+{
+    if (n >= 16 && k <= 16 && net_top(key, n, k, idx))
+        return;
+    if (n < TOP_FILTER_MIN || 2 * k > n) {
+        top_insert(key, NULL, n, k, idx, kept);
+        return;
+    }
+    /* Most keys cannot be among the k best. A threshold from a sample, a little below where the
+    ** k-th key should fall (r of s: a few standard deviations of the sample's count beyond
+    ** k s / n), is a bound if at least k keys reach it: then the k best all do, and only those
+    ** that reach it (in index order, so ties keep theirs) need ranking, by rank_sorted (stable,
+    ** and no branch on the keys, where insertion loses about one a key and shifts half the kept
+    ** ones). Else, or with a NaN (which rank_sorted does not take), insertion ranks them all. */
+    size_t s = n / TOP_SAMPLE, want = k * s / n;
+    size_t r = want + 2 + (size_t)sqrt((double)want);
+    r = r < s ? r : s;
+    double *pass = kept, *orig = kept + n, *ktmp = kept + 2 * n;
+    size_t *itmp = (size_t *)(kept + 3 * n), nan = 0;
+    for (size_t i = 0; i < s; i++) {
+        pass[i] = key[i * TOP_SAMPLE];
+        nan += (size_t)(pass[i] != pass[i]);
+    }
+    if (!nan) {
+        rank_sorted(pass, s, pass, idx, ktmp, itmp);
+        double bound = pass[r - 1];
+        size_t m = 0;
+        for (size_t j = 0; j < n; j++) {
+            double x = key[j];
+            pass[m] = x;
+            orig[m] = (double)j; /* exact: an index is far below 2^53 */
+            m += (size_t)(x >= bound);
+            nan += (size_t)(x != x);
+        }
+        if (m >= k && !nan) {
+            rank_sorted(pass, m, pass, idx, ktmp, itmp);
+            for (size_t i = 0; i < k; i++)
+                idx[i] = (size_t)orig[idx[i]];
+            return;
+        }
+    }
+    top_insert(key, NULL, n, k, idx, kept);
 }
 
 /* REBASE's allocation as written: a full ranking and the weights computed twice. For scores that

@@ -190,7 +190,7 @@ START_TEST(ranking)
     enum { N = 37 };
     double key[N];
     size_t idx[N], tmp[N], want[N], top[N];
-    double kept[3 * N];
+    double kept[4 * N];
     cs_pcg32 r;
     cs_pcg32_seed(&r, 9, 9);
     for (int trial = 0; trial < 50; trial++) {
@@ -239,7 +239,7 @@ END_TEST
 START_TEST(ranking_distinct)
 {
     enum { N = 100 };
-    double key[N], kept[3 * N], work[2 * N];
+    double key[N], kept[4 * N], work[2 * N];
     size_t idx[N], tmp[N], want[N], top[N], children[N];
     cs_pcg32 r;
     cs_pcg32_seed(&r, 11, 3);

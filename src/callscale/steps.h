@@ -73,7 +73,7 @@ void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nsc
 void cs_steps_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp);
 
 /* idx[0..k) = the first k of cs_steps_rank_desc's order (the k largest keys, ties by index), 1 <= k <= n,
-** as beam search keeps N/M of N; kept holds 3n doubles (working memory). */
+** as beam search keeps N/M of N; idx holds n, and kept 4n doubles (working memory). */
 void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept);
 
 /* v[0..16) sorted descending by a sorting network (Batcher's odd-even merge sort); no NaN. */
