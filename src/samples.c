@@ -190,7 +190,7 @@ static void draw_chains(cs_samples *s, size_t want)
     for (size_t i = s->nans; i < want; i++) {
         cs_node a, b;
         cs_step_root(&st, &a);
-        cs_step_rollout(&st, &a, q->L, &b);
+        cs_step_chain(&st, &a, q->L, &b);
         s->ans[i] = (uint16_t)(b.answer >= CS_NOVEL_BASE ? (uint32_t)q->novel : b.answer);
         s->score[i] = b.agg;
     }

@@ -26,6 +26,17 @@ void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng)
     st->trap = k > 0 ? q->set->trap * pow(q->p, k) : q->set->trap;
     for (unsigned d = 0; d <= q->L && d <= CS_MAX_STEPS; d++)
         st->value[d] = pow(q->s, (double)(q->L - d));
+    double a = (1 - st->trap) * q->s, sum = 0; /* a: the chance a step stays on track */
+    st->stay[0] = st->untrapped[0] = st->carry[0] = 1;
+    st->spread[0] = 0;
+    for (unsigned n = 1; n <= q->L && n <= CS_MAX_STEPS; n++) {
+        st->stay[n] = st->stay[n - 1] * a;
+        st->untrapped[n] = st->untrapped[n - 1] * (1 - st->trap);
+        sum += st->carry[n - 1] * st->carry[n - 1]; /* rho^0 + rho^2 + ... + rho^2(n-1) */
+        st->carry[n] = st->carry[n - 1] * st->inherit;
+        st->spread[n] = st->fresh * sqrt(sum);
+    }
+    st->trap_share = a < 1 ? st->trap / (1 - a) : 0;
 }
 
 static double gaussian(cs_stepper *st, double sd)
@@ -215,7 +226,7 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
     walk(st, parent, 1, child, 0);
 }
 
-void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out)
+void cs_step_chain(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out)
 {
     if (from->depth >= depth) {
         *out = *from;
@@ -247,6 +258,66 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
     out->state = state;
     out->err = err;
     out->score = prm_value(st, state, d) + err;
+    out->agg = out->score;
+}
+
+/* n steps of outcome() at once, without recovery. An on-track prefix stays on track through all
+** n with stay[n]; else it leaves at the first step j with u >= stay[j] (u above stay[n], j has the
+** law of the first leaving step given that one comes), into a trap with trap_share (a trap's
+** chance among the steps that leave, whichever step) or derailed; a derailed prefix meets a trap
+** in the m steps it has left with 1 - untrapped[m]. The answer is drawn once, for the last state
+** entered (each entry draws a fresh one). */
+static void outcomes(cs_stepper *st, unsigned n, uint8_t *state, uint32_t *answer)
+{
+    if (*state == CS_TRAP)
+        return;
+    unsigned left = n; /* the steps a derailed prefix has to meet a trap in */
+    int entered = 0;
+    if (*state == CS_ON_TRACK) {
+        double u = cs_pcg32_uniform(st->rng);
+        if (u < st->stay[n])
+            return;
+        unsigned j = 1; /* 1 + the steps before n still on track at u (stay decreases) */
+        for (unsigned i = 1; i < n; i++)
+            j += (unsigned)(u < st->stay[i]);
+        if (st->trap > 0 && cs_pcg32_uniform(st->rng) < st->trap_share) {
+            *state = CS_TRAP;
+            *answer = wrong_answer(st);
+            return;
+        }
+        *state = CS_DERAILED;
+        entered = 1;
+        left = n - j;
+    }
+    if (st->trap > 0 && left > 0 && cs_pcg32_uniform(st->rng) >= st->untrapped[left]) {
+        *state = CS_TRAP;
+        entered = 1;
+    }
+    if (entered)
+        *answer = wrong_answer(st);
+}
+
+void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out)
+{
+    const cs_settings *set = st->q->set;
+    if (from->depth >= depth || set->prm_rollouts > 0 || cs_param_word(set->agg) != CS_AGG_LAST) {
+        cs_step_chain(st, from, depth, out); /* every step's score is read: step by step */
+        return;
+    }
+    unsigned n = depth - from->depth;
+    uint8_t state = from->state;
+    uint32_t answer = from->answer;
+    if (set->recover > 0)
+        for (unsigned i = 0; i < n; i++)
+            outcome(st, &state, &answer);
+    else
+        outcomes(st, n, &state, &answer);
+    float err = (float)(st->carry[n] * from->err + st->spread[n] * gaussian(st, set->prm_noise));
+    out->answer = answer;
+    out->depth = (uint8_t)depth;
+    out->state = state;
+    out->err = err;
+    out->score = prm_value(st, state, depth) + err;
     out->agg = out->score;
 }
 

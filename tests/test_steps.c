@@ -63,6 +63,77 @@ START_TEST(chain_recovery)
 }
 END_TEST
 
+/* A rollout's law, by steps or at once (cs_step_chain, cs_step_rollout), against the step model's
+** closed forms: from on track each step is a trap with t, else derails with (1 - t)(1 - s), else
+** stays on track (a = (1 - t) s), so on track after n steps with a^n, derailed with the sum over
+** the step j that derails of a^(j-1) (1 - t)(1 - s) (1 - t)^(n-j) (no trap after it), else a
+** trap; from derailed, a trap with 1 - (1 - t)^n, else the answer kept. The PRM's error from e0: e0 rho^n plus a Gaussian of
+** variance sigma^2 (1 - rho^2) (1 + rho^2 + ... + rho^2(n-1)) = sigma^2 (1 - rho^2n). Shares
+** within 4 binomial s.e., the error's mean within 4 s.e. and its variance within 4 (v sqrt(2 / m)). */
+static void rollout_law(int at_once)
+{
+    enum { M = 100000 };
+    const double p = 0.4, t = 0.02, sigma = 0.7, rho = 0.6, e0 = 0.5;
+    const unsigned L = 8, from = 2, n = 5;
+    fixture f;
+    binary_query_init(&f, p, L);
+    f.set.trap = t;
+    f.set.trap_score = 1;
+    f.set.prm_noise = sigma;
+    f.set.rho = rho;
+    cs_pcg32 r;
+    cs_pcg32_seed(&r, 21, (uint64_t)at_once);
+    cs_stepper st;
+    cs_stepper_init(&st, &f.q, &r);
+    double s = f.q.s, a = (1 - t) * s, derail = 0;
+    for (unsigned j = 1; j <= n; j++)
+        derail += pow(a, j - 1.0) * (1 - t) * (1 - s) * pow(1 - t, (double)(n - j));
+    double want[3] = {pow(a, n), derail, 1 - pow(a, n) - derail};
+    double mean = e0 * pow(rho, n), var = sigma * sigma * (1 - pow(rho, 2.0 * n));
+    cs_node on = {.answer = 0, .depth = (uint8_t)from, .state = CS_ON_TRACK, .err = (float)e0};
+    cs_node off = on;
+    off.answer = 1;
+    off.state = CS_DERAILED;
+    size_t count[3] = {0, 0, 0}, trapped = 0, kept = 0;
+    double se = 0, see = 0;
+    for (int i = 0; i < M; i++) {
+        cs_node end;
+        (at_once ? cs_step_rollout : cs_step_chain)(&st, &on, from + n, &end);
+        ck_assert_uint_eq(end.depth, from + n);
+        ck_assert_int_eq(end.answer == 0, end.state == CS_ON_TRACK);
+        count[end.state]++;
+        se += end.err;
+        see += (double)end.err * end.err;
+        (at_once ? cs_step_rollout : cs_step_chain)(&st, &off, from + n, &end);
+        ck_assert_int_ne(end.state, CS_ON_TRACK);
+        trapped += end.state == CS_TRAP;
+        kept += end.state == CS_DERAILED && end.answer == 1;
+    }
+    for (int k = 0; k < 3; k++) {
+        double got = (double)count[k] / M;
+        ck_assert_msg(fabs(got - want[k]) < 4 * sqrt(want[k] * (1 - want[k]) / M),
+                      "at once %d, state %d: %.5f against %.5f", at_once, k, got, want[k]);
+    }
+    double trap = 1 - pow(1 - t, n), got = (double)trapped / M;
+    ck_assert_msg(fabs(got - trap) < 4 * sqrt(trap * (1 - trap) / M), "%.5f against %.5f", got, trap);
+    ck_assert_uint_eq(kept, M - trapped); /* a binary query's one wrong answer */
+    double m = se / M, v = see / M - m * m;
+    ck_assert_msg(fabs(m - mean) < 4 * sqrt(var / M), "mean %.5f against %.5f", m, mean);
+    ck_assert_msg(fabs(v - var) < 4 * var * sqrt(2.0 / M), "variance %.5f against %.5f", v, var);
+}
+
+START_TEST(rollout_by_steps)
+{
+    rollout_law(0);
+}
+END_TEST
+
+START_TEST(rollout_at_once)
+{
+    rollout_law(1);
+}
+END_TEST
+
 /* The PRM without noise scores an on-track prefix at depth d with its true value s^(L-d) (the
 ** chance a rollout from it ends right) and a derailed one with 0. */
 START_TEST(prm_values)
@@ -313,6 +384,8 @@ Suite *make_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, chain_success);
     tcase_add_test(tc, chain_recovery);
+    tcase_add_test(tc, rollout_by_steps);
+    tcase_add_test(tc, rollout_at_once);
     tcase_add_test(tc, prm_values);
     tcase_add_test(tc, prm_noise);
     tcase_add_test(tc, select_rules);

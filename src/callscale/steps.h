@@ -40,6 +40,12 @@ typedef struct cs_stepper {
     double inherit, fresh;            /* rho, and sqrt(1 - rho^2): how a PRM error passes on */
     double trap;                      /* this query's chance per step of a trap: trap * p^trap_power */
     double value[CS_MAX_STEPS + 1];   /* an on-track prefix's true value at depth d: s^(L-d) */
+    /* A rollout's n steps at once (cs_step_rollout): the chance that an on-track prefix stays
+    ** on track, ((1 - trap) s)^n, that a derailed one meets no trap, (1 - trap)^n, and the PRM
+    ** error it ends with, carry[n] e + spread[n] sigma Z (rho^n, sqrt(1 - rho^2n)). */
+    double stay[CS_MAX_STEPS + 1], untrapped[CS_MAX_STEPS + 1];
+    double carry[CS_MAX_STEPS + 1], spread[CS_MAX_STEPS + 1];
+    double trap_share;                /* the share of traps among the steps that leave the track */
 } cs_stepper;
 
 void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng);
@@ -53,8 +59,12 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child);
 /* n steps after the same parent, child[0..n), drawn in order: n calls of cs_step_child. */
 void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child);
 
-/* Continue from `from` to `depth` without keeping the steps (a rollout); *out is the last node
-** (each step scored by the PRM, as cs_step_child scores it). */
+/* Continue from `from` to `depth` without keeping the steps; *out is the last node. A chain draws
+** each step as cs_step_child does, one after another. A rollout draws the same law at once where
+** the steps between are never read (the common PRM: Gaussian noise, agg = last): where the
+** chain leaves the track and how, by one uniform each, and the PRM's error at the end by one
+** Gaussian (the sum of the steps' errors, each passed on with rho, is itself Gaussian). */
+void cs_step_chain(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
 
 /* Final selection among n finished chains (enum cs_select), with the tie rule of results.csv
