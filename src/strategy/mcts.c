@@ -12,20 +12,23 @@ static const cs_param mcts_params[] = {
     SELECT_PARAM,
 };
 
-typedef struct mnode {
-    cs_node n;
+/* A node's statistics, beside its cs_node in a parallel array: a node's children are made
+** together, so they are contiguous, and drawn in one call. */
+typedef struct mstat {
     double value; /* sum of backed-up rewards */
-    double mean;  /* value / visits, kept at each backup (selection reads it far more often) */
+    double mean;  /* value / visits, kept at each backup (selection reads it far more often);
+                  ** infinite before the first, so that UCT is (explore[V] inv_sqrt[0] = 0) */
     uint32_t visits;
-    int32_t child, sibling; /* first child, next sibling; -1 none */
+    int32_t child; /* the first child; -1 none */
     uint32_t nchild;
-} mnode;
+} mstat;
 
 static size_t mcts_work(const cs_strategy *s, size_t kmax)
 {
-    return tree_size(kmax * (size_t)s->value[1] + 1, sizeof(mnode)) + tree_size(kmax, sizeof(cs_node)) +
-           tree_size(CS_SELECT_WORK(kmax), sizeof(double)) + tree_size(65, sizeof(int32_t)) +
-           tree_size(kmax + 1, sizeof(double));
+    size_t nodes = kmax * (size_t)s->value[1] + 1;
+    return tree_size(nodes, sizeof(cs_node)) + tree_size(nodes, sizeof(mstat)) +
+           tree_size(kmax, sizeof(cs_node)) + tree_size(CS_SELECT_WORK(kmax), sizeof(double)) +
+           tree_size(65, sizeof(int32_t)) + 2 * tree_size(kmax + 1, sizeof(double));
 }
 
 static void mcts_run(const cs_strategy_ctx *ctx)
@@ -37,14 +40,22 @@ static void mcts_run(const cs_strategy_ctx *ctx)
     cs_record *rec = ctx->rec;
     size_t kmax = budgets[nb - 1];
     char *cur = ctx->scratch->work;
-    mnode *tree = tree_take(&cur, kmax * (size_t)s->value[1] + 1, sizeof *tree);
+    size_t nodes = kmax * (size_t)s->value[1] + 1;
+    cs_node *node = tree_take(&cur, nodes, sizeof *node);
+    mstat *stat = tree_take(&cur, nodes, sizeof *stat);
     cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
     double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
     int32_t *path = tree_take(&cur, 65, sizeof *path);
-    double *lnv = tree_take(&cur, kmax + 1, sizeof *lnv); /* log(visits), once per query */
-    for (size_t v = 0; v <= kmax; v++)
-        lnv[v] = log((double)v);
+    /* UCT's mean + c sqrt(ln V / v) as mean + (c sqrt(ln V)) (1 / sqrt(v)): a parent's part
+    ** once per level, a child's from a table (visits are at most N) */
+    double *explore = tree_take(&cur, kmax + 1, sizeof *explore);
+    double *inv_sqrt = tree_take(&cur, kmax + 1, sizeof *inv_sqrt);
     double c = s->value[0];
+    for (size_t v = 1; v <= kmax; v++) {
+        explore[v] = c * sqrt(log((double)v));
+        inv_sqrt[v] = 1 / sqrt((double)v);
+    }
+    explore[0] = inv_sqrt[0] = 0; /* an unvisited child's UCT is its mean, infinite */
     size_t expand = (size_t)s->value[1];
     unsigned L = q->L;
     double tok = q->set->gen_tokens;
@@ -53,37 +64,31 @@ static void mcts_run(const cs_strategy_ctx *ctx)
     for (size_t i = 0; i < nb; i++) {
         size_t N = budgets[i], used = 1;
         double steps = 0, scores = 0;
-        cs_step_root(&st, &tree[0].n);
-        tree[0].value = tree[0].mean = 0;
-        tree[0].visits = 0;
-        tree[0].child = tree[0].sibling = -1;
-        tree[0].nchild = 0;
+        cs_step_root(&st, &node[0]);
+        stat[0] = (mstat){.mean = INFINITY, .child = -1};
         for (size_t it = 0; it < N; it++) {
             int32_t at = 0;
             size_t len = 0;
             path[len++] = 0;
-            while (tree[at].n.depth < L) {
-                mnode *m = &tree[at];
+            while (node[at].depth < L) {
+                mstat *m = &stat[at];
                 if (m->nchild == 0) {
                     /* expand the leaf: all its candidate steps at once, and go on from the one
-                    ** the PRM likes best */
-                    int32_t best = -1;
-                    for (size_t e = 0; e < expand; e++) {
-                        int32_t k = (int32_t)used++;
-                        cs_step_child(&st, &m->n, &tree[k].n);
-                        tree[k].value = tree[k].mean = 0;
-                        tree[k].visits = 0;
-                        tree[k].child = -1;
-                        tree[k].nchild = 0;
-                        tree[k].sibling = m->child;
-                        m->child = k;
-                        m->nchild++;
-                        if (best < 0 || tree[k].n.agg > tree[best].n.agg)
-                            best = k;
+                    ** the PRM likes best (the first of the best) */
+                    int32_t first = (int32_t)used, best = first;
+                    used += expand;
+                    cs_step_children(&st, &node[at], expand, &node[first]);
+                    double top = node[first].agg;
+                    for (int32_t k = first; k < first + (int32_t)expand; k++) {
+                        stat[k] = (mstat){.mean = INFINITY, .child = -1};
+                        best = node[k].agg > top ? k : best; /* selects: which is a coin flip */
+                        top = node[k].agg > top ? node[k].agg : top;
                     }
+                    m->child = first;
+                    m->nchild = (uint32_t)expand;
                     steps += (double)expand;
                     scores += (double)expand;
-                    cs_record_log(&rec[i], CS_CALL_GENERATE, (double)expand, m->n.depth * tok,
+                    cs_record_log(&rec[i], CS_CALL_GENERATE, (double)expand, node[at].depth * tok,
                                   tok, q->set->gen_params);
                     cs_record_log(&rec[i], CS_CALL_SCORE, (double)expand, L * tok, 0,
                                   q->set->prm_params);
@@ -91,29 +96,28 @@ static void mcts_run(const cs_strategy_ctx *ctx)
                     path[len++] = at;
                     break;
                 }
+                /* the child of largest UCT (an unvisited one: infinite), the last made among
+                ** equals */
                 int32_t best = -1;
-                double bu = -INFINITY, lnv_m = lnv[m->visits];
-                for (int32_t k = m->child; k >= 0; k = tree[k].sibling) {
-                    double u = tree[k].visits ? tree[k].mean + c * sqrt(lnv_m / tree[k].visits)
-                                              : INFINITY;
-                    if (u > bu) {
-                        bu = u;
-                        best = k;
-                    }
+                double bu = -INFINITY, w = explore[m->visits];
+                for (int32_t k = m->child + (int32_t)m->nchild - 1; k >= m->child; k--) {
+                    double u = stat[k].mean + w * inv_sqrt[stat[k].visits];
+                    best = u > bu ? k : best;
+                    bu = u > bu ? u : bu;
                 }
                 at = best;
                 path[len++] = at;
             }
-            cs_step_rollout(&st, &tree[at].n, L, &finals[it]);
-            steps += L - tree[at].n.depth;
+            cs_step_rollout(&st, &node[at], L, &finals[it]);
+            steps += L - node[at].depth;
             scores += 1;
             /* the rollout's steps follow one another, then the PRM scores the finished chain */
-            for (unsigned d = tree[at].n.depth; rec[i].log && d < L; d++)
+            for (unsigned d = node[at].depth; rec[i].log && d < L; d++)
                 cs_record_log(&rec[i], CS_CALL_GENERATE, 1, d * tok, tok, q->set->gen_params);
             cs_record_log(&rec[i], CS_CALL_SCORE, 1, L * tok, 0, q->set->prm_params);
             double reward = finals[it].agg;
             for (size_t j = 0; j < len; j++) {
-                mnode *p = &tree[path[j]];
+                mstat *p = &stat[path[j]];
                 p->visits++;
                 p->value += reward;
                 p->mean = p->value / p->visits;
