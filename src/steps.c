@@ -36,7 +36,8 @@ void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng)
         st->carry[n] = st->carry[n - 1] * st->inherit;
         st->spread[n] = st->fresh * sqrt(sum);
     }
-    st->trap_share = a < 1 ? st->trap / (1 - a) : 0;
+    double leave = st->trap + (1 - st->trap) * (1 - q->s); /* 1 - a, without its cancellation */
+    st->trap_share = leave > 0 ? st->trap / leave : 0;
 }
 
 static double gaussian(cs_stepper *st, double sd)
@@ -744,7 +745,8 @@ static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx
 /* The filter's sample: every TOP_SAMPLE-th key. */
 #define TOP_SAMPLE 4
 
-void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept)
+void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, size_t *itmp,
+                       double *kept)
 {
     if (n >= 16 && k <= 16 && net_top(key, n, k, idx))
         return;
@@ -762,7 +764,7 @@ void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, doubl
     size_t r = want + 2 + (size_t)sqrt((double)want);
     r = r < s ? r : s;
     double *pass = kept, *orig = kept + n, *ktmp = kept + 2 * n;
-    size_t *itmp = (size_t *)(kept + 3 * n), nan = 0;
+    size_t nan = 0;
     for (size_t i = 0; i < s; i++) {
         pass[i] = key[i * TOP_SAMPLE];
         nan += (size_t)(pass[i] != pass[i]);

@@ -116,13 +116,13 @@ START_TEST(top_k_is_the_head_of_the_ranking)
     enum { N = 200 };
     double key[N];
     size_t full[N], tmp[N], top[N];
-    double kept[4 * N];
+    double kept[3 * N];
     for (int grid = 0; grid < 2; grid++) {
         for (size_t i = 0; i < N; i++)
             key[i] = grid ? (double)((i * 7919u) % 5) : sin((double)i * 12.9898) * 43758.5453;
         cs_steps_rank_desc(key, N, full, tmp);
         for (size_t k = 1; k <= N; k++) {
-            cs_steps_rank_top(key, N, k, top, kept);
+            cs_steps_rank_top(key, N, k, top, tmp, kept);
             for (size_t i = 0; i < k; i++)
                 ck_assert_uint_eq(top[i], full[i]);
         }

@@ -261,7 +261,7 @@ START_TEST(ranking)
     enum { N = 37 };
     double key[N];
     size_t idx[N], tmp[N], want[N], top[N];
-    double kept[4 * N];
+    double kept[3 * N];
     cs_pcg32 r;
     cs_pcg32_seed(&r, 9, 9);
     for (int trial = 0; trial < 50; trial++) {
@@ -273,7 +273,7 @@ START_TEST(ranking)
         for (size_t i = 0; i < n; i++)
             ck_assert_uint_eq(idx[i], want[i]);
         for (size_t k = 1; k <= n; k++) {
-            cs_steps_rank_top(key, n, k, top, kept);
+            cs_steps_rank_top(key, n, k, top, tmp, kept);
             for (size_t i = 0; i < k; i++)
                 ck_assert_msg(top[i] == want[i], "n=%zu k=%zu i=%zu", n, k, i);
         }
@@ -310,7 +310,7 @@ END_TEST
 START_TEST(ranking_distinct)
 {
     enum { N = 100 };
-    double key[N], kept[4 * N], work[2 * N];
+    double key[N], kept[3 * N], work[2 * N];
     size_t idx[N], tmp[N], want[N], top[N], children[N];
     cs_pcg32 r;
     cs_pcg32_seed(&r, 11, 3);
@@ -330,7 +330,7 @@ START_TEST(ranking_distinct)
             ck_assert_uint_eq(idx[i], want[i]);
         for (size_t k = 1; k <= n; k = k < 18 ? k + 1 : k < n / 2 ? n / 2 : k < n - 1 ? n - 1 : n + 1) {
             /* every k the network takes (up to 16) and some past it */
-            cs_steps_rank_top(key, n, k, top, kept);
+            cs_steps_rank_top(key, n, k, top, tmp, kept);
             for (size_t i = 0; i < k; i++)
                 if (top[i] != want[i])
                     ck_abort_msg("trial %d n=%zu k=%zu i=%zu", trial, n, k, i);

@@ -60,8 +60,8 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child);
 void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child);
 
 /* Continue from `from` to `depth` without keeping the steps; *out is the last node. A chain draws
-** each step as cs_step_child does, one after another. A rollout draws the same law at once where
-** the steps between are never read (the common PRM: Gaussian noise, agg = last): where the
+** each step as cs_step_child does, one after another. A rollout draws the same law (to the grid
+** of its 32-bit uniforms) at once where the steps between are never read (the common PRM: Gaussian noise, agg = last): where the
 ** chain leaves the track and how, by one uniform each, and the PRM's error at the end by one
 ** Gaussian (the sum of the steps' errors, each passed on with rho, is itself Gaussian). */
 void cs_step_chain(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
@@ -83,8 +83,10 @@ void cs_step_record(const cs_query *q, cs_record *rec, double nsteps, double nsc
 void cs_steps_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp);
 
 /* idx[0..k) = the first k of cs_steps_rank_desc's order (the k largest keys, ties by index), 1 <= k <= n,
-** as beam search keeps N/M of N; idx holds n, and kept 4n doubles (working memory). */
-void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, double *kept);
+** as beam search keeps N/M of N; idx and itmp hold n, kept 3n doubles (itmp and kept: working
+** memory). */
+void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, size_t *itmp,
+                       double *kept);
 
 /* v[0..16) sorted descending by a sorting network (Batcher's odd-even merge sort); no NaN. */
 void cs_steps_sort16(double *v);

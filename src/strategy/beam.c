@@ -31,7 +31,7 @@ static void beam_alloc(const tree_ctx *c, cs_stepper *st, const cs_node *a, size
     if (ahead)
         cs_step_record(c->q, rec, (double)(N * ahead), (double)N, d + ahead);
     size_t M = tree_width(c->s->value[0], N), keep = N / M, extra = N - keep * M;
-    cs_steps_rank_top(c->key, N, keep, order, c->kept);
+    cs_steps_rank_top(c->key, N, keep, order, kids, c->kept); /* kids: work until filled below */
     memset(kids, 0, N * sizeof *kids);
     /* M each, and the N - keep M left over one at a time to the best, round after round when
     ** there are more of them than kept prefixes (N = 7, M = 4: one prefix, all 7): always N */

@@ -17,7 +17,7 @@ static const cs_param mcts_params[] = {
 typedef struct mstat {
     double value; /* sum of backed-up rewards */
     double mean;  /* value / visits, kept at each backup (selection reads it far more often);
-                  ** infinite before the first, so that UCT is (explore[V] inv_sqrt[0] = 0) */
+                  ** infinite before the first, so that its UCT, mean + explore[V] 0, is too */
     uint32_t visits;
     int32_t child; /* the first child; -1 none */
     uint32_t nchild;
