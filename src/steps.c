@@ -185,10 +185,19 @@ static inline __attribute__((always_inline)) void step(cs_stepper *st, const cs_
     if (labels) {
         label_child(st, parent, to, value);
     } else {
-        to->err = (float)(st->inherit * parent->err + st->fresh * gaussian(st, st->q->set->prm_noise));
+        double z = gaussian(st, st->q->set->prm_noise);
+        to->err = (float)(st->inherit * parent->err + st->fresh * z);
         to->score = value + to->err;
     }
     to->agg = aggregate(agg, parent->agg, to->score, d);
+}
+
+/* Whether a chain's steps before its last are never read: the common PRM (Gaussian noise, the
+** last score), for which walk has loops of its own, a chain scores only its last step and a
+** rollout draws its steps at once. (prm_rollouts is k, or for the Gaussian PRM a word: below 0.) */
+static int last_score_only(const cs_settings *set)
+{
+    return !(set->prm_rollouts > 0) && cs_param_word(set->agg) == CS_AGG_LAST;
 }
 
 /* n steps: each after parent into child[c], or (chain) each after the one before, in a pair of
@@ -198,8 +207,8 @@ static inline __attribute__((always_inline)) void step(cs_stepper *st, const cs_
 static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child, int chain)
 {
     const cs_settings *set = st->q->set;
-    int agg = cs_param_word(set->agg), labels = set->prm_rollouts > 0;
-    if (labels || agg != CS_AGG_LAST) {
+    if (!last_score_only(set)) {
+        int agg = cs_param_word(set->agg), labels = set->prm_rollouts > 0;
         for (size_t i = 0; i < n; i++) {
             cs_node *to = &child[chain ? i & 1 : i];
             step(st, parent, to, agg, labels);
@@ -227,6 +236,18 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
     walk(st, parent, 1, child, 0);
 }
 
+/* A chain's or rollout's last node, at depth d, scored by the PRM. */
+static void chain_end(const cs_stepper *st, uint8_t state, uint32_t answer, unsigned d, float err,
+                      cs_node *out)
+{
+    out->answer = answer;
+    out->depth = (uint8_t)d;
+    out->state = state;
+    out->err = err;
+    out->score = prm_value(st, state, d) + err;
+    out->agg = out->score;
+}
+
 void cs_step_chain(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out)
 {
     if (from->depth >= depth) {
@@ -234,7 +255,7 @@ void cs_step_chain(cs_stepper *st, const cs_node *from, unsigned depth, cs_node 
         return;
     }
     const cs_settings *set = st->q->set;
-    if (set->prm_rollouts > 0 || cs_param_word(set->agg) != CS_AGG_LAST) {
+    if (!last_score_only(set)) {
         cs_node pair[2];
         size_t n = depth - from->depth;
         walk(st, from, n, pair, 1);
@@ -254,12 +275,7 @@ void cs_step_chain(cs_stepper *st, const cs_node *from, unsigned depth, cs_node 
         outcome(st, &state, &answer);
         err = (float)(inherit * err + fresh * gaussian(st, noise));
     }
-    out->answer = answer;
-    out->depth = (uint8_t)d;
-    out->state = state;
-    out->err = err;
-    out->score = prm_value(st, state, d) + err;
-    out->agg = out->score;
+    chain_end(st, state, answer, d, err, out);
 }
 
 /* n steps of outcome() at once, without recovery. An on-track prefix stays on track through all
@@ -301,7 +317,7 @@ static void outcomes(cs_stepper *st, unsigned n, uint8_t *state, uint32_t *answe
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out)
 {
     const cs_settings *set = st->q->set;
-    if (from->depth >= depth || set->prm_rollouts > 0 || cs_param_word(set->agg) != CS_AGG_LAST) {
+    if (from->depth >= depth || !last_score_only(set)) {
         cs_step_chain(st, from, depth, out); /* every step's score is read: step by step */
         return;
     }
@@ -314,12 +330,7 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
     else
         outcomes(st, n, &state, &answer);
     float err = (float)(st->carry[n] * from->err + st->spread[n] * gaussian(st, set->prm_noise));
-    out->answer = answer;
-    out->depth = (uint8_t)depth;
-    out->state = state;
-    out->err = err;
-    out->score = prm_value(st, state, depth) + err;
-    out->agg = out->score;
+    chain_end(st, state, answer, depth, err, out);
 }
 
 /* The hash table of cs_steps_select_score: slots a power of two at most 8n/3 (so that a slot's sum and

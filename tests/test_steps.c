@@ -67,9 +67,10 @@ END_TEST
 ** closed forms: from on track each step is a trap with t, else derails with (1 - t)(1 - s), else
 ** stays on track (a = (1 - t) s), so on track after n steps with a^n, derailed with the sum over
 ** the step j that derails of a^(j-1) (1 - t)(1 - s) (1 - t)^(n-j) (no trap after it), else a
-** trap; from derailed, a trap with 1 - (1 - t)^n, else the answer kept. The PRM's error from e0: e0 rho^n plus a Gaussian of
-** variance sigma^2 (1 - rho^2) (1 + rho^2 + ... + rho^2(n-1)) = sigma^2 (1 - rho^2n). Shares
-** within 4 binomial s.e., the error's mean within 4 s.e. and its variance within 4 (v sqrt(2 / m)). */
+** trap; from derailed, a trap with 1 - (1 - t)^n, else the answer kept. The PRM's error from
+** e0: e0 rho^n plus a Gaussian of variance sigma^2 (1 - rho^2) (1 + rho^2 + ... + rho^2(n-1))
+** = sigma^2 (1 - rho^2n). Shares within 4 binomial s.e., the error's mean within 4 s.e. and its
+** variance within 4 (v sqrt(2 / m)). */
 static void rollout_law(int at_once)
 {
     enum { M = 100000 };
@@ -115,7 +116,8 @@ static void rollout_law(int at_once)
                       "at once %d, state %d: %.5f against %.5f", at_once, k, got, want[k]);
     }
     double trap = 1 - pow(1 - t, n), got = (double)trapped / M;
-    ck_assert_msg(fabs(got - trap) < 4 * sqrt(trap * (1 - trap) / M), "%.5f against %.5f", got, trap);
+    ck_assert_msg(fabs(got - trap) < 4 * sqrt(trap * (1 - trap) / M), "%.5f against %.5f", got,
+                  trap);
     ck_assert_uint_eq(kept, M - trapped); /* a binary query's one wrong answer */
     double m = se / M, v = see / M - m * m;
     ck_assert_msg(fabs(m - mean) < 4 * sqrt(var / M), "mean %.5f against %.5f", m, mean);

@@ -61,9 +61,10 @@ void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *
 
 /* Continue from `from` to `depth` without keeping the steps; *out is the last node. A chain draws
 ** each step as cs_step_child does, one after another. A rollout draws the same law (to the grid
-** of its 32-bit uniforms) at once where the steps between are never read (the common PRM: Gaussian noise, agg = last): where the
-** chain leaves the track and how, by one uniform each, and the PRM's error at the end by one
-** Gaussian (the sum of the steps' errors, each passed on with rho, is itself Gaussian). */
+** of its 32-bit uniforms) at once where the steps between are never read (the common PRM:
+** Gaussian noise, agg = last): where the chain leaves the track and how, by one uniform each,
+** and the PRM's error at the end by one Gaussian (the sum of the steps' errors, each passed on
+** with rho, is itself Gaussian). */
 void cs_step_chain(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
 void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_node *out);
 
