@@ -333,8 +333,9 @@ void cs_step_rollout(cs_stepper *st, const cs_node *from, unsigned depth, cs_nod
     chain_end(st, state, answer, depth, err, out);
 }
 
-/* The hash table of cs_steps_select_score: slots a power of two at most 8n/3 (so that a slot's sum and
-** answer, 12 bytes, fit in CS_SELECT_WORK(n)'s 32 n) and at least 4n/3 (at most 3/4 full). */
+/* The hash table of cs_steps_select_score: slots a power of two at most 8n/3 (so that the table,
+** 4 bytes a slot, a sum and an answer for each of the n finals, 12 bytes each, and one more
+** answer fit in CS_SELECT_WORK(n)'s 32 n) and at least 4n/3 (at most 3/4 full). */
 static size_t select_slots(size_t n)
 {
     size_t slots = 2;
@@ -346,9 +347,6 @@ static size_t select_slots(size_t n)
 /* Fibonacci hashing (Knuth's multiplier 2^32 / golden ratio): consecutive answer ids, as novel
 ** answers are, spread over the table. */
 #define SELECT_HASH 2654435769u
-
-/* An empty slot's sum: a sum of weights is never negative (a NaN one is a slot in use). */
-#define SELECT_EMPTY (-1.0)
 
 double cs_steps_select_score(const cs_query *q, const cs_node *finals, size_t n, int rule, double *work)
 {
@@ -370,43 +368,40 @@ double cs_steps_select_score(const cs_query *q, const cs_node *finals, size_t n,
     /* weighted and majority: group the finals by answer, sum weights (or count), and credit the
     ** correct answer 1/t when it is among the t answers with the largest total. An absent correct
     ** answer has no total (-1, below any sum): when every weight clips to 0 it must not tie.
-    ** Each answer's weights add up in the finals' order (a hash table's slot per answer, filled in
-    ** that order), so its sum has the same bits on every machine; which answers are the largest is
-    ** then a max and a count, the same in any order of the slots. */
-    size_t slots = select_slots(n), mask = slots - 1;
+    ** Each answer's weights add up in the finals' order, so its sum has the same bits on every
+    ** machine; which answers are the largest is then a max and a count, the same in any order.
+    ** The answers seen are listed densely, their sums beside them, and a hash table's slot
+    ** holds an answer's place in the list, from 1 (0: empty): the totals are then read off the
+    ** d answers seen, not the table's slots, and whether an answer is new (a coin flip) is a
+    ** select, not a branch; the probe's one branch is a collision's. */
+    size_t slots = select_slots(n), mask = slots - 1, d = 0;
     unsigned shift = 0;
     while (((size_t)1 << shift) < slots)
         shift++;
-    double *sum = work;
-    uint32_t *ans = (uint32_t *)(sum + slots);
-    for (size_t h = 0; h < slots; h++)
-        sum[h] = SELECT_EMPTY;
+    double *sum = work; /* sum[j - 1]: place j's */
+    uint32_t *ans = (uint32_t *)(sum + n), *slot = ans + n + 1; /* ans[0]: read, never used */
+    memset(slot, 0, slots * sizeof *slot);
+    ans[0] = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t a = finals[i].answer;
         double w = rule == CS_SELECT_MAJORITY ? 1.0 : cs_query_weight(q, finals[i].agg);
         size_t h = (size_t)((uint32_t)(a * SELECT_HASH) >> (32 - shift)) & mask;
-        while (sum[h] != SELECT_EMPTY && ans[h] != a)
+        while (!((slot[h] == 0) | (ans[slot[h]] == a)))
             h = (h + 1) & mask;
-        if (sum[h] != SELECT_EMPTY) {
-            sum[h] += w;
-        } else {
-            ans[h] = a;
-            sum[h] = 0.0 + w;
-        }
+        size_t fresh = slot[h] == 0, j = fresh ? d + 1 : slot[h];
+        sum[d] = 0.0; /* the next place's sum starts at 0 (0 + w, as a new answer's) */
+        ans[j] = a;
+        slot[h] = (uint32_t)j;
+        sum[j - 1] += w;
+        d += fresh;
     }
     double top = -1, correct = -1;
     size_t ntop = 0;
-    for (size_t h = 0; h < slots; h++) {
-        if (sum[h] == SELECT_EMPTY)
-            continue;
-        if (ans[h] == 0)
-            correct = sum[h];
-        if (sum[h] > top) {
-            top = sum[h];
-            ntop = 1;
-        } else if (sum[h] == top) {
-            ntop++;
-        }
+    for (size_t j = 0; j < d; j++) {
+        double x = sum[j];
+        correct = ans[j + 1] == 0 ? x : correct;
+        ntop = x > top ? 1 : ntop + (x == top);
+        top = x > top ? x : top;
     }
     return correct == top ? 1.0 / (double)ntop : 0.0;
 }
@@ -842,11 +837,13 @@ void cs_steps_rebase_allocate(const double *score, size_t n, size_t budget, doub
         rest += w[i];
     }
     memset(children, 0, n * sizeof *children);
-    size_t left = budget;
+    /* the children left, and each node's, as doubles (whole numbers, exact): the chain from one
+    ** node's count to the next's is then its arithmetic alone, with no conversion in it */
+    double left = (double)budget;
     for (size_t i = 0; i < n && left > 0; i++) {
-        double want = rest > 0 ? ceil((double)left * w[i] / rest - 1e-12) : (double)left;
-        size_t c = (i + 1 == n || want >= (double)left) ? left : (size_t)want; /* all is spent */
-        children[order[i]] = c;
+        double want = rest > 0 ? ceil(left * w[i] / rest - 1e-12) : left;
+        double c = (i + 1 == n || want >= left) ? left : want; /* all is spent */
+        children[order[i]] = (size_t)c;
         left -= c;
         rest -= w[i];
     }

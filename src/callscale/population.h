@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include "callscale/experiment.h"
@@ -46,8 +49,17 @@ typedef struct cs_query {
 ** probabilities; the answer-level verifier scores on a logit scale, mapped by the logistic. */
 static inline double cs_query_weight(const cs_query *q, double score)
 {
-    if (q->prm)
-        return score < 0 ? 0 : score > 1 ? 1 : score;
+    if (q->prm) {
+        /* clipped to [0, 1], NaN kept: 1 < x ? 1 : x, then 0 > y ? 0 : y, which are SSE2's min
+        ** and max exactly (a compiler branches on them otherwise, and which way is a coin flip) */
+#ifdef __SSE2__
+        __m128d upto1 = _mm_min_sd(_mm_set_sd(1.0), _mm_set_sd(score));
+        return _mm_cvtsd_f64(_mm_max_sd(_mm_setzero_pd(), upto1));
+#else
+        double upto1 = 1 < score ? 1 : score;
+        return 0 > upto1 ? 0 : upto1;
+#endif
+    }
     return 1 / (1 + exp(-score));
 }
 
