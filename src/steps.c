@@ -719,6 +719,27 @@ static void rank_sorted(const double *key, size_t n, double *sorted, size_t *idx
     for (size_t w = SORT_RUN; w < n; w *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * w) {
             size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            if (hi - lo == 2 * w) {
+                /* two whole runs: the merge's first w from the front and its last w from the
+                ** back at once, two chains of comparisons that do not wait on each other. The
+                ** front takes the right run's head only when it is larger, the back the left
+                ** run's tail only when it is smaller: equal keys keep the left's first, as the
+                ** stable merge does. In w steps neither end passes the other's half. */
+                size_t i = lo, j = mid, a = mid, b = hi;
+                for (size_t t = 0; t < w; t++) {
+                    size_t right = from[j] > from[i], at = right ? j : i;
+                    to[lo + t] = from[at];
+                    ito[lo + t] = ifrom[at];
+                    i += 1 - right;
+                    j += right;
+                    size_t left = from[a - 1] < from[b - 1], bt = left ? a - 1 : b - 1;
+                    to[hi - 1 - t] = from[bt];
+                    ito[hi - 1 - t] = ifrom[bt];
+                    a -= left;
+                    b -= 1 - left;
+                }
+                continue;
+            }
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) {
                 /* the side taken chosen as an index: a select of two doubles can compile to
