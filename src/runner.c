@@ -80,6 +80,7 @@ void cs_runner_strategy(cs_runner *r, size_t s)
     cs_strategy_ctx ctx = {st, &r->q, &r->smp, &g, &r->scratch, ex->budgets, ex->nbudgets,
                            r->score, r->rec};
     st->type->run(&ctx);
+    r->scratch.last = st;
     if (st->type->record)
         for (size_t i = 0; i < ex->nbudgets; i++)
             st->type->record(st, r->q.set, r->q.sample_tokens, r->q.score_params, ex->budgets[i],

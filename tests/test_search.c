@@ -263,6 +263,40 @@ START_TEST(tree_results_do_not_depend_on_threads)
 }
 END_TEST
 
+/* A setting's results are its own to the bit, whatever runs beside it: MCTS keeps its UCT tables
+** in the thread's scratch from one query to the next while it alone runs there, and makes them
+** again after another setting (another MCTS's c, or a beam) has used that scratch. */
+START_TEST(mcts_alone_or_beside_others)
+{
+    const char *head = "[experiment]\nqueries = 600\nbudgets = 3,8,24\nanswers = open\n"
+                       "[population.x]\np_correct = beta(1,2)\n[steps]\nsteps = 5\n"
+                       "[prm]\ntrap = 0.01\n";
+    const char *alone[2] = {"[strategy.mcts:a]\nc = 0.5\n", "[strategy.mcts:b]\nc = 3\n"};
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s[strategy.beam]\n%s", head, alone[0], alone[1]);
+    cs_experiment all;
+    cs_results both;
+    load_text_ok(&all, text);
+    sweep_ok(&all, &both, 2);
+    for (size_t k = 0; k < 2; k++) {
+        snprintf(text, sizeof text, "%s%s", head, alone[k]);
+        cs_experiment one;
+        cs_results own;
+        load_text_ok(&one, text);
+        sweep_ok(&one, &own, 1);
+        for (size_t b = 0; b < 3; b++) {
+            const cs_cell *x = cs_results_cell(&both, 2 * k, b, 0), *y = cs_results_cell(&own, 0, b, 0);
+            ck_assert_double_eq(x->sum, y->sum);
+            ck_assert_double_eq(x->calls, y->calls);
+        }
+        cs_results_free(&own);
+        cs_experiment_free(&one);
+    }
+    cs_results_free(&both);
+    cs_experiment_free(&all);
+}
+END_TEST
+
 START_TEST(tree_strategies_need_steps)
 {
     cs_experiment ex;
@@ -371,6 +405,7 @@ Suite *make_suite(void)
     tcase_add_test(mc, noiseless_beam_keeps_every_on_track_prefix);
     tcase_add_test(mc, beam_lookahead_cost);
     tcase_add_test(mc, tree_results_do_not_depend_on_threads);
+    tcase_add_test(mc, mcts_alone_or_beside_others);
     tcase_add_test(mc, snell_findings);
     suite_add_tcase(s, mc);
     return s;

@@ -20,6 +20,10 @@ typedef struct cs_scratch {
     uint32_t *count; /* 2 * max answers */
     double *sum;     /* 2 * max answers */
     void *work;      /* the largest work_size of the experiment's strategies, 16-byte aligned */
+    /* the setting that ran last on this scratch (the runner sets it after each run; NULL before
+    ** the first): when it is the one running, what it left in work is still there, so tables
+    ** that depend only on the setting and the budgets need not be made again */
+    const struct cs_strategy *last;
 } cs_scratch;
 
 /* One call of a strategy's run: the query and its shared samples, the strategy's own stream and

@@ -47,15 +47,18 @@ static void mcts_run(const cs_strategy_ctx *ctx)
     double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
     int32_t *path = tree_take(&cur, 65, sizeof *path);
     /* UCT's mean + c sqrt(ln V / v) as mean + (c sqrt(ln V)) (1 / sqrt(v)): a parent's part
-    ** once per level, a child's from a table (visits are at most N) */
+    ** once per level, a child's from a table (visits are at most N). The tables depend on c and
+    ** the budgets alone: made once per thread while this setting runs query after query. */
     double *explore = tree_take(&cur, kmax + 1, sizeof *explore);
     double *inv_sqrt = tree_take(&cur, kmax + 1, sizeof *inv_sqrt);
     double c = s->value[0];
-    for (size_t v = 1; v <= kmax; v++) {
-        explore[v] = c * sqrt(log((double)v));
-        inv_sqrt[v] = 1 / sqrt((double)v);
+    if (ctx->scratch->last != s) {
+        for (size_t v = 1; v <= kmax; v++) {
+            explore[v] = c * sqrt(log((double)v));
+            inv_sqrt[v] = 1 / sqrt((double)v);
+        }
+        explore[0] = inv_sqrt[0] = 0; /* an unvisited child's UCT is its mean, infinite */
     }
-    explore[0] = inv_sqrt[0] = 0; /* an unvisited child's UCT is its mean, infinite */
     size_t expand = (size_t)s->value[1];
     unsigned L = q->L;
     double tok = q->set->gen_tokens;
