@@ -213,82 +213,6 @@ static cs_node final_node(uint32_t answer, double agg)
     return n;
 }
 
-/* The selection's reference, written plainly: each answer's total is its finals' weights added
-** in the finals' order (so with the same bits), found by comparing against every earlier final;
-** then the largest total, how many answers share it, and the correct answer's. */
-static double select_by_pairs(const cs_query *q, const cs_node *fin, size_t n, int majority)
-{
-    double top = -1, correct = -1;
-    size_t ntop = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t first = 0;
-        while (fin[first].answer != fin[i].answer)
-            first++;
-        if (first < i)
-            continue; /* counted with its first final */
-        double total = 0.0;
-        for (size_t j = i; j < n; j++) {
-            if (fin[j].answer != fin[i].answer)
-                continue;
-            double x = fin[j].agg, w = q->prm ? (x < 0 ? 0 : x > 1 ? 1 : x) : 1 / (1 + exp(-x));
-            total += majority ? 1.0 : w;
-        }
-        if (fin[i].answer == 0)
-            correct = total;
-        if (total > top) {
-            top = total;
-            ntop = 1;
-        } else if (total == top) {
-            ntop++;
-        }
-    }
-    return correct == top ? 1.0 / (double)ntop : 0.0;
-}
-
-/* Weighted and majority selection against select_by_pairs, to the bit, on 3,000 sets of finals:
-** 1 to 400 of them, answers from pools of 1 to 40 ids (0 the correct one; ids far apart, and
-** ids that Fibonacci hashing sends to one slot, so the table's probes collide), scores on a grid
-** (so totals tie) or continuous, outside [0, 1] (clipped) and now and then NaN, for the PRM's
-** clipping and the logistic. Each work buffer is exactly CS_SELECT_WORK(n) long, so that the
-** sanitizer sees a write past it. */
-START_TEST(select_against_pairs)
-{
-    fixture f;
-    binary_query_init(&f, 0.5, 4);
-    cs_pcg32 r;
-    cs_pcg32_seed(&r, 2024, 11u);
-    for (int set = 0; set < 3000; set++) {
-        size_t n = 1 + cs_pcg32_next(&r) % 400, k = 1 + cs_pcg32_next(&r) % 40;
-        uint32_t pool[40];
-        for (size_t a = 0; a < k; a++) {
-            uint32_t style = set % 3;
-            /* consecutive ids, ids 2^26 apart (the hash's top bits repeat), or random ones */
-            pool[a] = style == 0 ? (uint32_t)a : style == 1 ? (uint32_t)a << 26 : cs_pcg32_next(&r);
-        }
-        pool[0] = set % 5 == 4 ? 7u : 0u; /* now and then no correct answer */
-        cs_node *fin = malloc(n * sizeof *fin);
-        double *work = malloc(CS_SELECT_WORK(n) * sizeof *work);
-        ck_assert(fin && work);
-        for (size_t i = 0; i < n; i++) {
-            double u = cs_pcg32_uniform(&r);
-            double x = set % 2 ? floor(u * 8) / 4 - 0.5 : 2 * u - 0.5;
-            if (cs_pcg32_next(&r) % 97 == 0)
-                x = NAN;
-            fin[i] = final_node(pool[cs_pcg32_next(&r) % k], x);
-        }
-        f.q.prm = set % 4 != 3;
-        for (int majority = 0; majority < 2; majority++) {
-            double want = select_by_pairs(&f.q, fin, n, majority);
-            int rule = majority ? CS_SELECT_MAJORITY : CS_SELECT_WEIGHTED;
-            ck_assert_msg(cs_steps_select_score(&f.q, fin, n, rule, work) == want,
-                          "set %d, n %zu, k %zu, %s", set, n, k, majority ? "majority" : "weighted");
-        }
-        free(fin);
-        free(work);
-    }
-}
-END_TEST
-
 /* Final selection by hand: answers (0, 1, 1, 2, 0) with aggregated scores. Majority ties 0 and 1
 ** at two votes each: 1/2. Weighted (PRM scores clipped to [0, 1]) sums 0: 0.9 + 0.2 = 1.1, 1:
 ** 0.7 + 0.6 = 1.3, 2: 1 (a score of 1.5 clipped): 1 wins, 0. Best takes the highest agg, 1.5, a
@@ -467,7 +391,6 @@ Suite *make_suite(void)
     tcase_add_test(tc, prm_values);
     tcase_add_test(tc, prm_noise);
     tcase_add_test(tc, select_rules);
-    tcase_add_test(tc, select_against_pairs);
     tcase_add_test(tc, ranking);
     tcase_add_test(tc, sort16_zero_one);
     tcase_add_test(tc, ranking_distinct);

@@ -85,7 +85,8 @@ START_TEST(rebase_allocation_with_an_infinite_score)
 END_TEST
 
 /* The vote's reference: answers grouped by a scan for each distinct one in order of first
-** appearance, each group's weights added in the finals' order. */
+** appearance, each group's weights (a PRM's score clipped to [0, 1], a verifier's logistic,
+** written out here) added in the finals' order. */
 static double select_reference(const cs_query *q, const cs_node *f, size_t n, int rule)
 {
     double top = -1, correct = -1;
@@ -97,9 +98,11 @@ static double select_reference(const cs_query *q, const cs_node *f, size_t n, in
         if (seen)
             continue;
         double sum = 0;
-        for (size_t j = i; j < n; j++)
+        for (size_t j = i; j < n; j++) {
+            double x = f[j].agg, w = q->prm ? (x < 0 ? 0 : x > 1 ? 1 : x) : 1 / (1 + exp(-x));
             if (f[j].answer == f[i].answer)
-                sum += rule == CS_SELECT_MAJORITY ? 1.0 : cs_query_weight(q, f[j].agg);
+                sum += rule == CS_SELECT_MAJORITY ? 1.0 : w;
+        }
         if (f[i].answer == 0)
             correct = sum;
         if (sum > top) {
@@ -112,31 +115,43 @@ static double select_reference(const cs_query *q, const cs_node *f, size_t n, in
     return correct == top ? 1.0 / (double)ntop : 0.0;
 }
 
-/* Few answers (ties of counts are common), many novel ones, and scores that clip to 0 and 1 under
-** a PRM and not under a verifier: the same score to the bit for weighted and majority vote. */
+/* Few answers (ties of counts are common), many novel ones, ids far apart whose hashes share a
+** slot (2^26 apart: the table's probes collide) or random, scores that clip to 0 and 1 under a
+** PRM and not under a verifier, now and then a NaN, and sets without the correct answer: the
+** same score to the bit for weighted and majority vote. Each work buffer is exactly
+** CS_SELECT_WORK(n) long, so that the sanitizer sees a write past it. */
 START_TEST(select_is_the_reference)
 {
-    enum { NMAX = 300 };
+    enum { NMAX = 400 };
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     static cs_node f[NMAX];
-    static double work[CS_SELECT_WORK(NMAX)];
     cs_query q;
     memset(&q, 0, sizeof q);
-    for (int trial = 0; trial < 2000; trial++) {
+    for (int trial = 0; trial < 4000; trial++) {
         size_t n = 1 + gsl_rng_uniform_int(r, NMAX);
-        unsigned spread = trial % 4 == 0 ? 2 : trial % 4 == 1 ? 5 : 1000;
+        unsigned spread = trial % 4 == 0 ? 2 : trial % 4 == 1 ? 5 : trial % 4 == 2 ? 40 : 1000;
+        int ids = trial / 4 % 3; /* small and novel, 2^26 apart, or random */
         q.prm = trial % 2;
         for (size_t i = 0; i < n; i++) {
             unsigned a = (unsigned)gsl_rng_uniform_int(r, spread);
-            f[i].answer = a < 50 ? a : CS_NOVEL_BASE + a;
+            f[i].answer = ids == 1 ? (uint32_t)a << 26
+                          : ids == 2 && a ? (uint32_t)gsl_rng_get(r) | 1u
+                          : a < 50 ? a : CS_NOVEL_BASE + a;
+            if (trial % 11 == 10 && f[i].answer == 0)
+                f[i].answer = 7; /* no correct answer */
             f[i].agg = trial % 3 ? gsl_ran_gaussian(r, 1.0) : 0.25 * (double)gsl_rng_uniform_int(r, 5);
+            if (gsl_rng_uniform_int(r, 97) == 0)
+                f[i].agg = NAN;
         }
+        double *work = malloc(CS_SELECT_WORK(n) * sizeof *work);
+        ck_assert_ptr_nonnull(work);
         for (int rule = CS_SELECT_WEIGHTED; rule <= CS_SELECT_MAJORITY; rule += 2) {
             double got = cs_steps_select_score(&q, f, n, rule, work);
             double want = select_reference(&q, f, n, rule);
             ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "n=%zu rule %d: %.17g, want %.17g", n,
                           rule, got, want);
         }
+        free(work);
     }
     gsl_rng_free(r);
 }
