@@ -22,7 +22,9 @@ typedef struct cs_scratch {
     void *work;      /* the largest work_size of the experiment's strategies, 16-byte aligned */
     /* the setting that ran last on this scratch (the runner sets it after each run; NULL before
     ** the first): when it is the one running, what it left in work is still there, so tables
-    ** that depend only on the setting and the budgets need not be made again */
+    ** that depend only on the setting and the budgets need not be made again. This holds as a
+    ** runner serves one experiment, whose settings and budgets do not change while it lives, and
+    ** strategies run only through cs_runner_strategy. */
     const struct cs_strategy *last;
 } cs_scratch;
 
