@@ -19,17 +19,17 @@ static void beam_alloc(const tree_ctx *c, cs_stepper *st, const cs_node *a, size
                        size_t *kids, size_t *order, cs_record *rec)
 {
     unsigned k = (unsigned)c->s->value[1], L = c->q->L, ahead = k < L - d ? k : L - d;
-    for (size_t j = 0; j < N; j++) {
-        if (ahead) {
+    if (ahead) {
+        for (size_t j = 0; j < N; j++) {
             cs_node end;
             cs_step_rollout(st, &a[j], d + ahead, &end);
             c->key[j] = end.agg;
-        } else {
-            c->key[j] = a[j].agg;
         }
-    }
-    if (ahead)
         cs_step_record(c->q, rec, (double)(N * ahead), (double)N, d + ahead);
+    } else {
+        for (size_t j = 0; j < N; j++)
+            c->key[j] = a[j].agg;
+    }
     size_t M = tree_width(c->s->value[0], N), keep = N / M, extra = N - keep * M;
     cs_steps_rank_top(c->key, N, keep, order, kids, c->kept); /* kids: work until filled below */
     memset(kids, 0, N * sizeof *kids);
