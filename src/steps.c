@@ -203,7 +203,8 @@ static int last_score_only(const cs_settings *set)
 /* n steps: each after parent into child[c], or (chain) each after the one before, in a pair of
 ** nodes taken in turn. The step is written once and inlined into each loop (a call per step, with
 ** its saved registers, was a sixth of a step's instructions); the common PRM (Gaussian noise, the
-** last score) has loops of its own, with no test per step of agg or the model. */
+** last score) has a loop of its own, with no test per step of agg or the model. A chain under
+** that PRM never comes here: cs_step_chain keeps it in registers. */
 static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child, int chain)
 {
     const cs_settings *set = st->q->set;
@@ -214,11 +215,6 @@ static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child
             step(st, parent, to, agg, labels);
             if (chain)
                 parent = to;
-        }
-    } else if (chain) {
-        for (size_t i = 0; i < n; i++) {
-            step(st, parent, &child[i & 1], CS_AGG_LAST, 0);
-            parent = &child[i & 1];
         }
     } else {
         for (size_t i = 0; i < n; i++)
@@ -444,10 +440,8 @@ void cs_steps_rank_desc(const double *key, size_t n, size_t *idx, size_t *tmp)
 }
 
 /* The top k of n keys by insertion from the end, keeping the k best so far (an equal key keeps the
-** earlier index); the keys kept beside their indices spare a dependent load per comparison.
-** orig[j] is key j's index (NULL: j itself), for a subset of keys in index order. */
-static void top_insert(const double *key, const double *orig, size_t n, size_t k, size_t *idx,
-                       double *kept)
+** earlier index); the keys kept beside their indices spare a dependent load per comparison. */
+static void top_insert(const double *key, size_t n, size_t k, size_t *idx, double *kept)
 {
     size_t have = 0;
     for (size_t j = 0; j < n; j++) {
@@ -462,7 +456,7 @@ static void top_insert(const double *key, const double *orig, size_t n, size_t k
             kept[at] = kept[at - 1];
             at--;
         }
-        idx[at] = orig ? (size_t)orig[j] : j;
+        idx[at] = j;
         kept[at] = x;
     }
 }
@@ -781,7 +775,7 @@ void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, size_
     if (n >= 16 && k <= 16 && net_top(key, n, k, idx))
         return;
     if (n < TOP_FILTER_MIN || 2 * k > n) {
-        top_insert(key, NULL, n, k, idx, kept);
+        top_insert(key, n, k, idx, kept);
         return;
     }
     /* Most keys cannot be among the k best. A threshold from a sample, a little below where the
@@ -817,7 +811,7 @@ void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, size_
             return;
         }
     }
-    top_insert(key, NULL, n, k, idx, kept);
+    top_insert(key, n, k, idx, kept);
 }
 
 /* REBASE's allocation as written: a full ranking and the weights computed twice. For scores that

@@ -115,11 +115,12 @@ static double select_reference(const cs_query *q, const cs_node *f, size_t n, in
     return correct == top ? 1.0 / (double)ntop : 0.0;
 }
 
-/* Few answers (ties of counts are common), many novel ones, ids far apart whose hashes share a
-** slot (2^26 apart: the table's probes collide) or random, scores that clip to 0 and 1 under a
-** PRM and not under a verifier, now and then a NaN, and sets without the correct answer: the
-** same score to the bit for weighted and majority vote. Each work buffer is exactly
-** CS_SELECT_WORK(n) long, so that the sanitizer sees a write past it. */
+/* Few answers (ties of counts are common), many novel ones, ids 2^26 apart (whose hashes differ
+** only in their top 6 bits, so that the table's probes collide; past 64 of them, ids repeat) or
+** random, scores that clip to 0 and 1 under a PRM and not under a verifier, now and then a NaN,
+** and sets without the correct answer: the same score to the bit for weighted and majority vote.
+** Each work buffer is exactly CS_SELECT_WORK(n) long, so that the sanitizer sees a write past
+** it. */
 START_TEST(select_is_the_reference)
 {
     enum { NMAX = 400 };

@@ -23,6 +23,8 @@ typedef struct mstat {
     uint32_t nchild;
 } mstat;
 
+static const mstat unvisited = {.mean = INFINITY, .child = -1};
+
 static size_t mcts_work(const cs_strategy *s, size_t kmax)
 {
     size_t nodes = kmax * (size_t)s->value[1] + 1;
@@ -68,7 +70,7 @@ static void mcts_run(const cs_strategy_ctx *ctx)
         size_t N = budgets[i], used = 1;
         double steps = 0, scores = 0;
         cs_step_root(&st, &node[0]);
-        stat[0] = (mstat){.mean = INFINITY, .child = -1};
+        stat[0] = unvisited;
         for (size_t it = 0; it < N; it++) {
             int32_t at = 0;
             size_t len = 0;
@@ -83,7 +85,7 @@ static void mcts_run(const cs_strategy_ctx *ctx)
                     cs_step_children(&st, &node[at], expand, &node[first]);
                     double top = node[first].agg;
                     for (int32_t k = first; k < first + (int32_t)expand; k++) {
-                        stat[k] = (mstat){.mean = INFINITY, .child = -1};
+                        stat[k] = unvisited;
                         best = node[k].agg > top ? k : best; /* selects: which is a coin flip */
                         top = node[k].agg > top ? node[k].agg : top;
                     }
