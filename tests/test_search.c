@@ -297,6 +297,43 @@ START_TEST(mcts_alone_or_beside_others)
 }
 END_TEST
 
+/* MCTS's iterations and DVTS's subtrees do not depend on N, so one search serves every budget:
+** each budget's results, to the bit, are those of an experiment with that budget alone (whose
+** search draws the same steps from the query's stream in the same order). DVTS's subtrees are
+** shared where the widths agree, as with M = 4 and N = 4, 16, 48: 1, then 3 more, then 8 more.
+** (Where they do not, the budget grows its subtrees anew further on in the stream: the same law,
+** which one_step_reduces_to_answer_level checks with N = 1 then 4.) */
+START_TEST(budgets_share_one_search)
+{
+    const char *head = "[experiment]\nqueries = 400\nbudgets = %s\nanswers = open\n"
+                       "[population.x]\np_correct = beta(1,2)\n[steps]\nsteps = 5\n"
+                       "[prm]\ntrap = 0.01\n[strategy.mcts]\n[strategy.dvts]\n";
+    const char *budgets[3] = {"4", "16", "48"};
+    char text[512];
+    snprintf(text, sizeof text, head, "4,16,48");
+    cs_experiment all;
+    cs_results every;
+    load_text_ok(&all, text);
+    sweep_ok(&all, &every, 2);
+    for (size_t b = 0; b < 3; b++) {
+        snprintf(text, sizeof text, head, budgets[b]);
+        cs_experiment one;
+        cs_results own;
+        load_text_ok(&one, text);
+        sweep_ok(&one, &own, 1);
+        for (size_t s = 0; s < 2; s++) {
+            const cs_cell *x = cs_results_cell(&every, s, b, 0), *y = cs_results_cell(&own, s, 0, 0);
+            ck_assert_msg(x->sum == y->sum && x->calls == y->calls, "%s N=%s: %.17g against %.17g",
+                          all.strat[s].type->name, budgets[b], x->sum, y->sum);
+        }
+        cs_results_free(&own);
+        cs_experiment_free(&one);
+    }
+    cs_results_free(&every);
+    cs_experiment_free(&all);
+}
+END_TEST
+
 START_TEST(tree_strategies_need_steps)
 {
     cs_experiment ex;
@@ -406,6 +443,7 @@ Suite *make_suite(void)
     tcase_add_test(mc, beam_lookahead_cost);
     tcase_add_test(mc, tree_results_do_not_depend_on_threads);
     tcase_add_test(mc, mcts_alone_or_beside_others);
+    tcase_add_test(mc, budgets_share_one_search);
     tcase_add_test(mc, snell_findings);
     suite_add_tcase(s, mc);
     return s;

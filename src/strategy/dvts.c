@@ -1,6 +1,10 @@
 /*
 ** dvts: diverse verifier tree search (HF search-and-learn): N/M independent subtrees, each keeping
 ** the single best of M proposals at every depth; the last proposals are the N finished chains.
+** The subtrees are independent, so budgets share them: where a budget's first subtrees have the
+** widths of the last budget's, it keeps those and grows only the rest (prefix sharing, as the
+** answer-level strategies share their samples; with a fixed M, N = 4, 16, 64 grow 16 subtrees,
+** not 21).
 */
 #include "tree.h"
 
@@ -13,6 +17,12 @@ static size_t dvts_work(const cs_strategy *s, size_t kmax)
 {
     (void)s;
     return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(CS_SELECT_WORK(kmax), sizeof(double));
+}
+
+/* The width of subtree t of the T that share N: widths that sum to N. */
+static size_t subtree_width(size_t N, size_t T, size_t t)
+{
+    return N / T + (t < N % T ? 1 : 0);
 }
 
 static void dvts_run(const cs_strategy_ctx *ctx)
@@ -30,10 +40,13 @@ static void dvts_run(const cs_strategy_ctx *ctx)
     unsigned L = q->L;
     cs_stepper st;
     cs_stepper_init(&st, q, ctx->rng);
+    size_t held = 0, heldN = 0; /* the subtrees in finals: the first held of heldN's */
     for (size_t i = 0; i < nb; i++) {
-        size_t N = budgets[i], M = tree_width(s->value[0], N), T = N / M, n = 0;
-        for (size_t t = 0; t < T; t++) {
-            size_t w = N / T + (t < N % T ? 1 : 0); /* widths sum to N */
+        size_t N = budgets[i], M = tree_width(s->value[0], N), T = N / M, t = 0, n = 0;
+        for (; t < held && t < T && subtree_width(heldN, held, t) == subtree_width(N, T, t); t++)
+            n += subtree_width(N, T, t);
+        for (; t < T; t++) {
+            size_t w = subtree_width(N, T, t);
             cs_node kept;
             cs_step_root(&st, &kept);
             for (unsigned d = 1; d <= L; d++) {
@@ -54,6 +67,8 @@ static void dvts_run(const cs_strategy_ctx *ctx)
                     kept = prop[best];
             }
         }
+        held = T;
+        heldN = N;
         for (unsigned d = 1; d <= L; d++)
             cs_step_record(q, &rec[i], (double)N, (double)N, d);
         ctx->score[i] = cs_steps_select_score(q, finals, N, tree_select(s), work);

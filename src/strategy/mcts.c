@@ -2,7 +2,9 @@
 ** mcts: Monte Carlo tree search with UCT over steps (the baseline of Wu et al. 2024). Each of the N
 ** iterations selects down the tree by UCT to a leaf, expands it with `expand` candidate next steps
 ** (all scored by the PRM), rolls out from the best of them to the end, and backs the PRM's score of
-** the finished chain up the path; the N rolled-out chains are the candidates.
+** the finished chain up the path; the N rolled-out chains are the candidates. Nothing in an
+** iteration depends on N, so one search serves every budget: budget N's candidates are its first
+** N iterations' chains (prefix sharing, as the answer-level strategies share their samples).
 */
 #include "tree.h"
 
@@ -66,75 +68,83 @@ static void mcts_run(const cs_strategy_ctx *ctx)
     double tok = q->set->gen_tokens;
     cs_stepper st;
     cs_stepper_init(&st, q, ctx->rng);
-    for (size_t i = 0; i < nb; i++) {
-        size_t N = budgets[i], used = 1;
-        double steps = 0, scores = 0;
-        cs_step_root(&st, &node[0]);
-        stat[0] = unvisited;
-        for (size_t it = 0; it < N; it++) {
-            int32_t at = 0;
-            size_t len = 0;
-            path[len++] = 0;
-            while (node[at].depth < L) {
-                mstat *m = &stat[at];
-                if (m->nchild == 0) {
-                    /* expand the leaf: all its candidate steps at once, and go on from the one
-                    ** the PRM likes best (the first of the best) */
-                    int32_t first = (int32_t)used, best = first;
-                    used += expand;
-                    cs_step_children(&st, &node[at], expand, &node[first]);
-                    double top = node[first].agg;
-                    for (int32_t k = first; k < first + (int32_t)expand; k++) {
-                        stat[k] = unvisited;
-                        best = node[k].agg > top ? k : best; /* selects: which is a coin flip */
-                        top = node[k].agg > top ? node[k].agg : top;
-                    }
-                    m->child = first;
-                    m->nchild = (uint32_t)expand;
-                    steps += (double)expand;
-                    scores += (double)expand;
-                    cs_record_log(&rec[i], CS_CALL_GENERATE, (double)expand, node[at].depth * tok,
-                                  tok, q->set->gen_params);
-                    cs_record_log(&rec[i], CS_CALL_SCORE, (double)expand, L * tok, 0,
-                                  q->set->prm_params);
-                    at = best;
-                    path[len++] = at;
-                    break;
+    /* the iterations of the largest budget, one search; at each budget's count its candidates
+    ** are scored, and its calls are those made so far (each logged to every budget it is in) */
+    double steps = 0, scores = 0;
+    size_t used = 1;
+    cs_step_root(&st, &node[0]);
+    stat[0] = unvisited;
+    for (size_t it = 0, i = 0; it < kmax; it++) {
+        int32_t at = 0;
+        size_t len = 0;
+        path[len++] = 0;
+        while (node[at].depth < L) {
+            mstat *m = &stat[at];
+            if (m->nchild == 0) {
+                /* expand the leaf: all its candidate steps at once, and go on from the one
+                ** the PRM likes best (the first of the best) */
+                int32_t first = (int32_t)used, best = first;
+                used += expand;
+                cs_step_children(&st, &node[at], expand, &node[first]);
+                double top = node[first].agg;
+                for (int32_t k = first; k < first + (int32_t)expand; k++) {
+                    stat[k] = unvisited;
+                    best = node[k].agg > top ? k : best; /* selects: which is a coin flip */
+                    top = node[k].agg > top ? node[k].agg : top;
                 }
-                /* the child of largest UCT (an unvisited one: infinite), the last made among
-                ** equals */
-                int32_t best = -1;
-                double bu = -INFINITY, w = explore[m->visits];
-                for (int32_t k = m->child + (int32_t)m->nchild - 1; k >= m->child; k--) {
-                    double u = stat[k].mean + w * inv_sqrt[stat[k].visits];
-                    best = u > bu ? k : best;
-                    bu = u > bu ? u : bu;
+                m->child = first;
+                m->nchild = (uint32_t)expand;
+                steps += (double)expand;
+                scores += (double)expand;
+                for (size_t j = i; rec[i].log && j < nb; j++) {
+                    cs_record_log(&rec[j], CS_CALL_GENERATE, (double)expand, node[at].depth * tok,
+                                  tok, q->set->gen_params);
+                    cs_record_log(&rec[j], CS_CALL_SCORE, (double)expand, L * tok, 0,
+                                  q->set->prm_params);
                 }
                 at = best;
                 path[len++] = at;
+                break;
             }
-            cs_step_rollout(&st, &node[at], L, &finals[it]);
-            steps += L - node[at].depth;
-            scores += 1;
-            /* the rollout's steps follow one another, then the PRM scores the finished chain */
-            for (unsigned d = node[at].depth; rec[i].log && d < L; d++)
-                cs_record_log(&rec[i], CS_CALL_GENERATE, 1, d * tok, tok, q->set->gen_params);
-            cs_record_log(&rec[i], CS_CALL_SCORE, 1, L * tok, 0, q->set->prm_params);
-            double reward = finals[it].agg;
-            for (size_t j = 0; j < len; j++) {
-                mstat *p = &stat[path[j]];
-                p->visits++;
-                p->value += reward;
-                p->mean = p->value / p->visits;
+            /* the child of largest UCT (an unvisited one: infinite), the last made among
+            ** equals */
+            int32_t best = -1;
+            double bu = -INFINITY, w = explore[m->visits];
+            for (int32_t k = m->child + (int32_t)m->nchild - 1; k >= m->child; k--) {
+                double u = stat[k].mean + w * inv_sqrt[stat[k].visits];
+                best = u > bu ? k : best;
+                bu = u > bu ? u : bu;
             }
+            at = best;
+            path[len++] = at;
         }
-        /* N iterations one after another: each an expansion scored by the PRM, a rollout and a
-        ** PRM call, logged above as they happened; the totals as one sum */
-        cs_round_log *log = cs_record_detach(&rec[i]);
-        cs_step_record(q, &rec[i], steps, scores, L);
-        rec[i].log = log;
-        rec[i].rounds += (unsigned)(2 * N - 2);
-        ctx->score[i] = cs_steps_select_score(q, finals, N, tree_select(s), work);
+        cs_step_rollout(&st, &node[at], L, &finals[it]);
+        steps += L - node[at].depth;
+        scores += 1;
+        /* the rollout's steps follow one another, then the PRM scores the finished chain */
+        for (size_t j = i; rec[i].log && j < nb; j++) {
+            for (unsigned d = node[at].depth; d < L; d++)
+                cs_record_log(&rec[j], CS_CALL_GENERATE, 1, d * tok, tok, q->set->gen_params);
+            cs_record_log(&rec[j], CS_CALL_SCORE, 1, L * tok, 0, q->set->prm_params);
+        }
+        double reward = finals[it].agg;
+        for (size_t j = 0; j < len; j++) {
+            mstat *p = &stat[path[j]];
+            p->visits++;
+            p->value += reward;
+            p->mean = p->value / p->visits;
+        }
+        if (it + 1 == budgets[i]) {
+            /* N iterations one after another: each an expansion scored by the PRM, a rollout
+            ** and a PRM call, logged above as they happened; the totals as one sum */
+            size_t N = budgets[i];
+            cs_round_log *log = cs_record_detach(&rec[i]);
+            cs_step_record(q, &rec[i], steps, scores, L);
+            rec[i].log = log;
+            rec[i].rounds += (unsigned)(2 * N - 2);
+            ctx->score[i] = cs_steps_select_score(q, finals, N, tree_select(s), work);
+            i++;
+        }
     }
 }
 
