@@ -11,6 +11,19 @@
 #endif
 #include "callscale/steps.h"
 
+/* The number of 32-bit x whose uniform, (x + 0.5) 2^-32 (exact in a double, as is y 2^32 for
+** y <= 1), is below y: x + 0.5 < y 2^32 holds for the whole numbers x below ceil(y 2^32 - 0.5).
+** None for y <= 0 (or NaN, which no uniform is below), all 2^32 for y >= 1. */
+static uint64_t below(double y)
+{
+    if (!(y > 0))
+        return 0;
+    if (y >= 1)
+        return (uint64_t)1 << 32;
+    double c = ceil(y * 4294967296.0 - 0.5);
+    return c > 0 ? (uint64_t)c : 0;
+}
+
 void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng)
 {
     st->q = q;
@@ -38,6 +51,10 @@ void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng)
     }
     double leave = st->trap + (1 - st->trap) * (1 - q->s); /* 1 - a, without its cancellation */
     st->trap_share = leave > 0 ? st->trap / leave : 0;
+    st->trap_below = below(st->trap);
+    st->stay_below = below(q->s);
+    st->recover_below = below(q->set->recover);
+    st->recovers = q->set->recover > 0;
 }
 
 static double gaussian(cs_stepper *st, double sd)
@@ -145,15 +162,15 @@ static inline __attribute__((always_inline)) void outcome(cs_stepper *st, uint8_
 {
     if (*state == CS_TRAP)
         return; /* a trap's children stay traps and share its answer */
-    if (cs_pcg32_uniform(st->rng) < st->trap) {
+    if (cs_pcg32_next(st->rng) < st->trap_below) {
         *state = CS_TRAP;
         *answer = wrong_answer(st);
     } else if (*state == CS_ON_TRACK) {
-        if (cs_pcg32_uniform(st->rng) >= st->q->s) {
+        if (cs_pcg32_next(st->rng) >= st->stay_below) {
             *state = CS_DERAILED;
             *answer = wrong_answer(st);
         }
-    } else if (st->q->set->recover > 0 && cs_pcg32_uniform(st->rng) < st->q->set->recover) {
+    } else if (st->recovers && cs_pcg32_next(st->rng) < st->recover_below) {
         *state = CS_ON_TRACK;
         *answer = 0;
     }

@@ -138,6 +138,40 @@ END_TEST
 
 /* The PRM without noise scores an on-track prefix at depth d with its true value s^(L-d) (the
 ** chance a rollout from it ends right) and a derailed one with 0. */
+/* A step's chances as counts of PCG32 outputs: cs_pcg32_uniform is (x + 0.5) 2^-32 for the output
+** x, so u < y for exactly the x below the count, and a count c is right when the uniform of x =
+** c - 1 is below y and that of x = c is not. Probabilities at the ends and the grid's edges:
+** 2^-33 is the least uniform, 1 - 2^-33 the greatest. */
+START_TEST(step_chances_as_counts)
+{
+    const double y[] = {0, ldexp(1, -34), ldexp(1, -33), nextafter(ldexp(1, -33), 1), 1e-9, 3e-4,
+                        0.3, 0.5, 1 - ldexp(1, -33), nextafter(1 - ldexp(1, -33), 1),
+                        nextafter(1, 0), 1, -0.5};
+    for (size_t i = 0; i < sizeof y / sizeof y[0]; i++) {
+        fixture f;
+        binary_query_init(&f, 0.5, 4);
+        f.set.trap = y[i];
+        f.set.recover = y[i];
+        f.q.s = y[i];
+        cs_pcg32 r;
+        cs_pcg32_seed(&r, 1, 1);
+        cs_stepper st;
+        cs_stepper_init(&st, &f.q, &r);
+        const uint64_t c[3] = {st.trap_below, st.stay_below, st.recover_below};
+        for (int k = 0; k < 3; k++) {
+            ck_assert_uint_le(c[k], (uint64_t)1 << 32);
+            if (c[k] > 0)
+                ck_assert_msg(ldexp((double)(c[k] - 1) + 0.5, -32) < y[i], "y = %a: %llu", y[i],
+                              (unsigned long long)c[k]);
+            if (c[k] < (uint64_t)1 << 32)
+                ck_assert_msg(!(ldexp((double)c[k] + 0.5, -32) < y[i]), "y = %a: %llu", y[i],
+                              (unsigned long long)c[k]);
+        }
+        ck_assert_int_eq(st.recovers, y[i] > 0); /* a recovery is drawn whenever recover > 0 */
+    }
+}
+END_TEST
+
 START_TEST(prm_values)
 {
     const double p = 0.5;
@@ -384,6 +418,7 @@ Suite *make_suite(void)
     Suite *s = suite_create("steps");
     TCase *tc = tcase_create("steps");
     tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, step_chances_as_counts);
     tcase_add_test(tc, chain_success);
     tcase_add_test(tc, chain_recovery);
     tcase_add_test(tc, rollout_by_steps);

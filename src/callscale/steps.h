@@ -46,6 +46,11 @@ typedef struct cs_stepper {
     double stay[CS_MAX_STEPS + 1], untrapped[CS_MAX_STEPS + 1];
     double carry[CS_MAX_STEPS + 1], spread[CS_MAX_STEPS + 1];
     double trap_share;                /* the share of traps among the steps that leave the track */
+    /* A step's three chances as counts of PCG32 outputs: cs_pcg32_uniform(rng) < x exactly when
+    ** cs_pcg32_next(rng) < below(x) (cs_stepper_init), so outcome() compares integers and
+    ** draws the same steps to the bit. */
+    uint64_t trap_below, stay_below, recover_below;
+    int recovers; /* [steps] recover > 0: a derailed step draws whether it recovers */
 } cs_stepper;
 
 void cs_stepper_init(cs_stepper *st, const cs_query *q, cs_pcg32 *rng);
