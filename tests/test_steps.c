@@ -300,7 +300,9 @@ START_TEST(ranking)
     double kept[3 * N];
     cs_pcg32 r;
     cs_pcg32_seed(&r, 9, 9);
+    /* the first 25 trials with the AVX2 ranking where the processor has it, the rest without */
     for (int trial = 0; trial < 50; trial++) {
+        cs_steps_vector(trial < 25);
         size_t n = 1 + cs_pcg32_next(&r) % N;
         for (size_t i = 0; i < n; i++)
             key[i] = (double)(cs_pcg32_next(&r) % 6); /* six values: ties everywhere */
@@ -317,25 +319,31 @@ START_TEST(ranking)
 }
 END_TEST
 
-/* The network by the 0-1 principle (a comparator network that sorts every input of zeros and
-** ones sorts every input): all 2^16 of them come out descending, with as many ones. */
+/* The networks by the 0-1 principle (a comparator network that sorts every input of zeros and
+** ones sorts every input): all 2^16 of them come out descending, with as many ones, from the
+** portable network and from the one the ranking uses (AVX2's bitonic network, where the
+** processor has it). */
 START_TEST(sort16_zero_one)
 {
-    for (unsigned bits = 0; bits < 1u << 16; bits++) {
+    for (unsigned bits = 0; bits < 2u << 16; bits++) {
         double v[16];
         unsigned ones = 0;
         for (unsigned i = 0; i < 16; i++) {
             v[i] = (double)((bits >> i) & 1);
             ones += (bits >> i) & 1;
         }
-        cs_steps_sort16(v);
+        if (bits >> 16)
+            cs_steps_sort16_fast(v);
+        else
+            cs_steps_sort16(v);
         unsigned wrong = 16; /* the first place out of order (16: none); one assertion an input
                              ** would be a million messages to Check's parent */
         for (unsigned i = 16; i-- > 0;)
             if (v[i] != (i < ones ? 1.0 : 0.0))
                 wrong = i;
         if (wrong < 16)
-            ck_abort_msg("input %#x, place %u", bits, wrong);
+            ck_abort_msg("input %#x (%s), place %u", bits & 0xffff, bits >> 16 ? "fast" : "portable",
+                         wrong);
     }
 }
 END_TEST
@@ -350,7 +358,10 @@ START_TEST(ranking_distinct)
     size_t idx[N], tmp[N], want[N], top[N], children[N];
     cs_pcg32 r;
     cs_pcg32_seed(&r, 11, 3);
-    for (int trial = 0; trial < 300; trial++) {
+    /* six trials by AVX2's network where the processor has it (cs_steps_vector), six by the
+    ** portable one, and so on: each sees ties, both infinities and signed zeros */
+    for (int trial = 0; trial < 600; trial++) {
+        cs_steps_vector((trial / 6) % 2 == 0);
         size_t n = 1 + cs_pcg32_next(&r) % N;
         for (size_t i = 0; i < n; i++)
             key[i] = cs_pcg32_uniform(&r) - 0.5;

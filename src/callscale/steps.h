@@ -96,6 +96,11 @@ void cs_steps_rank_top(const double *key, size_t n, size_t k, size_t *idx, size_
 
 /* v[0..16) sorted descending by a sorting network (Batcher's odd-even merge sort); no NaN. */
 void cs_steps_sort16(double *v);
+/* The same by the network the ranking uses: a bitonic one in AVX2 where the processor has it. */
+void cs_steps_sort16_fast(double *v);
+/* Whether the ranking may use AVX2 (1, the default) or only the portable network (0), for the
+** tests that run both; returns whether it will use AVX2. Not for use while others rank. */
+int cs_steps_vector(int on);
 
 /* REBASE's allocation: children for nodes with these scores so that the total is exactly
 ** `budget`: in descending order of score, node i gets ceil(B_i * w_i / sum_{j>=i} w_j) children
