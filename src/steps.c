@@ -649,32 +649,66 @@ AVX2 static inline __m256d v_bitonic4(__m256d x)
     return _mm256_blend_pd(_mm256_max_pd(x, s), _mm256_min_pd(x, s), 0xA);
 }
 
-/* A bitonic run of eight, *x then *y, sorted descending. */
-AVX2 static inline void v_bitonic8(__m256d *x, __m256d *y)
-{
-    vx(x, y);
-    *x = v_bitonic4(*x);
-    *y = v_bitonic4(*y);
-}
-
-/* A bitonic run of sixteen, r[0..4), sorted descending. */
-AVX2 static inline void v_bitonic16(__m256d *r)
-{
-    vx(&r[0], &r[2]);
-    vx(&r[1], &r[3]);
-    v_bitonic8(&r[0], &r[1]);
-    v_bitonic8(&r[2], &r[3]);
-}
-
 AVX2 static inline __m256d v_reverse(__m256d x)
 {
     return _mm256_permute4x64_pd(x, 0x1B); /* lanes 3 2 1 0 */
 }
 
-/* key[from, from + 16), padded with -inf past n, sorted descending into r: each of the four
-** columns by the five comparators that sort four, the columns transposed into rows, pairs of
-** rows merged into two sorted eights and those into the sixteen (a run and the reverse of a
-** sorted one are bitonic). */
+/* A bitonic run of 4 len doubles, r[0..len), sorted descending: half-cleaners between registers
+** at distances of len/2, ..., 1 registers, then within each. */
+AVX2 static inline __attribute__((always_inline)) void v_bitonic(__m256d *r, size_t len)
+{
+#pragma GCC unroll 8
+    for (size_t d = len / 2; d > 0; d /= 2)
+#pragma GCC unroll 32
+        for (size_t i = 0; i < len; i++)
+            if (!(i & d))
+                vx(&r[i], &r[i + d]);
+#pragma GCC unroll 32
+    for (size_t i = 0; i < len; i++)
+        r[i] = v_bitonic4(r[i]);
+}
+
+/* The sorted runs r[0..len) and r[len..2 len) (descending) merged into one: the first and the
+** second reversed are bitonic, and their first half-cleaner pairs r[i] with the reverse of
+** r[2 len - 1 - i]. */
+AVX2 static inline __attribute__((always_inline)) void v_merge(__m256d *r, size_t len)
+{
+    __m256d *b = r + len;
+#pragma GCC unroll 16
+    for (size_t i = 0; 2 * i < len; i++) {
+        size_t j = len - 1 - i;
+        __m256d ai = r[i], aj = r[j], bi = v_reverse(b[i]), bj = v_reverse(b[j]);
+        r[i] = _mm256_max_pd(ai, bj);
+        b[i] = _mm256_min_pd(ai, bj);
+        r[j] = _mm256_max_pd(aj, bi);
+        b[j] = _mm256_min_pd(aj, bi);
+    }
+    v_bitonic(r, len);
+    v_bitonic(b, len);
+}
+
+/* r[0..4) sorted descending: each of the four columns by the five comparators that sort four,
+** the columns transposed into rows, pairs of rows merged, and the two eights. */
+AVX2 static inline __attribute__((always_inline)) void v_sort16(__m256d *r)
+{
+    vx(&r[0], &r[1]);
+    vx(&r[2], &r[3]);
+    vx(&r[0], &r[2]);
+    vx(&r[1], &r[3]);
+    vx(&r[1], &r[2]);
+    __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
+    __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
+    r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+    r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+    r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+    v_merge(r, 1);
+    v_merge(r + 2, 1);
+    v_merge(r, 2);
+}
+
+/* key[from, from + 16), padded with -inf past n, sorted descending into r. */
 AVX2 static inline __attribute__((always_inline)) void v_run(const double *key, size_t from,
                                                            size_t n, __m256d *r)
 {
@@ -687,27 +721,7 @@ AVX2 static inline __attribute__((always_inline)) void v_run(const double *key, 
     }
     for (unsigned i = 0; i < 4; i++)
         r[i] = _mm256_loadu_pd(v + 4 * i);
-    vx(&r[0], &r[1]);
-    vx(&r[2], &r[3]);
-    vx(&r[0], &r[2]);
-    vx(&r[1], &r[3]);
-    vx(&r[1], &r[2]);
-    __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
-    __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
-    __m256d a = _mm256_permute2f128_pd(t0, t2, 0x20), b = _mm256_permute2f128_pd(t1, t3, 0x20);
-    __m256d c = _mm256_permute2f128_pd(t0, t2, 0x31), d = _mm256_permute2f128_pd(t1, t3, 0x31);
-    b = v_reverse(b);
-    d = v_reverse(d);
-    __m256d p0 = v_bitonic4(_mm256_max_pd(a, b)), p1 = v_bitonic4(_mm256_min_pd(a, b));
-    __m256d q0 = v_bitonic4(_mm256_max_pd(c, d)), q1 = v_bitonic4(_mm256_min_pd(c, d));
-    q0 = v_reverse(q0);
-    q1 = v_reverse(q1);
-    r[0] = _mm256_max_pd(p0, q1);
-    r[1] = _mm256_max_pd(p1, q0);
-    r[2] = _mm256_min_pd(p0, q1);
-    r[3] = _mm256_min_pd(p1, q0);
-    v_bitonic8(&r[0], &r[1]);
-    v_bitonic8(&r[2], &r[3]);
+    v_sort16(r);
 }
 
 AVX2 static int net_top_avx2(const double *key, size_t n, size_t k, size_t *idx)
@@ -719,7 +733,7 @@ AVX2 static int net_top_avx2(const double *key, size_t n, size_t k, size_t *idx)
         /* the 16 largest of the two, as net_merge */
         for (unsigned i = 0; i < 4; i++)
             top[i] = _mm256_max_pd(top[i], v_reverse(run[3 - i]));
-        v_bitonic16(top);
+        v_bitonic(top, 4);
     }
     double v[16];
     for (unsigned i = 0; i < 4; i++)
@@ -740,6 +754,30 @@ AVX2 static void sort16_avx2(double *v)
     _mm256_zeroupper();
 }
 
+/* v[0..P) (P = 16, 32, 64 or 128, 32-byte aligned) sorted descending: runs of 16, then merged
+** in pairs, and pairs of those. */
+AVX2 static inline __attribute__((always_inline)) void sort_avx2(double *v, size_t P)
+{
+    __m256d r[32];
+    size_t m = P / 4;
+#pragma GCC unroll 32
+    for (size_t i = 0; i < m; i++)
+        r[i] = _mm256_load_pd(v + 4 * i);
+    for (size_t b = 0; b < m; b += 4)
+        v_sort16(&r[b]);
+    /* each merge of a constant size, so that its loops unroll */
+    for (size_t b = 0; b + 8 <= m; b += 8)
+        v_merge(&r[b], 4);
+    for (size_t b = 0; b + 16 <= m; b += 16)
+        v_merge(&r[b], 8);
+    if (m == 32)
+        v_merge(r, 16);
+#pragma GCC unroll 32
+    for (size_t i = 0; i < m; i++)
+        _mm256_store_pd(v + 4 * i, r[i]);
+    _mm256_zeroupper();
+}
+
 static int avx2_off; /* cs_steps_vector(0): the tests' way to the portable network */
 
 static int use_avx2(void)
@@ -751,6 +789,88 @@ int cs_steps_vector(int on)
 {
     avx2_off = !on;
     return use_avx2();
+}
+
+/* REBASE's ranking of n < 128 finite keys by the AVX2 network, rank_sorted's order to the index:
+** each key's lowest 7 bits replaced by its index (127 less it for a positive key, whose larger
+** bits are larger), so that the n are distinct and in the order rank_sorted gives the keys, equal
+** keys by index; the network sorts them, and each one's index is read back from its bits. 0, for
+** rank_sorted, when two keys agree in all but those bits (their order would need the bits
+** replaced), or one is zero or subnormal (+0 and -0 are equal keys, their bits not), infinite or
+** NaN. Four keys at a time, a scalar loop for the last few. */
+AVX2 static int rank_tagged_avx2(const double *key, size_t n, double *sorted, size_t *idx)
+{
+    double v[128] __attribute__((aligned(32)));
+    size_t P = 16, i = 0;
+    while (P < n)
+        P *= 2;
+    const __m256i low = _mm256_set1_epi64x(127), zero = _mm256_setzero_si256();
+    const __m256i expo = _mm256_set1_epi64x(0x7ff0000000000000), four = _mm256_set1_epi64x(4);
+    __m256i at = _mm256_setr_epi64x(0, 1, 2, 3), flat = zero;
+    uint64_t tiny = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m256i u = _mm256_loadu_si256((const __m256i *)(key + i));
+        __m256i e = _mm256_and_si256(u, expo);
+        flat = _mm256_or_si256(flat, _mm256_or_si256(_mm256_cmpeq_epi64(e, zero),
+                                                     _mm256_cmpeq_epi64(e, expo)));
+        __m256i neg = _mm256_cmpgt_epi64(zero, u), tag = _mm256_sub_epi64(low, at);
+        tag = _mm256_blendv_epi8(tag, at, neg);
+        u = _mm256_or_si256(_mm256_andnot_si256(low, u), tag);
+        _mm256_store_si256((__m256i *)(v + i), u);
+        at = _mm256_add_epi64(at, four);
+    }
+    for (; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &key[i], sizeof u);
+        uint64_t e = u & 0x7ff0000000000000u;
+        tiny |= e == 0 || e == 0x7ff0000000000000u;
+        u = (u & ~(uint64_t)127) | (u >> 63 ? i : 127 - i);
+        memcpy(&v[i], &u, sizeof u);
+    }
+    int ok = !tiny && _mm256_testz_si256(flat, flat);
+    if (ok) {
+        for (; i < P; i++)
+            v[i] = -INFINITY;
+        /* a constant size each, so that each network's loops unroll */
+        switch (P) {
+        case 16: sort_avx2(v, 16); break;
+        case 32: sort_avx2(v, 32); break;
+        case 64: sort_avx2(v, 64); break;
+        default: sort_avx2(v, 128); break;
+        }
+        /* keys equal above the lowest 7 bits are neighbours once sorted */
+        __m256i same = zero;
+        for (i = 1; i + 4 <= n; i += 4) {
+            __m256i x = _mm256_loadu_si256((const __m256i *)(v + i));
+            __m256i y = _mm256_loadu_si256((const __m256i *)(v + i - 1));
+            same = _mm256_or_si256(same, _mm256_cmpeq_epi64(_mm256_srli_epi64(x, 7),
+                                                           _mm256_srli_epi64(y, 7)));
+        }
+        for (; i < n; i++) {
+            uint64_t x, y;
+            memcpy(&x, &v[i], sizeof x);
+            memcpy(&y, &v[i - 1], sizeof y);
+            tiny |= x >> 7 == y >> 7;
+        }
+        ok = !tiny && _mm256_testz_si256(same, same);
+    }
+    if (ok) {
+        for (i = 0; i + 4 <= n; i += 4) {
+            __m256i u = _mm256_load_si256((const __m256i *)(v + i)), tag = _mm256_and_si256(u, low);
+            __m256i at4 = _mm256_blendv_epi8(_mm256_sub_epi64(low, tag), tag,
+                                             _mm256_cmpgt_epi64(zero, u));
+            _mm256_storeu_si256((__m256i *)(idx + i), at4);
+            _mm256_storeu_pd(sorted + i, _mm256_i64gather_pd(key, at4, 8));
+        }
+        for (; i < n; i++) {
+            uint64_t u;
+            memcpy(&u, &v[i], sizeof u);
+            idx[i] = u >> 63 ? (size_t)(u & 127) : 127 - (size_t)(u & 127);
+            sorted[i] = key[idx[i]];
+        }
+    }
+    _mm256_zeroupper();
+    return ok;
 }
 #else
 int cs_steps_vector(int on)
@@ -1024,16 +1144,23 @@ void cs_steps_rebase_allocate(const double *score, size_t n, size_t budget, doub
 {
     if (n == 0)
         return;
-    for (size_t j = 0; j < n; j++)
-        if (!isfinite(score[j])) {
-            rebase_ranked(score, n, budget, temperature, children, order);
-            return;
-        }
     /* The ranking with the sorted scores beside it: the weights come from those (no load
     ** through the order per weight), once each, and the nodes after the budget is spent get no
-    ** child (with nothing left, the ceiling is of -1e-12), so they need no weight again. */
+    ** child (with nothing left, the ceiling is of -1e-12), so they need no weight again. The
+    ** AVX2 ranking takes normal scores only, so when it has ranked them all are finite. */
     double *sorted = work, *w = work + n;
-    rank_sorted(score, n, sorted, order, w, children);
+    int ranked = 0;
+#ifdef STEPS_AVX2
+    ranked = n < 128 && use_avx2() && rank_tagged_avx2(score, n, sorted, order);
+#endif
+    if (!ranked) {
+        for (size_t j = 0; j < n; j++)
+            if (!isfinite(score[j])) {
+                rebase_ranked(score, n, budget, temperature, children, order);
+                return;
+            }
+        rank_sorted(score, n, sorted, order, w, children);
+    }
     double top = sorted[0], rest = 0;
     for (size_t i = 0; i < n; i++) {
         w[i] = exp((sorted[i] - top) / temperature);

@@ -348,12 +348,13 @@ START_TEST(sort16_zero_one)
 }
 END_TEST
 
-/* The rankings against insertion sort on keys that are mostly distinct (where the network ranks),
-** with a few ties, infinities and signed zeros among them (where another way must), for sizes
-** across several runs of 16 and every k. */
+/* The rankings against insertion sort on keys that are mostly distinct (where the networks rank),
+** with a few ties, infinities, signed zeros, keys a few units in the last place apart and
+** subnormals among them (where another way must), for sizes across several runs of 16, past 128
+** (REBASE's radix sort), and every k. */
 START_TEST(ranking_distinct)
 {
-    enum { N = 100 };
+    enum { N = 140 };
     double key[N], kept[3 * N], work[2 * N];
     size_t idx[N], tmp[N], want[N], top[N], children[N];
     cs_pcg32 r;
@@ -370,6 +371,22 @@ START_TEST(ranking_distinct)
             key[cs_pcg32_next(&r) % n] = trial % 2 ? INFINITY : -INFINITY;
             key[cs_pcg32_next(&r) % n] = -0.0;
             key[cs_pcg32_next(&r) % n] = 0.0;
+        }
+        if (trial % 3 == 2 && trial % 4 != 0) {
+            /* keys a few units in the last place apart, whose order REBASE's AVX2 ranking
+            ** cannot see in the bits it keeps, and now and then a subnormal */
+            size_t a = cs_pcg32_next(&r) % n;
+            double x = key[cs_pcg32_next(&r) % n];
+            for (unsigned u = cs_pcg32_next(&r) % 40; u > 0; u--)
+                x = nextafter(x, trial % 2 ? INFINITY : -INFINITY);
+            key[a] = x;
+            if (trial % 5 == 0)
+                key[cs_pcg32_next(&r) % n] = trial % 2 ? 1e-310 : -1e-310;
+        }
+        if (trial % 7 == 3 && n >= 2) { /* -0 then +0 and no tie: equal keys, in index order */
+            size_t a = cs_pcg32_next(&r) % (n - 1);
+            key[a] = -0.0;
+            key[a + 1 + cs_pcg32_next(&r) % (n - 1 - a)] = 0.0;
         }
         reference_rank(key, n, want);
         cs_steps_rank_desc(key, n, idx, tmp);
