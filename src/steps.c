@@ -630,7 +630,7 @@ static int net_top(const double *key, size_t n, size_t k, size_t *idx)
 ** sorts the values whatever its comparators, so the ranking is the same to the bit (net_place
 ** reads the values by comparison alone, where +0 and -0, which two networks may order
 ** differently, are equal). */
-#define AVX2 __attribute__((target("avx2")))
+#define AVX2 __attribute__((target("avx2,popcnt")))
 
 /* The larger of each lane of *a and *b into *a, the smaller into *b. */
 AVX2 static inline void vx(__m256d *a, __m256d *b)
@@ -724,6 +724,13 @@ AVX2 static inline __attribute__((always_inline)) void v_run(const double *key, 
     v_sort16(r);
 }
 
+/* For a mask of which of four lanes hold a key kept, the lanes in order, a byte each (the rest
+** 0): where net_top_avx2 writes their indices. */
+static const uint32_t lanes_of[16] = {
+    0x00000000, 0x00000000, 0x00000001, 0x00000100, 0x00000002, 0x00000200, 0x00000201, 0x00020100,
+    0x00000003, 0x00000300, 0x00000301, 0x00030100, 0x00000302, 0x00030200, 0x00030201, 0x03020100,
+};
+
 AVX2 static int net_top_avx2(const double *key, size_t n, size_t k, size_t *idx)
 {
     __m256d top[4], run[4];
@@ -735,14 +742,46 @@ AVX2 static int net_top_avx2(const double *key, size_t n, size_t k, size_t *idx)
             top[i] = _mm256_max_pd(top[i], v_reverse(run[3 - i]));
         v_bitonic(top, 4);
     }
+    /* net_place four keys at a time: which reach t, as a mask, whose lanes' indices are written
+    ** where the next kept one goes (past it, slots the next four overwrite), and each kept key's
+    ** place from four comparisons of four */
     double v[16];
     for (unsigned i = 0; i < 4; i++)
         _mm256_storeu_pd(v + 4 * i, top[i]);
-    /* the registers' upper halves cleared before the SSE code that follows (GCC leaves them
-    ** dirty for a call to a static function, and every SSE instruction after then waits on
-    ** them: the whole program ran 1.4 times slower) */
+    double t = v[k - 1];
+    int tie = 0;
+    for (size_t j = 0; j + 1 < k; j++)
+        tie |= v[j] == v[j + 1];
+    const __m256d tt = _mm256_set1_pd(t);
+    size_t kept[16 + 4], m = 0, j = 0;
+    unsigned nan = 0;
+    for (; j + 4 <= n; j += 4) {
+        __m256d x = _mm256_loadu_pd(key + j);
+        unsigned ge = (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(x, tt, _CMP_GE_OQ));
+        nan |= (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(x, x, _CMP_UNORD_Q));
+        __m256i at = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128((int)lanes_of[ge]));
+        at = _mm256_add_epi64(at, _mm256_set1_epi64x((long long)j));
+        _mm256_storeu_si256((__m256i *)(kept + (m < k ? m : k)), at);
+        m += (size_t)__builtin_popcount(ge);
+    }
+    for (; j < n; j++) {
+        double x = key[j];
+        kept[m < k ? m : k] = j;
+        m += (size_t)(x >= t);
+        nan |= (unsigned)(x != x);
+    }
+    int placed = !tie && !nan && m == k;
+    for (size_t i = 0; placed && i < k; i++) {
+        __m256d x = _mm256_set1_pd(key[kept[i]]);
+        unsigned above = 0; /* top[j] <= t <= x from j = k on */
+        for (unsigned r = 0; r < 4; r++)
+            above |= (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(top[r], x, _CMP_GT_OQ)) << (4 * r);
+        idx[__builtin_popcount(above)] = kept[i];
+    }
+    /* the registers' upper halves cleared before the SSE code that follows (without it every
+    ** SSE instruction after waits on them: the whole program ran 1.4 times slower) */
     _mm256_zeroupper();
-    return net_place(v, key, n, k, idx);
+    return placed;
 }
 
 AVX2 static void sort16_avx2(double *v)
