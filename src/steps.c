@@ -248,9 +248,55 @@ void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *
     walk(st, parent, n, child, 0);
 }
 
+void cs_step_frontier(cs_stepper *st, const cs_node *parent, const size_t *order,
+                      const size_t *kids, size_t n, cs_node *child)
+{
+    if (!last_score_only(st->q->set)) {
+        for (size_t j = 0, m = 0; j < n && m < n; j++) {
+            walk(st, &parent[order[j]], kids[order[j]], &child[m], 0);
+            m += kids[order[j]];
+        }
+        return;
+    }
+    /* the common PRM's loop of walk, for every parent in one call */
+    for (size_t j = 0, m = 0; j < n && m < n; j++) {
+        const cs_node *p = &parent[order[j]];
+        for (size_t c = kids[order[j]]; c > 0; c--)
+            step(st, p, &child[m++], CS_AGG_LAST, 0);
+    }
+}
+
 void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child)
 {
     walk(st, parent, 1, child, 0);
+}
+
+void cs_step_greedy(cs_stepper *st, size_t w, cs_node *prop, cs_node *out)
+{
+    unsigned L = st->q->L;
+    int last = last_score_only(st->q->set);
+    cs_node root;
+    cs_step_root(st, &root);
+    const cs_node *kept = &root;
+    for (unsigned d = 1; d <= L; d++) {
+        /* each depth's proposals read where they were made, two depths' in turn */
+        cs_node *c = d == L ? out : prop + (d & 1) * w;
+        if (last)
+            for (size_t i = 0; i < w; i++) /* the common PRM's loop of walk */
+                step(st, kept, &c[i], CS_AGG_LAST, 0);
+        else
+            walk(st, kept, w, c, 0);
+        size_t best = 0;
+        double top = c[0].agg;
+        for (size_t i = 1; i < w; i++) {
+            /* the first of the best, as selects rather than a branch on the scores (coin flips
+            ** to a branch predictor) */
+            int above = c[i].agg > top;
+            best = above ? i : best;
+            top = above ? c[i].agg : top;
+        }
+        kept = &c[best];
+    }
 }
 
 /* A chain's or rollout's last node, at depth d, scored by the PRM. */

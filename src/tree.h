@@ -93,10 +93,7 @@ static inline void tree_frontier_run(const cs_strategy_ctx *sctx, tree_alloc_fn 
         cs_step_record(q, &rec[i], (double)N, (double)N, 1);
         for (unsigned d = 1; d < q->L; d++) {
             alloc(&ctx, &st, a, N, d, kids, order, &rec[i]);
-            for (size_t j = 0, n = 0; j < N && n < N; j++) {
-                cs_step_children(&st, &a[order[j]], kids[order[j]], &b[n]);
-                n += kids[order[j]];
-            }
+            cs_step_frontier(&st, a, order, kids, N, b);
             cs_step_record(q, &rec[i], (double)N, (double)N, d + 1);
             cs_node *t = a;
             a = b;

@@ -64,6 +64,17 @@ void cs_step_child(cs_stepper *st, const cs_node *parent, cs_node *child);
 /* n steps after the same parent, child[0..n), drawn in order: n calls of cs_step_child. */
 void cs_step_children(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child);
 
+/* A greedy chain of proposals, as a DVTS subtree grows: from the root, w steps at each depth
+** after the first of the best (by agg) of the depth before; the last depth's w into out[0..w).
+** prop holds 2w. */
+void cs_step_greedy(cs_stepper *st, size_t w, cs_node *prop, cs_node *out);
+
+/* A frontier's n children after its n prefixes: kids[order[j]] after parent[order[j]] for j = 0,
+** 1, ... until the n are made, in that order into child[]: those calls of cs_step_children, in
+** one (kids sum to n). */
+void cs_step_frontier(cs_stepper *st, const cs_node *parent, const size_t *order,
+                      const size_t *kids, size_t n, cs_node *child);
+
 /* Continue from `from` to `depth` without keeping the steps; *out is the last node. A chain draws
 ** each step as cs_step_child does, one after another. A rollout draws the same law (to the grid
 ** of its 32-bit uniforms) at once where the steps between are never read (the common PRM:

@@ -16,7 +16,8 @@ static const cs_param dvts_params[] = {
 static size_t dvts_work(const cs_strategy *s, size_t kmax)
 {
     (void)s;
-    return 2 * tree_size(kmax, sizeof(cs_node)) + tree_size(CS_SELECT_WORK(kmax), sizeof(double));
+    return tree_size(kmax, sizeof(cs_node)) + tree_size(2 * kmax, sizeof(cs_node)) +
+           tree_size(CS_SELECT_WORK(kmax), sizeof(double));
 }
 
 /* The width of subtree t of the T that share N: widths that sum to N. */
@@ -35,9 +36,8 @@ static void dvts_run(const cs_strategy_ctx *ctx)
     size_t kmax = budgets[nb - 1];
     char *cur = ctx->scratch->work;
     cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
-    cs_node *prop = tree_take(&cur, kmax, sizeof *prop);
+    cs_node *prop = tree_take(&cur, 2 * kmax, sizeof *prop); /* two depths' proposals */
     double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
-    unsigned L = q->L;
     cs_stepper st;
     cs_stepper_init(&st, q, ctx->rng);
     size_t held = 0, heldN = 0; /* the subtrees in finals: the first held of heldN's */
@@ -47,29 +47,12 @@ static void dvts_run(const cs_strategy_ctx *ctx)
             n += subtree_width(N, T, t);
         for (; t < T; t++) {
             size_t w = subtree_width(N, T, t);
-            cs_node kept;
-            cs_step_root(&st, &kept);
-            for (unsigned d = 1; d <= L; d++) {
-                cs_step_children(&st, &kept, w, prop);
-                size_t best = 0;
-                double top = prop[0].agg;
-                for (size_t c = 1; c < w; c++) {
-                    /* the first of the best, as selects rather than a branch on the scores
-                    ** (coin flips to a branch predictor) */
-                    int above = prop[c].agg > top;
-                    best = above ? c : best;
-                    top = above ? prop[c].agg : top;
-                }
-                if (d == L)
-                    for (size_t c = 0; c < w; c++)
-                        finals[n++] = prop[c];
-                else
-                    kept = prop[best];
-            }
+            cs_step_greedy(&st, w, prop, &finals[n]);
+            n += w;
         }
         held = T;
         heldN = N;
-        for (unsigned d = 1; d <= L; d++)
+        for (unsigned d = 1; d <= q->L; d++)
             cs_step_record(q, &rec[i], (double)N, (double)N, d);
         ctx->score[i] = cs_steps_select_score(q, finals, N, tree_select(s), work);
     }
