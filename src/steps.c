@@ -9,8 +9,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#if defined(__GNUC__) && defined(__x86_64__)
-#define STEPS_AVX2 1 /* an AVX2 ranking beside the portable one, chosen as the program runs */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__ILP32__)
+/* an AVX2 ranking beside the portable one, chosen as the program runs (not on x32, where a size_t
+** is not a 64-bit lane) */
+#define STEPS_AVX2 1
 #include <immintrin.h>
 #endif
 #include "callscale/steps.h"
@@ -633,21 +635,34 @@ static size_t count_above16(const double *v, double x)
 ** past n): the k-th largest value t, the keys at least t (in index order), and each one's place,
 ** the number of the k largest values above it. 0 when that needs the order of equal keys (a tie
 ** among the k largest, or at t) or a key is NaN: the caller ranks those another way. */
-static int net_place(const double *top, const double *key, size_t n, size_t k, size_t *idx)
+/* Whether two of the k largest values, sorted, are equal. */
+static inline int top_tie(const double *top, size_t k)
 {
-    size_t kept[17];
-    double t = top[k - 1];
     int tie = 0;
     for (size_t j = 0; j + 1 < k; j++)
         tie |= top[j] == top[j + 1];
-    size_t m = 0, nan = 0;
-    for (size_t j = 0; j < n; j++) {
+    return tie;
+}
+
+/* The keys from j on that reach t, their indices in kept[*m ...] while *m < k (the k + 1-th is a
+** tie at t: not used, and the slot past k takes the rest); *nan counts NaN keys. */
+static inline void keep_from(const double *key, size_t j, size_t n, size_t k, double t,
+                             size_t *kept, size_t *m, size_t *nan)
+{
+    for (; j < n; j++) {
         double x = key[j];
-        kept[m < k ? m : k] = j; /* the k + 1-th is a tie at t: not used */
-        m += (size_t)(x >= t);
-        nan += (size_t)(x != x);
+        kept[*m < k ? *m : k] = j;
+        *m += (size_t)(x >= t);
+        *nan += (size_t)(x != x);
     }
-    if (tie || nan || m != k)
+}
+
+static int net_place(const double *top, const double *key, size_t n, size_t k, size_t *idx)
+{
+    size_t kept[17], m = 0, nan = 0;
+    double t = top[k - 1];
+    keep_from(key, 0, n, k, t, kept, &m, &nan);
+    if (top_tie(top, k) || nan || m != k)
         return 0;
     for (size_t i = 0; i < k; i++) {
         double x = key[kept[i]];
@@ -676,6 +691,10 @@ static int net_top(const double *key, size_t n, size_t k, size_t *idx)
 ** sorts the values whatever its comparators, so the ranking is the same to the bit (net_place
 ** reads the values by comparison alone, where +0 and -0, which two networks may order
 ** differently, are equal). */
+/* GCC clears the registers' upper halves (vzeroupper) before each return of these functions,
+** and none of them calls another function, before which it may not: an SSE instruction after
+** them waits on dirty upper halves (a call from here to the portable placing code once made
+** the whole program 1.4 times slower). */
 #define AVX2 __attribute__((target("avx2,popcnt")))
 
 /* The larger of each lane of *a and *b into *a, the smaller into *b. */
@@ -795,12 +814,8 @@ AVX2 static int net_top_avx2(const double *key, size_t n, size_t k, size_t *idx)
     for (unsigned i = 0; i < 4; i++)
         _mm256_storeu_pd(v + 4 * i, top[i]);
     double t = v[k - 1];
-    int tie = 0;
-    for (size_t j = 0; j + 1 < k; j++)
-        tie |= v[j] == v[j + 1];
     const __m256d tt = _mm256_set1_pd(t);
-    size_t kept[16 + 4], m = 0, j = 0;
-    unsigned nan = 0;
+    size_t kept[16 + 4], m = 0, j = 0, nan = 0;
     for (; j + 4 <= n; j += 4) {
         __m256d x = _mm256_loadu_pd(key + j);
         unsigned ge = (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(x, tt, _CMP_GE_OQ));
@@ -810,13 +825,8 @@ AVX2 static int net_top_avx2(const double *key, size_t n, size_t k, size_t *idx)
         _mm256_storeu_si256((__m256i *)(kept + (m < k ? m : k)), at);
         m += (size_t)__builtin_popcount(ge);
     }
-    for (; j < n; j++) {
-        double x = key[j];
-        kept[m < k ? m : k] = j;
-        m += (size_t)(x >= t);
-        nan |= (unsigned)(x != x);
-    }
-    int placed = !tie && !nan && m == k;
+    keep_from(key, j, n, k, t, kept, &m, &nan);
+    int placed = !top_tie(v, k) && !nan && m == k;
     for (size_t i = 0; placed && i < k; i++) {
         __m256d x = _mm256_set1_pd(key[kept[i]]);
         unsigned above = 0; /* top[j] <= t <= x from j = k on */
@@ -824,9 +834,6 @@ AVX2 static int net_top_avx2(const double *key, size_t n, size_t k, size_t *idx)
             above |= (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(top[r], x, _CMP_GT_OQ)) << (4 * r);
         idx[__builtin_popcount(above)] = kept[i];
     }
-    /* the registers' upper halves cleared before the SSE code that follows (without it every
-    ** SSE instruction after waits on them: the whole program ran 1.4 times slower) */
-    _mm256_zeroupper();
     return placed;
 }
 
@@ -836,7 +843,6 @@ AVX2 static void sort16_avx2(double *v)
     v_run(v, 0, 16, r);
     for (unsigned i = 0; i < 4; i++)
         _mm256_storeu_pd(v + 4 * i, r[i]);
-    _mm256_zeroupper();
 }
 
 /* v[0..P) (P = 16, 32, 64 or 128, 32-byte aligned) sorted descending: runs of 16, then merged
@@ -860,7 +866,6 @@ AVX2 static inline __attribute__((always_inline)) void sort_avx2(double *v, size
 #pragma GCC unroll 32
     for (size_t i = 0; i < m; i++)
         _mm256_store_pd(v + 4 * i, r[i]);
-    _mm256_zeroupper();
 }
 
 static int avx2_off; /* cs_steps_vector(0): the tests' way to the portable network */
@@ -954,7 +959,6 @@ AVX2 static int rank_tagged_avx2(const double *key, size_t n, double *sorted, si
             sorted[i] = key[idx[i]];
         }
     }
-    _mm256_zeroupper();
     return ok;
 }
 #else

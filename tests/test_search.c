@@ -297,40 +297,54 @@ START_TEST(mcts_alone_or_beside_others)
 }
 END_TEST
 
-/* MCTS's iterations and DVTS's subtrees do not depend on N, so one search serves every budget:
-** each budget's results, to the bit, are those of an experiment with that budget alone (whose
-** search draws the same steps from the query's stream in the same order). DVTS's subtrees are
-** shared where the widths agree, as with M = 4 and N = 4, 16, 48: 1, then 3 more, then 8 more.
-** (Where they do not, the budget grows its subtrees anew further on in the stream: the same law,
-** which one_step_reduces_to_answer_level checks with N = 1 then 4.) */
-START_TEST(budgets_share_one_search)
+/* Each budget's results, to the bit, as those of an experiment with that budget alone (strategies
+** and budgets in text: "[strategy...]" sections and a list). */
+static void each_budget_as_alone(const char *strategies, const char *budgets)
 {
     const char *head = "[experiment]\nqueries = 400\nbudgets = %s\nanswers = open\n"
                        "[population.x]\np_correct = beta(1,2)\n[steps]\nsteps = 5\n"
-                       "[prm]\ntrap = 0.01\n[strategy.mcts]\n[strategy.dvts]\n";
-    const char *budgets[3] = {"4", "16", "48"};
-    char text[512];
-    snprintf(text, sizeof text, head, "4,16,48");
+                       "[prm]\ntrap = 0.01\n%s";
+    char text[1024], list[64];
+    snprintf(text, sizeof text, head, budgets, strategies);
     cs_experiment all;
     cs_results every;
     load_text_ok(&all, text);
     sweep_ok(&all, &every, 2);
-    for (size_t b = 0; b < 3; b++) {
-        snprintf(text, sizeof text, head, budgets[b]);
-        cs_experiment one;
+    snprintf(list, sizeof list, "%s", budgets);
+    size_t b = 0;
+    char *save = NULL;
+    for (char *one = strtok_r(list, ",", &save); one; one = strtok_r(NULL, ",", &save), b++) {
+        snprintf(text, sizeof text, head, one, strategies);
+        cs_experiment alone;
         cs_results own;
-        load_text_ok(&one, text);
-        sweep_ok(&one, &own, 1);
-        for (size_t s = 0; s < 2; s++) {
+        load_text_ok(&alone, text);
+        sweep_ok(&alone, &own, 1);
+        for (size_t s = 0; s < all.nstrat; s++) {
             const cs_cell *x = cs_results_cell(&every, s, b, 0), *y = cs_results_cell(&own, s, 0, 0);
-            ck_assert_msg(x->sum == y->sum && x->calls == y->calls, "%s N=%s: %.17g against %.17g",
-                          all.strat[s].type->name, budgets[b], x->sum, y->sum);
+            ck_assert_msg(x->sum == y->sum && x->calls == y->calls,
+                          "%s:%s budgets %s, N=%s: %.17g against %.17g", all.strat[s].type->name,
+                          all.strat[s].label, budgets, one, x->sum, y->sum);
         }
         cs_results_free(&own);
-        cs_experiment_free(&one);
+        cs_experiment_free(&alone);
     }
+    ck_assert_uint_eq(b, all.nbudgets);
     cs_results_free(&every);
     cs_experiment_free(&all);
+}
+
+/* MCTS's iterations and DVTS's subtrees do not depend on N, so one search serves every budget:
+** budget N is MCTS's first N iterations, and DVTS keeps the last budget's subtrees where their
+** widths agree and grows the rest from where that budget alone would (the stream's state is kept
+** at each subtree's start): M = 4 and N = 4, 16, 48 share 1 then 4; N = 1, 2, 4, 8 share none, then
+** 1 (of widths 1, 2, 4, then 4 and 4); M = 3 and N = 10, 14 share the first of widths 4 3 3 and 4 4
+** 3 3; M = sqrt(N) changes every width. */
+START_TEST(budgets_share_one_search)
+{
+    each_budget_as_alone("[strategy.mcts]\n[strategy.dvts]\n", "4,16,48");
+    each_budget_as_alone("[strategy.dvts]\n[strategy.mcts]\nc = 2\n", "1,2,4,8,16,32");
+    each_budget_as_alone("[strategy.dvts]\nbeam_width = 3\n", "10,14");
+    each_budget_as_alone("[strategy.dvts]\nbeam_width = sqrt\n", "9,16,25");
 }
 END_TEST
 

@@ -136,8 +136,6 @@ START_TEST(rollout_at_once)
 }
 END_TEST
 
-/* The PRM without noise scores an on-track prefix at depth d with its true value s^(L-d) (the
-** chance a rollout from it ends right) and a derailed one with 0. */
 /* A step's chances as counts of PCG32 outputs: cs_pcg32_uniform is (x + 0.5) 2^-32 for the output
 ** x, so u < y for exactly the x below the count, and a count c is right when the uniform of x =
 ** c - 1 is below y and that of x = c is not. Probabilities at the ends and the grid's edges:
@@ -172,6 +170,8 @@ START_TEST(step_chances_as_counts)
 }
 END_TEST
 
+/* The PRM without noise scores an on-track prefix at depth d with its true value s^(L-d) (the
+** chance a rollout from it ends right) and a derailed one with 0. */
 START_TEST(prm_values)
 {
     const double p = 0.5;
@@ -316,6 +316,7 @@ START_TEST(ranking)
                 ck_assert_msg(top[i] == want[i], "n=%zu k=%zu i=%zu", n, k, i);
         }
     }
+    cs_steps_vector(1); /* as the other tests expect, when Check runs them in one process */
 }
 END_TEST
 
@@ -325,6 +326,10 @@ END_TEST
 ** processor has it). */
 START_TEST(sort16_zero_one)
 {
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__ILP32__)
+    /* the ranking takes AVX2 exactly where the processor has it */
+    ck_assert_int_eq(cs_steps_vector(1), __builtin_cpu_supports("avx2") != 0);
+#endif
     for (unsigned bits = 0; bits < 2u << 16; bits++) {
         double v[16];
         unsigned ones = 0;
@@ -409,6 +414,7 @@ START_TEST(ranking_distinct)
                 ck_assert_msg(idx[i] == want[i], "rebase trial %d n=%zu i=%zu", trial, n, i);
         }
     }
+    cs_steps_vector(1);
 }
 END_TEST
 

@@ -4,7 +4,9 @@
 ** The subtrees are independent, so budgets share them: where a budget's first subtrees have the
 ** widths of the last budget's, it keeps those and grows only the rest (prefix sharing, as the
 ** answer-level strategies share their samples; with a fixed M, N = 4, 16, 64 grow 16 subtrees,
-** not 21).
+** not 21), from the query's stream where its own first subtree that differs would start: the
+** stream's state is kept at each subtree's start, so that each budget's results are to the bit
+** those of that budget alone.
 */
 #include "tree.h"
 
@@ -13,11 +15,17 @@ static const cs_param dvts_params[] = {
     SELECT_PARAM,
 };
 
+/* Where a subtree starts: the query's stream and the next novel answer's id. */
+typedef struct mark {
+    cs_pcg32 rng;
+    uint32_t next_novel;
+} mark;
+
 static size_t dvts_work(const cs_strategy *s, size_t kmax)
 {
     (void)s;
     return tree_size(kmax, sizeof(cs_node)) + tree_size(2 * kmax, sizeof(cs_node)) +
-           tree_size(CS_SELECT_WORK(kmax), sizeof(double));
+           tree_size(CS_SELECT_WORK(kmax), sizeof(double)) + tree_size(kmax + 1, sizeof(mark));
 }
 
 /* The width of subtree t of the T that share N: widths that sum to N. */
@@ -38,17 +46,22 @@ static void dvts_run(const cs_strategy_ctx *ctx)
     cs_node *finals = tree_take(&cur, kmax, sizeof *finals);
     cs_node *prop = tree_take(&cur, 2 * kmax, sizeof *prop); /* two depths' proposals */
     double *work = tree_take(&cur, CS_SELECT_WORK(kmax), sizeof *work);
+    mark *at = tree_take(&cur, kmax + 1, sizeof *at); /* at[t]: where subtree t of heldN began */
     cs_stepper st;
     cs_stepper_init(&st, q, ctx->rng);
     size_t held = 0, heldN = 0; /* the subtrees in finals: the first held of heldN's */
+    at[0] = (mark){*st.rng, st.next_novel};
     for (size_t i = 0; i < nb; i++) {
         size_t N = budgets[i], M = tree_width(s->value[0], N), T = N / M, t = 0, n = 0;
         for (; t < held && t < T && subtree_width(heldN, held, t) == subtree_width(N, T, t); t++)
             n += subtree_width(N, T, t);
+        *st.rng = at[t].rng; /* where this budget alone would grow its subtree t */
+        st.next_novel = at[t].next_novel;
         for (; t < T; t++) {
             size_t w = subtree_width(N, T, t);
             cs_step_greedy(&st, w, prop, &finals[n]);
             n += w;
+            at[t + 1] = (mark){*st.rng, st.next_novel};
         }
         held = T;
         heldN = N;
