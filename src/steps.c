@@ -631,10 +631,6 @@ static size_t count_above16(const double *v, double x)
 #endif
 }
 
-/* The first k of cs_steps_rank_desc's order from top, the 16 largest keys sorted descending (-inf
-** past n): the k-th largest value t, the keys at least t (in index order), and each one's place,
-** the number of the k largest values above it. 0 when that needs the order of equal keys (a tie
-** among the k largest, or at t) or a key is NaN: the caller ranks those another way. */
 /* Whether two of the k largest values, sorted, are equal. */
 static inline int top_tie(const double *top, size_t k)
 {
@@ -657,6 +653,10 @@ static inline void keep_from(const double *key, size_t j, size_t n, size_t k, do
     }
 }
 
+/* The first k of cs_steps_rank_desc's order from top, the 16 largest keys sorted descending (-inf
+** past n): the k-th largest value t, the keys at least t (in index order), and each one's place,
+** the number of the k largest values above it. 0 when that needs the order of equal keys (a tie
+** among the k largest, or at t) or a key is NaN: the caller ranks those another way. */
 static int net_place(const double *top, const double *key, size_t n, size_t k, size_t *idx)
 {
     size_t kept[17], m = 0, nan = 0;
@@ -688,10 +688,11 @@ static int net_top(const double *key, size_t n, size_t k, size_t *idx)
 /* The same ranking by AVX2, on processors that have it, four doubles to a register: 16 keys
 ** sorted by a bitonic network, whose comparators between registers are a max and a min of four
 ** lanes, and within a register a swap of lanes, the max, the min and a blend of the two. A network
-** sorts the values whatever its comparators, so the ranking is the same to the bit (net_place
-** reads the values by comparison alone, where +0 and -0, which two networks may order
-** differently, are equal). */
-/* GCC clears the registers' upper halves (vzeroupper) before each return of these functions,
+** sorts the values whatever its comparators, so the ranking is the same to the bit (the values
+** are placed by comparison alone, where +0 and -0, which two networks may order differently, are
+** equal).
+**
+** GCC clears the registers' upper halves (vzeroupper) before each return of these functions,
 ** and none of them calls another function, before which it may not: an SSE instruction after
 ** them waits on dirty upper halves (a call from here to the portable placing code once made
 ** the whole program 1.4 times slower). */
