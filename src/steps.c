@@ -228,6 +228,16 @@ static int last_score_only(const cs_settings *set)
 ** its saved registers, was a sixth of a step's instructions); the common PRM (Gaussian noise, the
 ** last score) has a loop of its own, with no test per step of agg or the model. A chain under
 ** that PRM never comes here: cs_step_chain keeps it in registers. */
+/* n steps after parent into child[0..n) under the common PRM: walk's loop of its own, and
+** cs_step_frontier's and cs_step_greedy's, inlined in each. */
+static inline __attribute__((always_inline)) void children_last(cs_stepper *st,
+                                                              const cs_node *parent, size_t n,
+                                                              cs_node *child)
+{
+    for (size_t i = 0; i < n; i++)
+        step(st, parent, &child[i], CS_AGG_LAST, 0);
+}
+
 static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child, int chain)
 {
     const cs_settings *set = st->q->set;
@@ -240,8 +250,7 @@ static void walk(cs_stepper *st, const cs_node *parent, size_t n, cs_node *child
                 parent = to;
         }
     } else {
-        for (size_t i = 0; i < n; i++)
-            step(st, parent, &child[i], CS_AGG_LAST, 0);
+        children_last(st, parent, n, child);
     }
 }
 
@@ -260,11 +269,9 @@ void cs_step_frontier(cs_stepper *st, const cs_node *parent, const size_t *order
         }
         return;
     }
-    /* the common PRM's loop of walk, for every parent in one call */
-    for (size_t j = 0, m = 0; j < n && m < n; j++) {
-        const cs_node *p = &parent[order[j]];
-        for (size_t c = kids[order[j]]; c > 0; c--)
-            step(st, p, &child[m++], CS_AGG_LAST, 0);
+    for (size_t j = 0, m = 0; j < n && m < n; j++) { /* no call per parent */
+        children_last(st, &parent[order[j]], kids[order[j]], &child[m]);
+        m += kids[order[j]];
     }
 }
 
@@ -284,8 +291,7 @@ void cs_step_greedy(cs_stepper *st, size_t w, cs_node *prop, cs_node *out)
         /* each depth's proposals read where they were made, two depths' in turn */
         cs_node *c = d == L ? out : prop + (d & 1) * w;
         if (last)
-            for (size_t i = 0; i < w; i++) /* the common PRM's loop of walk */
-                step(st, kept, &c[i], CS_AGG_LAST, 0);
+            children_last(st, kept, w, c);
         else
             walk(st, kept, w, c, 0);
         size_t best = 0;
@@ -898,7 +904,7 @@ AVX2 static int rank_tagged_avx2(const double *key, size_t n, double *sorted, si
     const __m256i low = _mm256_set1_epi64x(127), zero = _mm256_setzero_si256();
     const __m256i expo = _mm256_set1_epi64x(0x7ff0000000000000), four = _mm256_set1_epi64x(4);
     __m256i at = _mm256_setr_epi64x(0, 1, 2, 3), flat = zero;
-    uint64_t tiny = 0;
+    uint64_t bad = 0; /* a zero, subnormal or non-finite key; then two keys alike above 7 bits */
     for (; i + 4 <= n; i += 4) {
         __m256i u = _mm256_loadu_si256((const __m256i *)(key + i));
         __m256i e = _mm256_and_si256(u, expo);
@@ -914,11 +920,11 @@ AVX2 static int rank_tagged_avx2(const double *key, size_t n, double *sorted, si
         uint64_t u;
         memcpy(&u, &key[i], sizeof u);
         uint64_t e = u & 0x7ff0000000000000u;
-        tiny |= e == 0 || e == 0x7ff0000000000000u;
+        bad |= e == 0 || e == 0x7ff0000000000000u;
         u = (u & ~(uint64_t)127) | (u >> 63 ? i : 127 - i);
         memcpy(&v[i], &u, sizeof u);
     }
-    int ok = !tiny && _mm256_testz_si256(flat, flat);
+    int ok = !bad && _mm256_testz_si256(flat, flat);
     if (ok) {
         for (; i < P; i++)
             v[i] = -INFINITY;
@@ -941,9 +947,9 @@ AVX2 static int rank_tagged_avx2(const double *key, size_t n, double *sorted, si
             uint64_t x, y;
             memcpy(&x, &v[i], sizeof x);
             memcpy(&y, &v[i - 1], sizeof y);
-            tiny |= x >> 7 == y >> 7;
+            bad |= x >> 7 == y >> 7;
         }
-        ok = !tiny && _mm256_testz_si256(same, same);
+        ok = !bad && _mm256_testz_si256(same, same);
     }
     if (ok) {
         for (i = 0; i + 4 <= n; i += 4) {
